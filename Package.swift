@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// palm: a native Swift workbench for few-shot prompt learning on audio-language models.
+// Targets are layers (see DESIGN.md): system libraries -> Tensor -> Audio -> Models ->
+// Datasets -> Prompting -> Script -> palm. A lower layer never imports a higher one.
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "palm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "palm", targets: ["palm"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages; Scripts/setup installs them).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", pkgConfig: "readline",
+                       providers: [.apt(["libreadline-dev"])]),
+
+        // Layers.
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
+
+        // The command-line entry.
+        .executableTarget(name: "palm", dependencies: [
+            "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimize),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,114 @@
+// Strided iteration: the one place that walks arbitrary views. Dimensions that are laid out
+// contiguously for every operand are merged first, so the common cases (contiguous,
+// row-broadcast, column-broadcast) become a few long inner loops the compiler vectorises.
+
+/// Merges adjacent dimensions that are contiguous with respect to every stride list.
+@usableFromInline func collapseDims(_ shape: [Int], _ strideLists: [[Int]]) -> ([Int], [[Int]]) {
+    var dims: [Int] = []
+    var strides: [[Int]] = Array(repeating: [], count: strideLists.count)
+    for i in 0..<shape.count where shape[i] != 1 {
+        if let last = dims.last,
+           strideLists.indices.allSatisfy({ k in strides[k].last! == strideLists[k][i] * shape[i] }) {
+            dims[dims.count - 1] = last * shape[i]
+            for k in strideLists.indices { strides[k][strides[k].count - 1] = strideLists[k][i] }
+        } else {
+            dims.append(shape[i])
+            for k in strideLists.indices { strides[k].append(strideLists[k][i]) }
+        }
+    }
+    if dims.isEmpty { return ([1], strideLists.map { _ in [0] }) }
+    return (dims, strides)
+}
+
+/// Calls `body(offsetA, offsetB, n, strideA, strideB)` for each innermost row of a two-operand
+/// walk over `shape` (rows are visited in row-major order).
+@inline(__always) @usableFromInline
+func forEachRow2(shape: [Int], stridesA: [Int], offsetA: Int, stridesB: [Int], offsetB: Int,
+                 _ body: (Int, Int, Int, Int, Int) -> Void) {
+    let (dims, st) = collapseDims(shape, [stridesA, stridesB])
+    let r = dims.count
+    let n = dims[r - 1], sa = st[0][r - 1], sb = st[1][r - 1]
+    if r == 1 { body(offsetA, offsetB, n, sa, sb); return }
+    var index = [Int](repeating: 0, count: r - 1)
+    var oa = offsetA, ob = offsetB
+    let rows = elementCount(Array(dims[0..<(r - 1)]))
+    for _ in 0..<rows {
+        body(oa, ob, n, sa, sb)
+        // Advance the outer odometer.
+        var d = r - 2
+        while d >= 0 {
+            index[d] += 1
+            oa += st[0][d]; ob += st[1][d]
+            if index[d] < dims[d] { break }
+            oa -= st[0][d] * dims[d]; ob -= st[1][d] * dims[d]
+            index[d] = 0
+            d -= 1
+        }
+    }
+}
+
+/// Copies the elements of `src` (any strides) into the contiguous buffer `dst` in row-major order.
+func copyStrided(from src: Tensor, into dst: UnsafeMutablePointer<Float>) {
+    let base = src.storage.base
+    var written = 0
+    forEachRow2(shape: src.shape, stridesA: src.strides, offsetA: src.offset,
+                stridesB: contiguousStrides(src.shape), offsetB: 0) { oa, _, n, sa, _ in
+        let s = base + oa, d = dst + written
+        if sa == 1 { d.update(from: s, count: n) } else if sa == 0 { d.update(repeating: s[0], count: n) } else {
+            for i in 0..<n { d[i] = s[i * sa] }
+        }
+        written += n
+    }
+}
+
+/// Writes the values of `src` (broadcast to `dst.shape`) into the view `dst`, in place.
+/// `dst` must not overlap itself (it is never an expanded view).
+func assignStrided(_ dst: Tensor, from src: Tensor, accumulate: Bool = false) {
+    let d = dst.storage.base, s = src.storage.base
+    forEachRow2(shape: dst.shape, stridesA: dst.strides, offsetA: dst.offset,
+                stridesB: src.strides, offsetB: src.offset) { od, os, n, sd, ss in
+        if accumulate {
+            for i in 0..<n { d[od + i * sd] += s[os + i * ss] }
+        } else {
+            for i in 0..<n { d[od + i * sd] = s[os + i * ss] }
+        }
+    }
+}
+
+/// Applies a binary function over two tensors already expanded to one shape, writing a new
+/// contiguous tensor. Inner loops are specialised for unit and zero strides.
+@inline(__always) @usableFromInline
+func mapBinary(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: (Float, Float) -> Float) -> Tensor {
+    let out = Tensor(uninitializedShape: shape)
+    let pa = a.storage.base, pb = b.storage.base, po = out.pointer
+    var written = 0
+    forEachRow2(shape: shape, stridesA: a.strides, offsetA: a.offset, stridesB: b.strides, offsetB: b.offset) { oa, ob, n, sa, sb in
+        let x = pa + oa, y = pb + ob, o = po + written
+        if sa == 1 && sb == 1 {
+            for i in 0..<n { o[i] = f(x[i], y[i]) }
+        } else if sa == 1 && sb == 0 {
+            let v = y[0]
+            for i in 0..<n { o[i] = f(x[i], v) }
+        } else if sa == 0 && sb == 1 {
+            let v = x[0]
+            for i in 0..<n { o[i] = f(v, y[i]) }
+        } else {
+            for i in 0..<n { o[i] = f(x[i * sa], y[i * sb]) }
+        }
+        written += n
+    }
+    return out
+}
+
+/// Applies a unary function elementwise into a new contiguous tensor.
+@inline(__always) @usableFromInline
+func mapUnary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
+    let x = a.contiguousValues()
+    let out = Tensor(uninitializedShape: a.shape)
+    let px = x.pointer, po = out.pointer
+    let n = a.count
+    ParallelFor.chunks(n, grain: 1 << 15) { lo, hi in
+        for i in lo..<hi { po[i] = f(px[i]) }
+    }
+    return out
+}
