@@ -1,0 +1,55 @@
+import Foundation
+
+/// A read-only memory map of a whole file. Checkpoint readers slice tensors out of it, so a
+/// 2 GB checkpoint costs only the pages of the tensors actually read.
+public final class MappedFile: @unchecked Sendable {
+    public let path: String
+    public let bytes: UnsafeRawBufferPointer
+
+    /// Maps `path`; throws `CheckpointError.unreadable` naming the path and the reason.
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw CheckpointError.unreadable(path: path, reason: "not a regular file") }
+        let size = Int(st.st_size)
+        if size == 0 {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            throw CheckpointError.unreadable(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        }
+        bytes = UnsafeRawBufferPointer(start: p, count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
+    }
+
+    /// Little-endian unsigned integer of `width` bytes at `offset` (bounds checked by callers).
+    public func uint(at offset: Int, width: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in 0..<width { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
+        return v
+    }
+}
+
+/// Converts `count` stored elements at `raw` to float32 into `out`.
+func convertToFloat(_ raw: UnsafeRawPointer, dtype: StoredDType, count: Int, into out: UnsafeMutablePointer<Float>) {
+    switch dtype {
+    case .float32: memcpy(out, raw, count * 4)
+    case .float64: for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
+    case .float16: for i in 0..<count { out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))) }
+    case .bfloat16:
+        for i in 0..<count { out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)) << 16) }
+    case .int64: for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+    case .int32: for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)) }
+    case .int16: for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: i * 2, as: Int16.self)) }
+    case .int8: for i in 0..<count { out[i] = Float(raw.load(fromByteOffset: i, as: Int8.self)) }
+    case .uint8, .bool: for i in 0..<count { out[i] = Float(raw.load(fromByteOffset: i, as: UInt8.self)) }
+    }
+}
