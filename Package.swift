@@ -29,7 +29,7 @@ let package = Package(
 
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
-        .target(name: "Models", dependencies: ["Tensor"], swiftSettings: optimize),
+        .target(name: "Models", dependencies: ["Tensor", "CBLAS"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [

@@ -1,0 +1,90 @@
+import Tensor
+
+// HTSAT audio tower, from the log-mel to the pooled 768-d embedding.
+//
+// Provenance: msclap 1.3.4 `msclap/models/htsat.py` (`HTSAT_Swin_Transformer`), which is
+// PENGI's HTSAT (microsoft/Pengi models/htsat.py); stored in `base.pth` under
+// `audio_encoder.base.htsat.`. Reproduced in eval mode for a log-mel of at most 1024 frames
+// (PENGI's 7 s clips give 965), i.e. the `else` branch of `forward`:
+//   x = bn0(logmel over the mel axis)                       [B, 1, T, 64]
+//   x = reshape_wav2img(x): bicubic (align_corners=True) T -> 1024 frames, then
+//       [B,1,1024,64] -> permute [B,1,64,1024] -> [B,1,64,4,256] -> [B,1,4,64,256]
+//       -> [B,1,256,256]: image row = chunk * 64 + mel, column = frame within the chunk
+//   patch_embed: conv 4x4 stride 4 (1 -> 96) + LayerNorm -> 64 x 64 tokens
+//   4 stages of Swin blocks (shift S/2 on odd blocks), PatchMerging between stages
+//   norm, then `latent_output` = mean over all final tokens (tscam's regrouping before the
+//   average pool only permutes tokens, so it is a plain mean) -> [B, 768]
+// Not reproduced: the STFT/log-mel front-end (the Audio target computes the log-mel), SpecAugment
+// and mixup (training only), the tscam conv and head (not part of the embedding), the > 1024-frame
+// crop/average branch (PENGI's clips never reach it).
+// Clips are batched through the whole tower: windows of all clips go through each GEMM together.
+
+/// The HTSAT (Swin-T) audio tower. Checkpoint keys below `audio_encoder.base.htsat.`.
+public struct HTSAT: Sendable {
+    public let config: HTSATConfig
+    public let bn0: BatchNorm2d
+    let patchProjection: Conv2d
+    let patchNorm: LayerNorm
+    let stages: [[SwinBlock]]
+    let merges: [PatchMerging]
+    let norm: LayerNorm
+
+    /// Keys the tower leaves unread on purpose, as prefixes relative to its scope.
+    public static let ignoredPrefixes = ["spectrogram_extractor.", "logmel_extractor.", "tscam_conv.", "head.", "bn0.num_batches_tracked"]
+
+    /// Loads from `loader` scoped at the tower (PENGI: `audio_encoder.base.htsat`). Buffers that
+    /// palm recomputes (`attn_mask`, `relative_position_index`) are checked and appended to `recomputed`.
+    public init(_ loader: WeightLoader, config c: HTSATConfig, recomputed: inout [String]) throws {
+        precondition(c.depths.count == c.heads.count, "one head count per stage")
+        config = c
+        bn0 = try BatchNorm2d(loader.scoped("bn0"), channels: c.melBins)
+        let pe = loader.scoped("patch_embed")
+        patchProjection = try Conv2d(pe.scoped("proj"), inChannels: 1, outChannels: c.embedDim, kernel: (c.patchSize, c.patchSize),
+                                     stride: (c.patchSize, c.patchSize))
+        patchNorm = try LayerNorm(pe.scoped("norm"), dim: c.embedDim)
+        var stages: [[SwinBlock]] = [], merges: [PatchMerging] = []
+        for i in 0..<c.depths.count {
+            let layer = loader.scoped("layers").scoped(i)
+            let dim = c.embedDim << i, r = c.resolution(stage: i)
+            var blocks: [SwinBlock] = []
+            for j in 0..<c.depths[i] {
+                blocks.append(try SwinBlock(layer.scoped("blocks").scoped(j), dim: dim, heads: c.heads[i], resolution: r,
+                                            window: c.window, shift: j % 2 == 0 ? 0 : c.window / 2, mlpRatio: c.mlpRatio,
+                                            recomputed: &recomputed))
+            }
+            stages.append(blocks)
+            if i < c.depths.count - 1 { merges.append(try PatchMerging(layer.scoped("downsample"), dim: dim)) }
+        }
+        self.stages = stages
+        self.merges = merges
+        norm = try LayerNorm(loader.scoped("norm"), dim: c.numFeatures)
+    }
+
+    /// `bn0` + `reshape_wav2img`: log-mel `[B, 1, T, mels]` (T <= 1024) -> image `[B, 1, 256, 256]`.
+    public func spectrogramImage(logMel x: Tensor) throws -> Tensor {
+        let c = config
+        guard x.rank == 4, x.shape[1] == 1, x.shape[3] == c.melBins, x.shape[2] > 1, x.shape[2] <= c.targetFrames else {
+            throw TensorError.shapeMismatch(op: "HTSAT", shapes: [x.shape],
+                                            reason: "expected a log-mel [B, 1, T, \(c.melBins)] with 2 <= T <= \(c.targetFrames) frames")
+        }
+        let b = x.shape[0], t = x.shape[2]
+        var y = try bn0(x, channelAxis: 3)
+        if t < c.targetFrames { y = try bicubicMatrix(from: t, to: c.targetFrames).matmul(y) }
+        // [B, 1, 1024, F] -> [B, 4, 256, F] -> [B, 4, F, 256] -> [B, 1, 4F, 256].
+        return try y.reshape([b, c.freqRatio, c.specSize, c.melBins]).permute([0, 1, 3, 2])
+            .reshape([b, 1, c.freqRatio * c.melBins, c.specSize])
+    }
+
+    /// The pooled embedding `latent_output` `[B, numFeatures]` for a log-mel `[B, 1, T, mels]`.
+    public func callAsFunction(logMel: Tensor) throws -> Tensor {
+        let image = try spectrogramImage(logMel: logMel)
+        let b = image.shape[0]
+        let p = try patchProjection(image)  // [B, C, R, R]
+        var x = try patchNorm(p.reshape([b, config.embedDim, -1]).transpose(1, 2))
+        for (i, blocks) in stages.enumerated() {
+            for block in blocks { x = try block(x) }
+            if i < merges.count { x = try merges[i](x, resolution: config.resolution(stage: i)) }
+        }
+        return try norm(x).mean(axis: 1)
+    }
+}

@@ -1,0 +1,74 @@
+import Tensor
+
+// One Swin Transformer block (msclap htsat.py `SwinTransformerBlock`, norm_before_mlp='ln'):
+//   x = x + window_reverse(attn(window_partition(roll(norm1(x), -shift))), then roll +shift)
+//   x = x + mlp(norm2(x))
+// The roll + partition (and its inverse) is one precomputed row gather. Drop-path is inactive
+// in eval. Legend: B clips, L = R*R tokens, C channels.
+
+/// A Swin block. Checkpoint keys: `norm1.*`, `attn.*`, `norm2.*`, `mlp.fc{1,2}.*`, and on
+/// shifted blocks the `attn_mask` buffer (recomputed, checked when present).
+struct SwinBlock: Sendable {
+    let norm1: LayerNorm
+    let attention: WindowAttention
+    let norm2: LayerNorm
+    let mlp: MLP
+    let geometry: WindowGeometry
+
+    init(_ loader: WeightLoader, dim: Int, heads: Int, resolution: Int, window: Int, shift: Int, mlpRatio: Int,
+         recomputed: inout [String]) throws {
+        geometry = WindowGeometry(resolution: resolution, window: window, shift: shift)
+        norm1 = try LayerNorm(loader.scoped("norm1"), dim: dim)
+        attention = try WindowAttention(loader.scoped("attn"), dim: dim, heads: heads, window: geometry.window, recomputed: &recomputed)
+        norm2 = try LayerNorm(loader.scoped("norm2"), dim: dim)
+        mlp = try MLP(loader.scoped("mlp"), dim: dim, hidden: dim * mlpRatio, activation: .gelu)
+        if let mask = geometry.mask, loader.contains("attn_mask") {
+            let stored = try loader.tensor("attn_mask", shape: mask.shape)
+            guard stored.toArray() == mask.toArray() else {
+                throw CheckpointError.malformed(path: loader.source.sourceName, reason: "'\(loader.key("attn_mask"))' differs from Swin's shifted-window mask")
+            }
+            recomputed.append(loader.key("attn_mask"))
+        }
+    }
+
+    /// `x [B, L, C]` -> `[B, L, C]`.
+    func callAsFunction(_ x: Tensor) throws -> Tensor {
+        let b = x.shape[0], l = x.shape[1], c = x.shape[2]
+        let n = geometry.tokensPerWindow
+        let windows = try norm1(x).reshape([b * l, c]).indexSelect(axis: 0, indices: batchIndices(geometry.order, clips: b))
+        let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
+        let back = try attended.reshape([b * l, c]).indexSelect(axis: 0, indices: batchIndices(geometry.inverse, clips: b))
+        let h = try x + back.reshape([b, l, c])
+        return try h + mlp(norm2(h))
+    }
+
+    /// A per-clip permutation repeated over `clips` clips stacked along the rows.
+    private func batchIndices(_ perm: [Int], clips: Int) -> [Int] {
+        if clips == 1 { return perm }
+        let l = perm.count
+        var out = [Int]()
+        out.reserveCapacity(l * clips)
+        for b in 0..<clips { out.append(contentsOf: perm.lazy.map { $0 + b * l }) }
+        return out
+    }
+}
+
+/// Swin `PatchMerging`: each 2x2 neighbourhood concatenated as `[x0, x1, x2, x3]` =
+/// `[(0,0), (1,0), (0,1), (1,1)]` (row offset first), then `norm` (LayerNorm 4C) and
+/// `reduction` (Linear 4C -> 2C, no bias). `[B, R*R, C] -> [B, R*R/4, 2C]`.
+struct PatchMerging: Sendable {
+    let norm: LayerNorm
+    let reduction: Linear
+
+    init(_ loader: WeightLoader, dim: Int) throws {
+        norm = try LayerNorm(loader.scoped("norm"), dim: 4 * dim)
+        reduction = try Linear(loader.scoped("reduction"), inFeatures: 4 * dim, outFeatures: 2 * dim, bias: false)
+    }
+
+    func callAsFunction(_ x: Tensor, resolution r: Int) throws -> Tensor {
+        let b = x.shape[0], c = x.shape[2]
+        // [B, R/2, dh, R/2, dw, C] -> [B, R/2, R/2, dw, dh, C]: concat index = dw * 2 + dh.
+        let merged = try x.reshape([b, r / 2, 2, r / 2, 2, c]).permute([0, 1, 3, 4, 2, 5]).reshape([b, r * r / 4, 4 * c])
+        return try reduction(norm(merged))
+    }
+}

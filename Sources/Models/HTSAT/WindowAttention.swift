@@ -1,0 +1,60 @@
+import Tensor
+
+// Swin window attention (msclap htsat.py `WindowAttention`, from microsoft/Swin-Transformer):
+// fused `qkv` Linear with bias, q scaled by head_dim^-1/2, scores + relative position bias
+// (+ the shifted-window mask), softmax, `proj` Linear.
+// Legend: windows W (all clips' windows, clip-major), N tokens per window, C channels, H heads.
+
+/// Window multi-head self-attention with a relative position bias. Checkpoint keys:
+/// `qkv.{weight,bias}` `[3C, C]`, `proj.{weight,bias}`, `relative_position_bias_table`
+/// `[(2S-1)^2, H]`; the `relative_position_index` buffer is recomputed (and checked if present).
+struct WindowAttention: Sendable {
+    let qkv: Linear
+    let proj: Linear
+    let heads: Int
+    let dim: Int
+    /// The table expanded to `[H, N, N]` once at load time.
+    let relativeBias: Tensor
+
+    init(_ loader: WeightLoader, dim: Int, heads: Int, window s: Int, recomputed: inout [String]) throws {
+        precondition(dim % heads == 0, "width \(dim) is not divisible by \(heads) heads")
+        qkv = try Linear(loader.scoped("qkv"), inFeatures: dim, outFeatures: 3 * dim)
+        proj = try Linear(loader.scoped("proj"), inFeatures: dim, outFeatures: dim)
+        self.heads = heads
+        self.dim = dim
+        let side = 2 * s - 1, n = s * s
+        let table = try loader.tensor("relative_position_bias_table", shape: [side * side, heads])
+        let index = WindowGeometry.relativePositionIndex(window: s)
+        if loader.contains("relative_position_index") {
+            let stored = try loader.tensor("relative_position_index", shape: [n, n])
+            guard stored.toArray() == index.map(Float.init) else {
+                throw CheckpointError.malformed(path: loader.source.sourceName,
+                                                reason: "'\(loader.key("relative_position_index"))' differs from Swin's index for window \(s)")
+            }
+            recomputed.append(loader.key("relative_position_index"))
+        }
+        let bias = Tensor.zeros([heads, n, n])
+        for h in 0..<heads { for p in 0..<(n * n) { bias.pointer[h * n * n + p] = table.pointer[index[p] * heads + h] } }
+        relativeBias = bias
+    }
+
+    /// `x [W, N, C]` in window order -> `[W, N, C]`. `mask` is `[nW, N, N]` and repeats every
+    /// `nW` windows (one clip's windows).
+    func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
+        let w = x.shape[0], n = x.shape[1], d = dim / heads
+        let qkvOut = try qkv(x)
+        if !(GradMode.isEnabled && qkvOut.requiresGrad) {
+            return try proj(WindowAttentionKernel.attend(qkv: qkvOut, windows: w, tokens: n, heads: heads,
+                                                          relativeBias: relativeBias, mask: mask))
+        }
+        let parts = try qkvOut.reshape([w, n, 3, heads, d]).permute([2, 0, 3, 1, 4])
+        let q = try parts.select(axis: 0, index: 0), k = try parts.select(axis: 0, index: 1), v = try parts.select(axis: 0, index: 2)
+        var scores = try (q * (1 / Float(d).squareRoot())).matmul(k.T) + relativeBias
+        if let mask {
+            let nW = mask.shape[0]
+            scores = try (scores.reshape([w / nW, nW, heads, n, n]) + mask.unsqueeze(1)).reshape([w, heads, n, n])
+        }
+        let o = try scores.softmax(axis: -1).matmul(v)
+        return try proj(o.permute([0, 2, 1, 3]).reshape([w, n, dim]))
+    }
+}

@@ -1,0 +1,31 @@
+import Tensor
+
+/// The activations the encoders use. CLIP's text tower uses QuickGELU (`x * sigmoid(1.702 x)`);
+/// Swin/HTSAT and the PENGI projection use the exact erf GELU.
+public enum Activation: Sendable {
+    case gelu, quickGelu
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .gelu: return x.gelu()
+        case .quickGelu: return x.quickGelu()
+        }
+    }
+}
+
+/// Transformer feed-forward block `fc2(act(fc1(x)))`. Checkpoint keys: `fc1.*`, `fc2.*`.
+public struct MLP: Sendable {
+    public let fc1: Linear
+    public let fc2: Linear
+    public let activation: Activation
+
+    public init(_ loader: WeightLoader, dim: Int, hidden: Int, activation: Activation) throws {
+        fc1 = try Linear(loader.scoped("fc1"), inFeatures: dim, outFeatures: hidden)
+        fc2 = try Linear(loader.scoped("fc2"), inFeatures: hidden, outFeatures: dim)
+        self.activation = activation
+    }
+
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try fc2(activation(fc1(x)))
+    }
+}

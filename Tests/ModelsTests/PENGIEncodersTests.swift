@@ -1,0 +1,110 @@
+import Foundation
+import Tensor
+import XCTest
+@testable import Models
+
+/// The whole encoder pair against PyTorch (msclap HTSAT + HF CLIPTextModel + PENGI Projection),
+/// loaded strictly from PENGI's key layout.
+final class PENGIEncodersTests: XCTestCase {
+    func testAudioEmbeddingMatchesPyTorch() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let pengi = try PENGIEncoders(source: weights, config: .tiny)
+        assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "PENGI audio embedding", maxAbs: 1e-4)
+    }
+
+    func testTextEmbeddingMatchesPyTorch() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let pengi = try PENGIEncoders(source: weights, config: .tiny)
+        let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
+        let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
+        assertClose(try pengi.embedText(ids: rows), try io.tensor("text_embedding"), "PENGI text embedding", maxAbs: 1e-4)
+    }
+
+    /// CoOp's entry: loss = sum(e * w) so dloss/de = w; the gradient w.r.t. the token
+    /// embeddings must match PyTorch's autograd through the whole tower.
+    func testTokenLevelEntryValuesAndGradientsMatchPyTorch() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let pengi = try PENGIEncoders(source: weights, config: .tiny)
+        let tokens = try io.tensor("token_embeddings").requiringGrad()
+        let eos = PENGIFixture.ints(try io.tensor("text_eos"))
+        let e = try pengi.textFeatures(tokenEmbeddings: tokens, eosPositions: eos)
+        assertClose(e, try io.tensor("token_text_embedding"), "PENGI token-level embedding", maxAbs: 1e-4)
+        let loss = try (e * io.tensor("token_loss_weights")).sum()
+        XCTAssertEqual(try loss.item(), try io.tensor("token_loss").item(), accuracy: 1e-3)
+        try loss.backward()
+        let grad = try XCTUnwrap(tokens.grad)
+        assertClose(grad, try io.tensor("token_grad"), "PENGI d loss / d token embeddings", maxAbs: 1e-4)
+    }
+
+    func testStrictLoadingListsIgnoredAndRecomputedKeys() throws {
+        let (weights, _) = try PENGIFixture.tiny()
+        let pengi = try PENGIEncoders(source: weights, config: .tiny)
+        let ignored = Set(pengi.ignoredKeys)
+        XCTAssertTrue(ignored.contains("caption_decoder.gpt.transformer.wte.weight"))
+        for key in ["spectrogram_extractor.stft.conv_real.weight", "logmel_extractor.melW", "tscam_conv.weight", "head.weight", "bn0.num_batches_tracked"] {
+            XCTAssertTrue(ignored.contains("audio_encoder.base.htsat." + key), key)
+        }
+        XCTAssertEqual(pengi.recomputedKeys.count, 8 + 3 + 1)
+        XCTAssertEqual(ignored.count + pengi.recomputedKeys.count + 1, Set(weights.keys).subtracting(usedByModel(weights)).count + 1)
+    }
+
+    /// Keys the model reads as parameters: everything not ignored and not recomputed.
+    private func usedByModel(_ weights: SafeTensorsFile) -> Set<String> {
+        let pengi = try! PENGIEncoders(source: weights, config: .tiny)
+        return Set(weights.keys).subtracting(pengi.ignoredKeys).subtracting(pengi.recomputedKeys)
+    }
+
+    func testModulePrefixIsAccepted() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        var all: [String: Tensor] = [:]
+        for k in weights.keys { all["module." + k] = try weights.tensor(k) }
+        let pengi = try PENGIEncoders(source: DictionarySource(all, name: "prefixed"), config: .tiny)
+        assertClose(try pengi.embedAudio(logMel: io.tensor("logmel").slice(axis: 0, start: 0, end: 1).contiguous()),
+                    try io.tensor("audio_embedding").slice(axis: 0, start: 0, end: 1), "module.-prefixed audio", maxAbs: 1e-4)
+    }
+
+    func testMissingWrongShapeAndUnknownKeysAreErrorsNamingTheKey() throws {
+        let (weights, _) = try PENGIFixture.tiny()
+        var all: [String: Tensor] = [:]
+        for k in weights.keys { all[k] = try weights.tensor(k) }
+        let victim = "caption_encoder.base.encoder.layers.1.mlp.fc2.weight"
+
+        var missing = all
+        missing[victim] = nil
+        XCTAssertThrowsError(try PENGIEncoders(source: DictionarySource(missing, name: "ck"), config: .tiny)) { e in
+            XCTAssertEqual("\(e)", "ck: missing key '\(victim)'")
+        }
+        var wrong = all
+        wrong[victim] = Tensor.zeros([64, 32])
+        XCTAssertThrowsError(try PENGIEncoders(source: DictionarySource(wrong, name: "ck"), config: .tiny)) { e in
+            XCTAssertEqual("\(e)", "ck: tensor '\(victim)' has wrong shape: got [64, 32], expected [32, 64]")
+        }
+        var extra = all
+        extra["audio_encoder.base.htsat.layers.0.blocks.0.attn.extra"] = Tensor.zeros([1])
+        XCTAssertThrowsError(try PENGIEncoders(source: DictionarySource(extra, name: "ck"), config: .tiny)) { e in
+            XCTAssertTrue("\(e)".contains("audio_encoder.base.htsat.layers.0.blocks.0.attn.extra"), "\(e)")
+        }
+        var badMask = all
+        badMask["audio_encoder.base.htsat.layers.0.blocks.1.attn_mask"] = Tensor.zeros([64, 64, 64])
+        XCTAssertThrowsError(try PENGIEncoders(source: DictionarySource(badMask, name: "ck"), config: .tiny))
+        // The tiny checkpoint is not a base checkpoint.
+        XCTAssertThrowsError(try PENGIEncoders(source: weights, config: .pengiBase))
+    }
+
+    /// Full-size random weights (`Scripts/fixtures/pengi.py --full`), when PALM_PENGI_FULL_RANDOM is set.
+    func testFullSizeRandomCheckpointMatchesPyTorch() throws {
+        guard let (weights, io) = try PENGIFixture.fullRandom() else {
+            throw XCTSkip("PALM_PENGI_FULL_RANDOM not set: full-size random PENGI comparison skipped (run Scripts/fixtures/pengi.py --full)")
+        }
+        let pengi = try PENGIEncoders(source: weights, config: .pengiBase)
+        assertClose(try GradMode.withoutGrad { try pengi.htsat(logMel: io.tensor("logmel")) }, try io.tensor("htsat_pooled"), "base HTSAT pooled", maxAbs: 1e-3)
+        assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding", maxAbs: 1e-3)
+        let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
+        let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
+        assertClose(try pengi.embedText(ids: rows), try io.tensor("text_embedding"), "base text embedding", maxAbs: 1e-3)
+        let tokens = try io.tensor("token_embeddings").requiringGrad()
+        let e = try pengi.textFeatures(tokenEmbeddings: tokens, eosPositions: PENGIFixture.ints(try io.tensor("text_eos")))
+        try (e * io.tensor("token_loss_weights")).sum().backward()
+        assertClose(try XCTUnwrap(tokens.grad), try io.tensor("token_grad"), "base d loss / d token embeddings", maxAbs: 1e-3)
+    }
+}
