@@ -1,6 +1,6 @@
 import Tensor
 import XCTest
-@testable import Models
+import Models
 
 /// The CLIP text tower against Hugging Face `CLIPTextModel` (tiny random config, fixture from
 /// `Scripts/fixtures/pengi.py`).

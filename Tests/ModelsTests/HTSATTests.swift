@@ -1,6 +1,6 @@
 import Tensor
 import XCTest
-@testable import Models
+import Models
 
 /// HTSAT against msclap's `HTSAT_Swin_Transformer` (tiny random config, eval mode, from the
 /// log-mel; fixture from `Scripts/fixtures/pengi.py`).

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
-@testable import Models
+import Models
 
 /// The whole encoder pair against PyTorch (msclap HTSAT + HF CLIPTextModel + PENGI Projection),
 /// loaded strictly from PENGI's key layout.
@@ -45,13 +45,13 @@ final class PENGIEncodersTests: XCTestCase {
             XCTAssertTrue(ignored.contains("audio_encoder.base.htsat." + key), key)
         }
         XCTAssertEqual(pengi.recomputedKeys.count, 8 + 3 + 1)
-        XCTAssertEqual(ignored.count + pengi.recomputedKeys.count + 1, Set(weights.keys).subtracting(usedByModel(weights)).count + 1)
-    }
-
-    /// Keys the model reads as parameters: everything not ignored and not recomputed.
-    private func usedByModel(_ weights: SafeTensorsFile) -> Set<String> {
-        let pengi = try! PENGIEncoders(source: weights, config: .tiny)
-        return Set(weights.keys).subtracting(pengi.ignoredKeys).subtracting(pengi.recomputedKeys)
+        // Exactly the decoder and the HTSAT parts palm does not run are ignored; nothing else.
+        let htsat = "audio_encoder.base.htsat."
+        let expected = weights.keys.filter { k in
+            k.hasPrefix("caption_decoder.") || HTSAT.ignoredPrefixes.contains { k.hasPrefix(htsat + $0) }
+        }
+        XCTAssertEqual(ignored, Set(expected))
+        print("ignored: \(pengi.ignoredKeys.count) keys, recomputed: \(pengi.recomputedKeys.count) buffers")
     }
 
     func testModulePrefixIsAccepted() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 import XCTest
-@testable import Models
+import Models
 
 /// The golden fixtures written by `Scripts/fixtures/pengi.py` (random weights, PyTorch outputs).
 enum PENGIFixture {

@@ -87,8 +87,9 @@ public struct CLIPTextTransformer: Sendable {
         return try finalLayerNorm(rows)
     }
 
-    /// Index of the first maximum (`torch.argmax` returns the first on ties).
-    static func firstArgmax(_ row: ArraySlice<Int>) -> Int {
+    /// The EOS position of one id row: the index of its first maximum (`torch.argmax` returns
+    /// the first on ties; PENGI pads with EOS, the largest id).
+    public static func firstArgmax(_ row: ArraySlice<Int>) -> Int {
         var best = row.first!, bi = 0
         for (i, v) in row.enumerated() where v > best { best = v; bi = i }
         return bi

@@ -32,7 +32,7 @@ public struct HTSATConfig: Sendable, Equatable {
     /// Width after the last stage (`embed_dim * 2^(stages-1)`, 768): the pooled embedding size.
     public var numFeatures: Int { embedDim << (depths.count - 1) }
     /// Token grid side of stage `i` (64, 32, 16, 8).
-    public func resolution(stage i: Int) -> Int { specSize / patchSize >> i }
+    public func resolution(stage i: Int) -> Int { (specSize / patchSize) >> i }
 
     /// PENGI's HTSAT (Swin-T, window 8): dims 96/192/384/768.
     public static let pengiBase = HTSATConfig(embedDim: 96, depths: [2, 2, 6, 2], heads: [4, 8, 16, 32])

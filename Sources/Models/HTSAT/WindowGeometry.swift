@@ -7,23 +7,23 @@ import Tensor
 // Legend: R grid side, S window side, N = S*S tokens per window, nW = (R/S)^2 windows.
 
 /// Window partition tables for an `R x R` token grid with window `S` and cyclic shift `shift`.
-struct WindowGeometry: Sendable {
-    let resolution: Int
-    let window: Int
-    let shift: Int
+public struct WindowGeometry: Sendable {
+    public let resolution: Int
+    public let window: Int
+    public let shift: Int
     /// `order[w * N + i]` = grid index (row-major) of token `i` of window `w` after the cyclic
     /// shift `torch.roll(x, (-shift, -shift))` (Swin's `window_partition(roll(x))`).
-    let order: [Int]
+    public let order: [Int]
     /// The inverse permutation (window order -> grid), i.e. `roll(window_reverse(..), +shift)`.
-    let inverse: [Int]
+    public let inverse: [Int]
     /// Swin's `attn_mask` `[nW, N, N]`: 0 within a region, -100 across regions; nil when unshifted.
-    let mask: Tensor?
+    public let mask: Tensor?
 
-    var tokensPerWindow: Int { window * window }
-    var windowCount: Int { (resolution / window) * (resolution / window) }
+    public var tokensPerWindow: Int { window * window }
+    public var windowCount: Int { (resolution / window) * (resolution / window) }
 
     /// Swin's rule: when the grid is no larger than the window there is one window and no shift.
-    init(resolution r: Int, window requested: Int, shift requestedShift: Int) {
+    public init(resolution r: Int, window requested: Int, shift requestedShift: Int) {
         let s = r <= requested ? r : requested
         let shift = r <= requested ? 0 : requestedShift
         resolution = r; window = s; self.shift = shift
