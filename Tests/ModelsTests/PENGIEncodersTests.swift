@@ -108,3 +108,27 @@ final class PENGIEncodersTests: XCTestCase {
         assertClose(try XCTUnwrap(tokens.grad), try io.tensor("token_grad"), "base d loss / d token embeddings", maxAbs: 1e-3)
     }
 }
+
+/// The random-weight checkpoint used by the benchmarks loads strictly (its key list is the
+/// model's own), and the benchmark entry points run.
+final class PENGIBenchmarkTests: XCTestCase {
+    func testRandomSourceLoadsStrictlyAndBenchmarksRun() throws {
+        let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .tiny), config: .tiny)
+        XCTAssertEqual(pengi.ignoredKeys, [])
+        let a = try PENGIBenchmark.audio(pengi, batch: 2, repeats: 1)
+        let t = try PENGIBenchmark.text(pengi, prompts: 3, tokens: 10, repeats: 1)
+        print(a); print(t)
+        XCTAssertGreaterThan(a.itemsPerSecond, 0)
+        XCTAssertGreaterThan(t.flopsPerItem, 0)
+    }
+
+    /// Opt-in (`PALM_PENGI_BENCH=1`): the full-size figures quoted in the README / report.
+    func testBaseThroughput() throws {
+        guard ProcessInfo.processInfo.environment["PALM_PENGI_BENCH"] != nil else {
+            throw XCTSkip("PALM_PENGI_BENCH not set: full-size PENGI throughput benchmark skipped")
+        }
+        let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
+        for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) }
+        print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Tensor
+
+// Throughput benchmarks of the PENGI encoders (the lead wires them into `palm bench`).
+// Compare with `Scripts/fixtures/bench_pengi.py`, which times PyTorch on the same workloads and
+// the same random-weight architecture. Timing: one warm-up run, then the median of `repeats`.
+
+/// One benchmark measurement.
+public struct PENGIBenchmarkResult: Sendable, CustomStringConvertible {
+    public let name: String
+    /// Items (clips or prompts) per run.
+    public let batch: Int
+    /// Median wall-clock seconds per run.
+    public let seconds: Double
+    /// Estimated multiply-add FLOPs (x2) per item of the GEMM/attention work.
+    public let flopsPerItem: Double
+    public var itemsPerSecond: Double { Double(batch) / seconds }
+    public var gflopsPerSecond: Double { flopsPerItem * Double(batch) / seconds / 1e9 }
+    public var description: String {
+        String(format: "%@: batch %d, %.3f s/run, %.2f items/s, %.1f GFLOP/item, %.1f GFLOP/s",
+               name, batch, seconds, itemsPerSecond, flopsPerItem / 1e9, gflopsPerSecond)
+    }
+}
+
+public enum PENGIBenchmark {
+    /// Audio path from the log-mel (HTSAT + projection), `batch` clips of `frames` x 64
+    /// (7 s clips at 44.1 kHz with hop 320 give 965 frames).
+    public static func audio(_ encoders: PENGIEncoders, batch: Int, frames: Int = 965, repeats: Int = 3, seed: UInt64 = 1) throws -> PENGIBenchmarkResult {
+        var g = SeededGenerator(seed: seed)
+        let logMel = Tensor.normal([batch, 1, frames, encoders.config.audio.melBins], mean: -20, std: 10, generator: &g)
+        let seconds = try median(repeats: repeats) { _ = try encoders.embedAudio(logMel: logMel) }
+        return PENGIBenchmarkResult(name: "PENGI audio (log-mel -> HTSAT -> projection)", batch: batch, seconds: seconds,
+                                    flopsPerItem: audioFlops(encoders.config))
+    }
+
+    /// Text path from token ids: `prompts` rows of `tokens` ids (BOS, content, EOS last), through
+    /// the CLIP tower and both projections.
+    public static func text(_ encoders: PENGIEncoders, prompts: Int = 50, tokens: Int = 40, repeats: Int = 3, seed: UInt64 = 2) throws -> PENGIBenchmarkResult {
+        var g = SeededGenerator(seed: seed)
+        let v = encoders.config.text.vocabSize
+        let ids = (0..<prompts).map { _ in [v - 2] + (0..<(tokens - 2)).map { _ in g.int(below: v - 2) } + [v - 1] }
+        let seconds = try median(repeats: repeats) { _ = try encoders.embedText(ids: ids) }
+        return PENGIBenchmarkResult(name: "PENGI text (ids -> CLIP -> projections), \(tokens) tokens", batch: prompts, seconds: seconds,
+                                    flopsPerItem: textFlops(encoders.config, tokens: tokens))
+    }
+
+    /// GEMM + attention FLOPs of one clip through HTSAT and the audio projection.
+    public static func audioFlops(_ c: PENGIConfig) -> Double {
+        let a = c.audio
+        let r0 = a.resolution(stage: 0)
+        var f = 2.0 * Double(r0 * r0 * a.embedDim * a.patchSize * a.patchSize)
+        for i in 0..<a.depths.count {
+            let r = a.resolution(stage: i), l = Double(r * r), dim = Double(a.embedDim << i)
+            let n = Double(min(a.window, r) * min(a.window, r))
+            f += Double(a.depths[i]) * (2 * l * dim * dim * Double(4 + 2 * a.mlpRatio) + 4 * l * n * dim)
+            if i < a.depths.count - 1 { f += 2 * (l / 4) * (4 * dim) * (2 * dim) }
+        }
+        let d = Double(c.embeddingDim), nf = Double(a.numFeatures)
+        return f + 2 * nf * d + 2 * d * d
+    }
+
+    /// GEMM + attention FLOPs of one `tokens`-token prompt through the text tower and projections.
+    public static func textFlops(_ c: PENGIConfig, tokens: Int) -> Double {
+        let t = c.text, n = Double(tokens), w = Double(t.width)
+        let perLayer = 2 * n * w * w * 4 + 2 * n * w * Double(t.intermediate) * 2 + 4 * n * n * w
+        let d = Double(c.embeddingDim)
+        return Double(t.layers) * perLayer + 2 * w * w + 2 * w * d + 2 * d * d
+    }
+
+    static func median(repeats: Int, _ body: () throws -> Void) throws -> Double {
+        try body()  // warm-up: page in weights, size OpenBLAS buffers
+        var times: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}
