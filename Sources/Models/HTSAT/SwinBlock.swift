@@ -35,6 +35,15 @@ struct SwinBlock: Sendable {
     func callAsFunction(_ x: Tensor) throws -> Tensor {
         let b = x.shape[0], l = x.shape[1], c = x.shape[2]
         let n = geometry.tokensPerWindow
+        if !(GradMode.isEnabled && x.requiresGrad) {
+            // Frozen path: the window gather and the reverse gather + residual are single passes
+            // of row copies (Tensor's indexSelect builds two views per row: fine on the tape,
+            // far too slow for 4096 rows per clip per block).
+            let windows = RowGather.gather(try norm1(x), order: geometry.order, clips: b)
+            let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
+            let h = RowGather.gatherAdding(attended, order: geometry.inverse, clips: b, to: x)
+            return try h + mlp(norm2(h))
+        }
         let windows = try norm1(x).reshape([b * l, c]).indexSelect(axis: 0, indices: batchIndices(geometry.order, clips: b))
         let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
         let back = try attended.reshape([b * l, c]).indexSelect(axis: 0, indices: batchIndices(geometry.inverse, clips: b))
@@ -70,5 +79,48 @@ struct PatchMerging: Sendable {
         // [B, R/2, dh, R/2, dw, C] -> [B, R/2, R/2, dw, dh, C]: concat index = dw * 2 + dh.
         let merged = try x.reshape([b, r / 2, 2, r / 2, 2, c]).permute([0, 1, 3, 4, 2, 5]).reshape([b, r * r / 4, 4 * c])
         return try reduction(norm(merged))
+    }
+}
+
+/// Row gathers of the frozen Swin path. Legend: B clips, L rows per clip, C channels.
+enum RowGather {
+    /// `out[b, i] = x[b, order[i]]` for `x [B, L, C]` (any shape with rows of C), contiguous out.
+    static func gather(_ x: Tensor, order: [Int], clips b: Int) -> Tensor {
+        let c = x.shape.last!, l = order.count
+        let src = x.isContiguous ? x : x.contiguous()
+        let out = Tensor.zeros([b * l, c])
+        let ps = UncheckedBox(src.pointer), po = UncheckedBox(out.pointer)
+        order.withUnsafeBufferPointer { ob in
+            let perm = UncheckedBox(ob.baseAddress!)
+            ParallelFor.chunks(b * l, grain: 2048) { lo, hi in
+                for r in lo..<hi {
+                    let clip = r / l
+                    (po.value + r * c).update(from: ps.value + (clip * l + perm.value[r - clip * l]) * c, count: c)
+                }
+            }
+        }
+        withExtendedLifetime(src) {}
+        return out
+    }
+
+    /// `out[b, i] = base[b, i] + x[b, order[i]]`, shaped like `base` (the reverse window
+    /// gather fused with the residual add).
+    static func gatherAdding(_ x: Tensor, order: [Int], clips b: Int, to base: Tensor) -> Tensor {
+        let c = base.shape.last!, l = order.count
+        let src = x.isContiguous ? x : x.contiguous(), res = base.isContiguous ? base : base.contiguous()
+        let out = Tensor.zeros(base.shape)
+        let ps = UncheckedBox(src.pointer), pr = UncheckedBox(res.pointer), po = UncheckedBox(out.pointer)
+        order.withUnsafeBufferPointer { ob in
+            let perm = UncheckedBox(ob.baseAddress!)
+            ParallelFor.chunks(b * l, grain: 2048) { lo, hi in
+                for r in lo..<hi {
+                    let clip = r / l
+                    let s = ps.value + (clip * l + perm.value[r - clip * l]) * c, a = pr.value + r * c, o = po.value + r * c
+                    for j in 0..<c { o[j] = a[j] + s[j] }
+                }
+            }
+        }
+        withExtendedLifetime((src, res)) {}
+        return out
     }
 }
