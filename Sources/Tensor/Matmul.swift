@@ -108,3 +108,12 @@ extension Tensor {
         return (BLASMatrix(base: c.storage.base, offset: c.offset, rows: shape[0], cols: shape[1], s0: c.strides[0], s1: c.strides[1])!, c)
     }
 }
+
+extension Tensor {
+    /// `x @ weight^T + bias` (PyTorch `F.linear`): `weight` is `[out, in]` as checkpoints store
+    /// it; the transpose is a view, passed to BLAS as a flag.
+    public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
+        let y = try matmul(weight.T)
+        return try bias.map { try y + $0 } ?? y
+    }
+}
