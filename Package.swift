@@ -30,6 +30,7 @@ let package = Package(
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Tensor"], swiftSettings: optimize),
+        .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

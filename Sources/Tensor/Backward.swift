@@ -110,15 +110,6 @@ private func mapBinary2(_ g: Tensor, _ v: Tensor, _ f: (Float, Float) -> Float) 
     mapBinary(g, v, shape: v.shape, f)
 }
 
-extension Tensor {
-    /// A contiguous copy that owns its storage (safe to modify in place).
-    func copy() -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
-        copyStrided(from: self, into: out.pointer)
-        return out
-    }
-}
-
 private func scatterMaxGradient(_ g: Tensor, input: Tensor, axis: Int, indices: [Int32]) -> Tensor {
     var perm = Array(0..<input.rank)
     perm.remove(at: axis)

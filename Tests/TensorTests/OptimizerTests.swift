@@ -14,7 +14,7 @@ final class OptimizerTests: XCTestCase {
             opt.zeroGrad()
             try (((w - target).pow(2)) * weights).sum().backward()
             opt.step()
-            steps.append(w.copyForTest())
+            steps.append(w.copy())
         }
         return try Tensor.stack(steps)
     }
