@@ -24,6 +24,12 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
     public var trainSeconds: Double
     public var parameters: Int
 
+    public init(dataset: String, method: String, seed: UInt64, fold: Int, shots: Int, accuracy: Double, macroF1: Double,
+                trainSeconds: Double, parameters: Int) {
+        self.dataset = dataset; self.method = method; self.seed = seed; self.fold = fold; self.shots = shots
+        self.accuracy = accuracy; self.macroF1 = macroF1; self.trainSeconds = trainSeconds; self.parameters = parameters
+    }
+
     /// Identity of the cell (for resuming).
     public var key: String { "\(dataset)|\(method)|\(seed)|\(fold)|\(shots)" }
 }
