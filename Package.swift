@@ -34,7 +34,7 @@ let package = Package(
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor",
+            "Tensor", "Prompting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
