@@ -30,17 +30,19 @@ let package = Package(
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Tensor", "CBLAS"], swiftSettings: optimize),
+        .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor",
+            "Tensor", "Prompting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

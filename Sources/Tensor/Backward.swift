@@ -104,19 +104,15 @@ extension Op {
     }
 }
 
+extension Tensor {
+    /// A 2-d view whose columns are contiguous (the `.T` of a row-major matrix).
+    var isTransposedView: Bool { rank == 2 && strides[0] == 1 && shape[0] > 1 && shape[1] > 1 }
+}
+
 /// `f(g, v)` elementwise for equally shaped tensors (the unary-op backward kernels).
 @inline(__always)
 private func mapBinary2(_ g: Tensor, _ v: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
     mapBinary(g, v, shape: v.shape, f)
-}
-
-extension Tensor {
-    /// A contiguous copy that owns its storage (safe to modify in place).
-    func copy() -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
-        copyStrided(from: self, into: out.pointer)
-        return out
-    }
 }
 
 private func scatterMaxGradient(_ g: Tensor, input: Tensor, axis: Int, indices: [Int32]) -> Tensor {
@@ -194,8 +190,7 @@ private func l2NormalizeBackward(_ g: Tensor, _ y: Tensor, norms: [Float], eps: 
     for r in 0..<rows {
         let pg = gc.pointer + r * c, py = yc.pointer + r * c, po = out.pointer + r * c
         if norms[r] > eps {
-            var dot: Float = 0
-            for i in 0..<c { dot += pg[i] * py[i] }
+            let dot = VectorKernels.dot(pg, py, c)
             let inv = 1 / norms[r]
             for i in 0..<c { po[i] = (pg[i] - py[i] * dot) * inv }
         } else {
@@ -207,9 +202,15 @@ private func l2NormalizeBackward(_ g: Tensor, _ y: Tensor, norms: [Float], eps: 
 
 private func matmulBackward(_ g: Tensor, _ a: Tensor, _ b: Tensor) throws -> [Tensor?] {
     var ga: Tensor? = nil, gb: Tensor? = nil
-    if a.requiresGrad { ga = try g.matmul(b.T).reduceSum(to: a.shape) }
+    if a.requiresGrad {
+        // A 2-d operand that is a transposed view gets its gradient in the same layout
+        // ((B g^T)^T), so the backward of the transpose hands on a contiguous tensor.
+        ga = a.rank == 2 && b.rank == 2 && a.isTransposedView ? try b.matmul(g.T).T : try g.matmul(b.T).reduceSum(to: a.shape)
+    }
     if b.requiresGrad {
-        if b.rank == 2, a.rank > 2 {
+        if a.rank == 2 && b.rank == 2 && b.isTransposedView {
+            gb = try g.T.matmul(a).T
+        } else if b.rank == 2, a.rank > 2 {
             // Shared weight: fold the batch into rows, one GEMM instead of a batch and a sum.
             let k = a.shape[a.rank - 1], n = b.shape[1]
             gb = try a.reshape([-1, k]).T.matmul(g.reshape([-1, n]))

@@ -67,6 +67,7 @@ extension Tensor {
             geo.im2col(x.pointer + i * geo.c * geo.h * geo.w, cols.base)
             let dst = out.pointer + i * geo.o * plane
             // out[i] = W [O, CKK] @ cols [CKK, HW]
+            BLASThreads.prepare(flops: geo.o * plane * geo.columnRows)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(geo.o), Int32(plane), Int32(geo.columnRows),
                         1, wt.pointer, Int32(geo.columnRows), cols.base, Int32(plane), 0, dst, Int32(plane))
             if let bias {
@@ -108,6 +109,7 @@ func conv2dBackward(_ g: Tensor, input: Tensor, weight: Tensor, stride: (Int, In
     let cols = Storage(uninitializedCount: ckk * plane)
     for i in 0..<geo.n {
         let gi = gc.pointer + i * geo.o * plane
+        BLASThreads.prepare(flops: geo.o * plane * ckk)
         if weight.requiresGrad {
             geo.im2col(x.pointer + i * geo.c * geo.h * geo.w, cols.base)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(geo.o), Int32(ckk), Int32(plane),

@@ -29,8 +29,27 @@ struct BLASMatrix {
 @inline(__always)
 func sgemm(_ a: BLASMatrix, _ b: BLASMatrix, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
            alpha: Float = 1, beta: Float = 0) {
+    BLASThreads.prepare(flops: m * n * k)
     cblas_sgemm(CblasRowMajor, a.transposed ? CblasTrans : CblasNoTrans, b.transposed ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a.pointer, Int32(a.ld), b.pointer, Int32(b.ld), beta, c, Int32(ldc))
+}
+
+/// Chooses OpenBLAS's thread count per call. Small products run on one thread: splitting them
+/// costs more than it gains, and OpenBLAS's idle workers spin (sched_yield) on the core the
+/// elementwise kernels need. Large products use every core.
+public enum BLASThreads {
+    /// Products below this many multiply-adds run single-threaded.
+    public static let singleThreadBelow = 1 << 22
+    nonisolated(unsafe) private static var current: Int32 = -1  // one writer: the calling thread
+    private static let all = Int32(ParallelFor.workers)
+
+    @inline(__always) static func prepare(flops: Int) {
+        let want: Int32 = flops < singleThreadBelow ? 1 : all
+        if want != current {
+            openblas_set_num_threads(want)
+            current = want
+        }
+    }
 }
 
 extension Tensor {
@@ -106,5 +125,14 @@ extension Tensor {
         }
         let c = contiguousValues()
         return (BLASMatrix(base: c.storage.base, offset: c.offset, rows: shape[0], cols: shape[1], s0: c.strides[0], s1: c.strides[1])!, c)
+    }
+}
+
+extension Tensor {
+    /// `x @ weight^T + bias` (PyTorch `F.linear`): `weight` is `[out, in]` as checkpoints store
+    /// it; the transpose is a view, passed to BLAS as a flag.
+    public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
+        let y = try matmul(weight.T)
+        return try bias.map { try y + $0 } ?? y
     }
 }

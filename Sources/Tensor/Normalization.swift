@@ -60,12 +60,11 @@ extension Tensor {
             var norms = [Float](repeating: 0, count: rows)
             let pv = v.pointer, po = out.pointer
             for r in 0..<rows {
-                var s: Float = 0
-                for i in 0..<c { s += pv[r * c + i] * pv[r * c + i] }
-                let n = s.squareRoot()
+                let row = pv + r * c, o = po + r * c
+                let n = VectorKernels.dot(row, row, c).squareRoot()
                 norms[r] = n
                 let inv = 1 / Swift.max(n, eps)
-                for i in 0..<c { po[r * c + i] = pv[r * c + i] * inv }
+                for i in 0..<c { o[i] = row[i] * inv }
             }
             return out.recorded(.l2Normalize(norms: norms, eps: eps), inputs: [x])
         }

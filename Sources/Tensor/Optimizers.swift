@@ -61,18 +61,23 @@ public final class SGD: Optimizer {
         for (i, p) in parameters.enumerated() {
             guard let gradient = p.grad?.contiguousValues() else { continue }
             precondition(p.isContiguous, "parameters must be contiguous leaves")
-            let n = p.count, pp = p.pointer, pg = gradient.pointer
-            var d = [Float](repeating: 0, count: n)
-            for j in 0..<n { d[j] = pg[j] + weightDecay * pp[j] }
-            if momentum != 0 {
-                if let buf = buffers[i] {
-                    let pb = buf.pointer
-                    for j in 0..<n { pb[j] = momentum * pb[j] + (1 - dampening) * d[j]; d[j] = pb[j] }
-                } else {
-                    buffers[i] = try! Tensor(d, shape: p.shape)
+            let n = p.count, pp = p.pointer, pg = gradient.pointer, lr = learningRate, wd = weightDecay
+            if momentum == 0 {
+                for j in 0..<n { pp[j] -= lr * (pg[j] + wd * pp[j]) }
+            } else if let buf = buffers[i] {
+                let pb = buf.pointer, m = momentum, damp = 1 - dampening
+                for j in 0..<n {
+                    let b = m * pb[j] + damp * (pg[j] + wd * pp[j])
+                    pb[j] = b
+                    pp[j] -= lr * b
                 }
+            } else {
+                // First step: the buffer starts as the gradient itself (torch.optim.SGD).
+                let buf = Tensor(uninitializedShape: p.shape)
+                let pb = buf.pointer
+                for j in 0..<n { pb[j] = pg[j] + wd * pp[j]; pp[j] -= lr * pb[j] }
+                buffers[i] = buf
             }
-            for j in 0..<n { pp[j] -= learningRate * d[j] }
         }
     }
 }

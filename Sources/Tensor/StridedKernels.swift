@@ -68,7 +68,16 @@ func assignStrided(_ dst: Tensor, from src: Tensor, accumulate: Bool = false) {
     forEachRow2(shape: dst.shape, stridesA: dst.strides, offsetA: dst.offset,
                 stridesB: src.strides, offsetB: src.offset) { od, os, n, sd, ss in
         if accumulate {
-            for i in 0..<n { d[od + i * sd] += s[os + i * ss] }
+            if sd == 0 && ss == 1 {
+                d[od] += VectorKernels.sum(s + os, n)  // a reduction row
+            } else if sd == 1 && ss == 1 {
+                let x = d + od, y = s + os
+                for i in 0..<n { x[i] += y[i] }
+            } else {
+                for i in 0..<n { d[od + i * sd] += s[os + i * ss] }
+            }
+        } else if sd == 1 && ss == 1 {
+            (d + od).update(from: s + os, count: n)
         } else {
             for i in 0..<n { d[od + i * sd] = s[os + i * ss] }
         }

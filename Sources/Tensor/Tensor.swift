@@ -109,6 +109,13 @@ public final class Tensor: @unchecked Sendable {
         Tensor(storage: storage, shape: shape, strides: strides, offset: offset)
     }
 
+    /// A contiguous copy that owns fresh storage (safe to modify in place); a leaf, off the tape.
+    public func copy() -> Tensor {
+        let out = Tensor(uninitializedShape: shape)
+        copyStrided(from: self, into: out.pointer)
+        return out
+    }
+
     /// The elements in row-major order.
     public func toArray() -> [Float] {
         let c = contiguousValues()

@@ -82,6 +82,15 @@ public final class PENGIEncoders: @unchecked Sendable {
         }
     }
 
+    /// Frozen token embeddings `[B, T, width]` (before the position embedding) of equally long
+    /// id rows: the starting point of CoOp prompts. No tape.
+    public func tokenEmbeddings(ids: [[Int]]) throws -> Tensor {
+        guard let t = ids.first?.count, t > 0, ids.allSatisfy({ $0.count == t }) else {
+            throw TensorError.invalidArgument(op: "tokenEmbeddings", message: "id rows must be non-empty and of equal length")
+        }
+        return try GradMode.withoutGrad { try textTower.tokenEmbedding(ids.flatMap { $0 }, shape: [ids.count, t]) }
+    }
+
     /// Text features `[B, d]` from token *embeddings* `[B, T, width]` (before the position
     /// embedding) and each row's EOS position: the token-level entry CoOp/CoCoOp need. Recorded
     /// on the tape when the embeddings require grad, so gradients reach learned context vectors.

@@ -1,0 +1,44 @@
+import Tensor
+
+/// Prompts tokenized for a model's text tower: ids padded to a common length, where each
+/// sequence ends (the pooled position for CLIP-style towers) and how many tokens are real.
+public struct TokenizedText: Sendable, Equatable {
+    /// `[n][length]` token ids, padded.
+    public var ids: [[Int]]
+    /// Index of the pooled token per sequence (CLIP: the first EOS).
+    public var eosPositions: [Int]
+    /// Number of non-padding tokens per sequence (attention mask = first `lengths[i]` ones).
+    public var lengths: [Int]
+
+    public init(ids: [[Int]], eosPositions: [Int], lengths: [Int]) {
+        self.ids = ids; self.eosPositions = eosPositions; self.lengths = lengths
+    }
+
+    /// Padded sequence length.
+    public var length: Int { ids.first?.count ?? 0 }
+}
+
+/// What prompt learners need from an audio-language model. PENGI and the demo model conform;
+/// learners written against this protocol work with any later ALM.
+///
+/// All embeddings are *unnormalised* projections into the joint space; learners normalise.
+public protocol AudioLanguageModel: AnyObject {
+    /// A short name for tables ("pengi", "demo").
+    var name: String { get }
+    /// Identifies the weights (feature caches key on it).
+    var fingerprint: String { get }
+    /// Joint embedding dimension `d`.
+    var dimension: Int { get }
+    /// Width of the text tower's token embeddings (CoOp's context vectors live there).
+    var tokenWidth: Int { get }
+
+    /// Frozen text embeddings `[n, d]` (no tape).
+    func embedText(_ texts: [String]) throws -> Tensor
+    /// Tokenizes prompts for the token-level entry.
+    func tokenize(_ texts: [String]) throws -> TokenizedText
+    /// Frozen token embeddings `[n, T, tokenWidth]` of tokenized prompts (before positions).
+    func tokenEmbeddings(_ tokens: TokenizedText) throws -> Tensor
+    /// Text embeddings `[n, d]` from token embeddings, recorded on the tape so gradients reach
+    /// learned context vectors. `tokens` gives the pooled positions and lengths.
+    func textFeatures(tokenEmbeddings: Tensor, tokens: TokenizedText) throws -> Tensor
+}

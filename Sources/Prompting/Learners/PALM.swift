@@ -1,0 +1,60 @@
+import Models
+import Tensor
+
+/// PALM (Hanif et al., EMNLP 2024): prompt learning in the text encoder's *output* space.
+/// Per class i: `t'_i = (1 - s(l_i)) t_i + s(l_i) z_i`, normalised; logits `100 a_hat . t'^T`.
+/// `t` (class-name embeddings) is computed once and never on the tape; `z ~ N(0, 0.02)`,
+/// raw lambda `~ U[0, 1)` as the reference initialises them. c (d + 1) parameters.
+///
+/// `textFeatures: nil` gives PALM-dagger (Table 4): logits from `z` alone.
+public final class PALMLearner: PromptLearner {
+    public let method: String
+    public let classNames: [String]
+    /// Frozen class-name embeddings `[c, d]` (nil for PALM-dagger).
+    public let textFeatures: Tensor?
+    public let z: Tensor
+    public let rawLambda: Tensor
+    public var parameters: [(name: String, tensor: Tensor)] {
+        textFeatures == nil ? [("z", z)] : [("z", z), ("lambda", rawLambda)]
+    }
+    public var dimension: Int { z.shape[1] }
+
+    /// PALM on `model`'s embeddings of the bare class names.
+    public convenience init(model: AudioLanguageModel, classNames: [String], seed: UInt64 = 0) throws {
+        let t = try model.embedText(classNames.map { PromptTemplate.fill(PromptTemplate.className, $0) })
+        try self.init(textFeatures: t, classNames: classNames, seed: seed)
+    }
+
+    /// PALM from precomputed text features (`nil`: PALM-dagger with dimension `dimension`).
+    public init(textFeatures: Tensor?, classNames: [String], dimension: Int? = nil, seed: UInt64 = 0) throws {
+        guard let d = textFeatures?.shape.last ?? dimension else {
+            throw PromptingError.invalidData("PALM-dagger needs the feature dimension")
+        }
+        if let t = textFeatures, t.shape != [classNames.count, d] {
+            throw PromptingError.invalidData("text features \(shapeString(t.shape)) do not match \(classNames.count) classes")
+        }
+        self.textFeatures = textFeatures?.detached()
+        self.classNames = classNames
+        method = textFeatures == nil ? "palm-dagger" : "palm"
+        var g = SeededGenerator(seed: seed)
+        z = Tensor.normal([classNames.count, d], std: 0.02, generator: &g).requiringGrad()
+        rawLambda = Tensor.uniform([classNames.count], generator: &g).requiringGrad()
+    }
+
+    /// The mixed class embeddings `t'` `[c, d]`, normalised.
+    public func classEmbeddings() throws -> Tensor {
+        guard let t = textFeatures else { return try z.l2Normalized() }
+        return try PALMLearner.mix(text: t, z: z, rawLambda: rawLambda)
+    }
+
+    /// `normalize((1 - s(l)) t + s(l) z)` with one lambda per class (row).
+    static func mix(text t: Tensor, z: Tensor, rawLambda: Tensor) throws -> Tensor {
+        let lam = try rawLambda.sigmoid().unsqueeze(-1)
+        return try ((1 - lam) * t + lam * z).l2Normalized()
+    }
+
+    public func logits(_ audio: Tensor) throws -> Tensor {
+        try checkDimension(audio)
+        return try audio.l2Normalized().matmul(classEmbeddings().T) * logitScale
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `palm` command: the REPL when run without a subcommand, else one of the subcommands.
+@main
+struct Palm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "palm",
+        abstract: "A native workbench for few-shot prompt learning on audio-language models.",
+        subcommands: [Demo.self, Bench.self]
+    )
+}

@@ -1,0 +1,28 @@
+import Tensor
+import XCTest
+
+/// Largest absolute elementwise difference (shapes must match).
+public func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
+    precondition(a.shape == b.shape, "shapes \(a.shape) vs \(b.shape)")
+    return zip(a.toArray(), b.toArray()).reduce(0) { Swift.max($0, Swift.abs($1.0 - $1.1)) }
+}
+
+/// Cosine similarity of two tensors seen as flat vectors (computed in double).
+public func flatCosine(_ a: Tensor, _ b: Tensor) -> Double {
+    var dot = 0.0, na = 0.0, nb = 0.0
+    for (x, y) in zip(a.toArray(), b.toArray()) { dot += Double(x) * Double(y); na += Double(x * x); nb += Double(y * y) }
+    return dot / Swift.max((na * nb).squareRoot(), 1e-30)
+}
+
+/// Asserts `actual` ≈ `expected` within `tolerance` (max abs difference), printing the
+/// measured difference so a golden test's log shows how close the port is.
+public func assertClose(_ actual: Tensor, _ expected: Tensor, tolerance: Float, _ label: String,
+                        file: StaticString = #filePath, line: UInt = #line) {
+    guard actual.shape == expected.shape else {
+        XCTFail("\(label): shape \(actual.shape) vs expected \(expected.shape)", file: file, line: line)
+        return
+    }
+    let d = maxAbsDifference(actual, expected)
+    print("[golden] \(label): max |diff| = \(d) (tolerance \(tolerance))")
+    XCTAssertLessThanOrEqual(d, tolerance, "\(label): max |diff| \(d) exceeds \(tolerance)", file: file, line: line)
+}
