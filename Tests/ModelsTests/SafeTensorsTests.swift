@@ -1,6 +1,6 @@
 import XCTest
 import Tensor
-@testable import Models
+import Models
 
 final class SafeTensorsTests: XCTestCase {
     func testRoundTripKeepsValuesShapesAndMetadata() throws {
