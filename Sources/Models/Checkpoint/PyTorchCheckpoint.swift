@@ -112,15 +112,30 @@ public final class PyTorchCheckpoint: TensorSource {
         }
         let data = try archive.data(of: entry)
         let size = r.storage.dtype.size
-        // Elements needed: one past the farthest element the strided view touches.
+        // Elements needed: one past the farthest element the strided view touches. Shapes,
+        // strides and counts come from the file, so the arithmetic checks for overflow.
         var needed = 0
+        var overflow = false
         if !r.shape.contains(0) {
-            needed = r.offset + 1
-            for (n, s) in zip(r.shape, r.strides) { needed += (n - 1) * s }
+            (needed, overflow) = r.offset.addingReportingOverflow(1)
+            for (n, s) in zip(r.shape, r.strides) {
+                let (step, o1) = (n - 1).multipliedReportingOverflow(by: s)
+                let (sum, o2) = needed.addingReportingOverflow(step)
+                overflow = overflow || o1 || o2
+                needed = sum
+            }
         }
-        let available = min(data.count, r.storage.count * size)
-        guard needed * size <= available else {
-            throw CheckpointError.storageTooShort(key: key, needed: needed * size, available: available, path: sourceName)
+        let (neededBytes, o3) = needed.multipliedReportingOverflow(by: size)
+        let (declaredBytes, o4) = r.storage.count.multipliedReportingOverflow(by: size)
+        let available = o4 ? data.count : min(data.count, declaredBytes)
+        guard !overflow, !o3, neededBytes <= available else {
+            throw CheckpointError.storageTooShort(key: key, needed: overflow || o3 ? Int.max : neededBytes, available: available, path: sourceName)
+        }
+        var count = 1
+        for n in r.shape {
+            let (c, o) = count.multipliedReportingOverflow(by: n)
+            guard !o else { throw CheckpointError.malformed(path: sourceName, reason: "tensor '\(key)' has an impossible shape \(shapeString(r.shape))") }
+            count = c
         }
         return data
     }

@@ -56,14 +56,15 @@ struct ZipArchive {
         // 64-bit counts replace the 0xFFFF/0xFFFFFFFF placeholders. torch always writes both.
         if end >= 20, file.uint(at: end - 20, width: 4) == Self.zip64LocatorSignature {
             let z = Int(clamping: file.uint(at: end - 20 + 8, width: 8))
-            guard z >= 0, z + 56 <= end - 20, file.uint(at: z, width: 4) == Self.zip64EndSignature else {
+            guard z <= end - 20 - 56, file.uint(at: z, width: 4) == Self.zip64EndSignature else {
                 throw bad("the ZIP64 locator points outside the file or at no ZIP64 end record")
             }
             count = Int(clamping: file.uint(at: z + 32, width: 8))
             directorySize = Int(clamping: file.uint(at: z + 40, width: 8))
             directoryOffset = Int(clamping: file.uint(at: z + 48, width: 8))
         }
-        guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= end else {
+        // (Subtractions, not sums: every count here comes from the file and may be corrupt.)
+        guard directoryOffset <= end, directorySize <= end - directoryOffset else {
             throw bad("central directory (offset \(directoryOffset), \(directorySize) bytes) lies outside the \(size)-byte file; is it truncated?")
         }
 
@@ -129,11 +130,11 @@ struct ZipArchive {
             throw CheckpointError.unsupported(path: path, reason: "zip entry '\(entry.name)' is encrypted")
         }
         let h = entry.localHeaderOffset
-        guard h >= 0, h + 30 <= file.bytes.count, file.uint(at: h, width: 4) == Self.localSignature else {
+        guard h <= file.bytes.count - 30, file.uint(at: h, width: 4) == Self.localSignature else {
             throw CheckpointError.malformed(path: path, reason: "local header of zip entry '\(entry.name)' is missing (offset \(h)); is the file truncated?")
         }
         let start = h + 30 + Int(file.uint(at: h + 26, width: 2)) + Int(file.uint(at: h + 28, width: 2))
-        guard start + entry.size <= file.bytes.count else {
+        guard start <= file.bytes.count, entry.size <= file.bytes.count - start else {
             throw CheckpointError.malformed(path: path, reason: "zip entry '\(entry.name)' (\(entry.size) bytes at offset \(start)) runs past the end of the \(file.bytes.count)-byte file; is it truncated?")
         }
         return UnsafeRawBufferPointer(rebasing: file.bytes[start..<(start + entry.size)])
