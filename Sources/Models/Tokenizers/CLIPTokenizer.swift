@@ -45,38 +45,44 @@ public final class CLIPTokenizer: Sendable {
         self.maxLength = maxLength
         let raw: [UInt8] = path.hasSuffix(".gz") ? try GzipFile.read(path)
             : try Array(Data(contentsOf: URL(fileURLWithPath: path)))
-        let lines = String(decoding: raw, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let mergeCount = 49152 - 256 - 2
-        guard lines.count > mergeCount else {
-            throw TokenizerError.malformed(path: path, reason: "\(lines.count) lines; CLIP's BPE file has at least \(mergeCount + 1)")
-        }
-
-        var vocab: [String: Int] = [:]
-        var tokens: [String] = []
-        func add(_ s: String) { vocab[s] = tokens.count; tokens.append(s) }
-        let byteChars = Self.byteToUnicodeOrder
-        for (_, c) in byteChars { add(String(c)) }
-        for (_, c) in byteChars { add(String(c) + "</w>") }
+        // Symbols are keyed by their UTF-8 bytes: byte-exact, and much cheaper to hash than
+        // String (no Unicode normalization) for 50k entries.
+        var vocab: [[UInt8]: Int] = [:]
+        vocab.reserveCapacity(49408)
+        var count = 0
+        func add(_ s: [UInt8]) { vocab[s] = count; count += 1 }
+        let byteChars = Self.byteToUnicodeOrder.map { Array(String($0.1).utf8) }
+        let endOfWord = Array("</w>".utf8)
+        for c in byteChars { add(c) }
+        for c in byteChars { add(c + endOfWord) }
         var ids = [Int](repeating: 0, count: 256)
-        for (i, (byte, _)) in byteChars.enumerated() { ids[Int(byte)] = i }
+        for (i, (byte, _)) in Self.byteToUnicodeOrder.enumerated() { ids[Int(byte)] = i }
         byteIDs = ids
 
-        var table: [Int64: (Int32, Int32)] = [:]
+        let mergeCount = 49152 - 256 - 2
+        var table: [Int64: (rank: Int32, result: Int32)] = [:]
         table.reserveCapacity(mergeCount)
+        var lineStart = (raw.firstIndex(of: 0x0A) ?? raw.count) + 1  // line 0 is a header
         for rank in 0..<mergeCount {
-            let parts = lines[rank + 1].split(separator: " ")
-            guard parts.count == 2, let l = vocab[String(parts[0])], let r = vocab[String(parts[1])] else {
-                throw TokenizerError.malformed(path: path, reason: "merge line \(rank + 1) '\(lines[rank + 1])' is not two known symbols")
+            guard lineStart < raw.count else {
+                throw TokenizerError.malformed(path: path, reason: "\(rank + 1) lines; CLIP's BPE file has at least \(mergeCount + 1)")
             }
-            let merged = String(parts[0]) + String(parts[1])
+            let lineEnd = raw[lineStart...].firstIndex(of: 0x0A) ?? raw.count
+            let line = raw[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            guard let space = line.firstIndex(of: 0x20), let l = vocab[Array(line[..<space])],
+                  let r = vocab[Array(line[(space + 1)...])] else {
+                throw TokenizerError.malformed(path: path, reason: "merge line \(rank + 1) '\(String(decoding: line, as: UTF8.self))' is not two known symbols")
+            }
+            let merged = Array(line[..<space]) + Array(line[(space + 1)...])
             add(merged)
             table[Int64(l) << 32 | Int64(r)] = (Int32(rank), Int32(vocab[merged]!))
         }
-        add("<|startoftext|>")
-        add("<|endoftext|>")
-        precondition(vocab["<|endoftext|>"] == Self.endToken)
-        vocabularySize = tokens.count
-        merges = table.mapValues { (rank: $0.0, result: $0.1) }
+        add(Array("<|startoftext|>".utf8))
+        add(Array("<|endoftext|>".utf8))
+        precondition(count == Self.endToken + 1)
+        vocabularySize = count
+        merges = table
     }
 
     /// Content ids of `text` (no start/end tokens, not truncated).
