@@ -74,6 +74,12 @@ final class PyTorchCheckpointTests: XCTestCase {
         }
     }
 
+    func testLegacyTorchFormatIsNamed() {
+        XCTAssertThrowsError(try PyTorchCheckpoint(path: checkpoint("legacy-format.pth"))) { e in
+            XCTAssertTrue("\(e)".contains("legacy (pre-1.6) format"), "\(e)")
+        }
+    }
+
     func testTruncatedZipIsRejected() throws {
         let whole = try Data(contentsOf: URL(fileURLWithPath: checkpoint("dtypes.pth")))
         let path = ModelsFixtures.temporary("truncated.pth")

@@ -47,7 +47,14 @@ struct ZipArchive {
             }
             p -= 1
         }
-        guard end >= 0 else { throw bad("not a zip archive (no end-of-central-directory record; is the file truncated?)") }
+        guard end >= 0 else {
+            // torch.save before 1.6 (and `_use_new_zipfile_serialization=False`) wrote a bare
+            // pickle stream, which starts with the PROTO opcode.
+            if size > 2, file.bytes[0] == 0x80, file.bytes[1] <= 5, file.uint(at: 0, width: 4) != 0x0403_4b50 {
+                throw bad("not a zip archive: this looks like PyTorch's legacy (pre-1.6) format, which palm does not read; re-save it with torch.save in a current PyTorch")
+            }
+            throw bad("not a zip archive (no end-of-central-directory record; is the file truncated?)")
+        }
 
         var count = Int(file.uint(at: end + 10, width: 2))
         var directorySize = Int(file.uint(at: end + 12, width: 4))
