@@ -1,14 +1,16 @@
 /// A value rebuilt by the restricted `Unpickler`: plain data and the few torch objects a state
-/// dict holds, never an arbitrary Python object. Lists and dicts are reference types because
-/// pickle mutates memoized containers in place (APPEND/SETITEM after BINPUT).
-indirect enum PickleValue {
+/// dict holds, never an arbitrary Python object. Containers are reference types: pickle
+/// mutates memoized lists and dicts in place (APPEND/SETITEM after BINPUT), and holding tuples
+/// in a class too lets `dismantle` empty every container iteratively, so freeing a hostile
+/// million-level nesting never recurses through the stack.
+enum PickleValue {
     case none
     case bool(Bool)
     case int(Int)
     case float(Double)
     case string(String)
     case bytes([UInt8])
-    case tuple([PickleValue])
+    case tuple(PickleList)
     case list(PickleList)
     /// A dict or `collections.OrderedDict` (insertion order kept).
     case dict(PickleDict)
@@ -41,9 +43,36 @@ indirect enum PickleValue {
     }
 }
 
+/// The items of a list or tuple.
 final class PickleList {
     var items: [PickleValue]
     init(_ items: [PickleValue] = []) { self.items = items }
+}
+
+extension PickleValue {
+    /// Empties every container reachable from `roots` with an explicit work list. Afterwards
+    /// no container holds another, so releasing them is shallow whatever the nesting depth
+    /// (and reference cycles built with memo + APPEND are broken too).
+    static func dismantle(_ roots: [PickleValue]) {
+        var work = roots
+        while let v = work.popLast() {
+            switch v {
+            case let .tuple(l), let .list(l):
+                work += l.items
+                l.items = []
+            case let .dict(d):
+                for p in d.pairs { work.append(p.key); work.append(p.value) }
+                d.pairs = []
+            default: break
+            }
+        }
+    }
+
+    /// The items of a tuple, or nil.
+    var tupleItems: [PickleValue]? {
+        if case let .tuple(t) = self { return t.items }
+        return nil
+    }
 }
 
 final class PickleDict {

@@ -40,14 +40,16 @@ public final class PyTorchCheckpoint: TensorSource {
             guard text == "little" else { throw CheckpointError.unsupported(path: path, reason: "byte order '\(text)'; palm reads little-endian checkpoints") }
         }
         var unpickler = Unpickler(try archive.data(of: pickle), path: path)
-        let object = try unpickler.load()
-        guard let dict = Self.stateDict(in: object) else {
-            throw CheckpointError.malformed(path: path, reason: "data.pkl holds a \(object.kind) with no state dict of tensors (looked at the top level, ['model'], ['state_dict'] and the first tuple element)")
-        }
-        var found: [String: TensorRecord] = [:]
-        for (k, v) in dict.pairs {
-            guard case let .string(key) = k, case let .tensor(r) = v else { continue }
-            found[key] = r
+        var found = try unpickler.load { object -> [String: TensorRecord] in
+            guard let dict = Self.stateDict(in: object) else {
+                throw CheckpointError.malformed(path: path, reason: "data.pkl holds a \(object.kind) with no state dict of tensors (looked at the top level, ['model'], ['state_dict'] and the first tuple element)")
+            }
+            var records: [String: TensorRecord] = [:]
+            for (k, v) in dict.pairs {
+                guard case let .string(key) = k, case let .tensor(r) = v else { continue }
+                records[key] = r
+            }
+            return records
         }
         if !found.isEmpty, found.keys.allSatisfy({ $0.hasPrefix("module.") }) {
             found = Dictionary(uniqueKeysWithValues: found.map { (String($0.key.dropFirst("module.".count)), $0.value) })
@@ -140,18 +142,18 @@ public final class PyTorchCheckpoint: TensorSource {
         return data
     }
 
-    /// The dict of tensors inside `object`, following the usual wrappers.
-    private static func stateDict(in object: PickleValue) -> PickleDict? {
+    /// The dict of tensors inside `object`, following the usual wrappers (at most a few levels:
+    /// a hostile pickle may nest a million tuples).
+    private static func stateDict(in object: PickleValue, depth: Int = 0) -> PickleDict? {
+        guard depth < 8 else { return nil }
         switch object {
         case let .dict(d):
             for wrapper in ["model", "state_dict"] {
-                if let inner = d[wrapper], let found = stateDict(in: inner) { return found }
+                if let inner = d[wrapper], let found = stateDict(in: inner, depth: depth + 1) { return found }
             }
             return d.pairs.contains(where: { if case .tensor = $0.value { return true }; return false }) ? d : nil
-        case let .tuple(items):
-            return items.first.flatMap(stateDict(in:))
-        case let .list(l):
-            return l.items.first.flatMap(stateDict(in:))
+        case let .tuple(l), let .list(l):
+            return l.items.first.flatMap { stateDict(in: $0, depth: depth + 1) }
         default:
             return nil
         }

@@ -20,8 +20,20 @@ struct Unpickler {
         self.path = path
     }
 
-    /// Runs the pickle to its STOP opcode and returns the top of the stack.
-    mutating func load() throws -> PickleValue {
+    /// Runs the pickle to its STOP opcode and hands the result to `extract`, which must copy
+    /// out what it needs: afterwards every container built is emptied (see `dismantle`).
+    mutating func load<T>(_ extract: (PickleValue) throws -> T) throws -> T {
+        var result: PickleValue = .none
+        defer {
+            PickleValue.dismantle([result] + stack + Array(memo.values))
+            stack = []
+            memo = [:]
+        }
+        result = try run()
+        return try extract(result)
+    }
+
+    private mutating func run() throws -> PickleValue {
         while true {
             let at = pos
             let op = try byte()
@@ -58,11 +70,11 @@ struct Unpickler {
             case 0x42: stack.append(.bytes(Array(try read(try length(4))))) // BINBYTES
             case 0x43: stack.append(.bytes(Array(try read(Int(try uint(1)))))) // SHORT_BINBYTES
             case 0x8E, 0x96: stack.append(.bytes(Array(try read(try length(8))))) // BINBYTES8, BYTEARRAY8
-            case 0x29: stack.append(.tuple([])) // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(try popMark())) // TUPLE
-            case 0x85: let a = try pop(); stack.append(.tuple([a])) // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b])) // TUPLE2
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c])) // TUPLE3
+            case 0x29: stack.append(.tuple(PickleList())) // EMPTY_TUPLE
+            case 0x74: stack.append(.tuple(PickleList(try popMark()))) // TUPLE
+            case 0x85: let a = try pop(); stack.append(.tuple(PickleList([a]))) // TUPLE1
+            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple(PickleList([a, b]))) // TUPLE2
+            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple(PickleList([a, b, c]))) // TUPLE3
             case 0x5D: stack.append(.list(PickleList())) // EMPTY_LIST
             case 0x6C: stack.append(.list(PickleList(try popMark()))) // LIST
             case 0x61: // APPEND
@@ -227,7 +239,7 @@ struct Unpickler {
     /// here in Swift. Storage types and type markers are not callable.
     private func call(_ callable: PickleValue, _ argsValue: PickleValue, _ at: Int) throws -> PickleValue {
         guard case let .global(g) = callable else { throw malformed("REDUCE on a \(callable.kind) at offset \(at)") }
-        guard case let .tuple(args) = argsValue else { throw malformed("REDUCE of \(g.rawValue) with \(argsValue.kind) arguments at offset \(at)") }
+        guard let args = argsValue.tupleItems else { throw malformed("REDUCE of \(g.rawValue) with \(argsValue.kind) arguments at offset \(at)") }
         switch g {
         case .orderedDict:
             let d = PickleDict()
@@ -235,12 +247,11 @@ struct Unpickler {
                 // OrderedDict(iterable of pairs)
                 let items: [PickleValue]
                 switch first {
-                case let .list(l): items = l.items
-                case let .tuple(t): items = t
+                case let .list(l), let .tuple(l): items = l.items
                 default: throw malformed("OrderedDict(\(first.kind)) at offset \(at)")
                 }
                 for item in items {
-                    guard case let .tuple(kv) = item, kv.count == 2 else { throw malformed("OrderedDict item is not a pair at offset \(at)") }
+                    guard let kv = item.tupleItems, kv.count == 2 else { throw malformed("OrderedDict item is not a pair at offset \(at)") }
                     d.pairs.append((kv[0], kv[1]))
                 }
             }
@@ -291,8 +302,7 @@ struct Unpickler {
     private func ints(_ v: PickleValue) -> [Int]? {
         let items: [PickleValue]
         switch v {
-        case let .tuple(t): items = t
-        case let .list(l): items = l.items
+        case let .tuple(l), let .list(l): items = l.items
         default: return nil
         }
         var out: [Int] = []
@@ -328,7 +338,7 @@ struct Unpickler {
 
     /// torch's persistent id: `('storage', StorageType, key, location, numel)`.
     private func persistent(_ pid: PickleValue, _ at: Int) throws -> PickleValue {
-        guard case let .tuple(t) = pid, t.count == 5, case let .string(tag) = t[0], tag == "storage" else {
+        guard let t = pid.tupleItems, t.count == 5, case let .string(tag) = t[0], tag == "storage" else {
             throw malformed("persistent id at offset \(at) is not a torch storage reference")
         }
         guard case let .global(g) = t[1], let dtype = g.storageDType else {
