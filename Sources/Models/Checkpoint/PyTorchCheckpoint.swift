@@ -55,8 +55,9 @@ public final class PyTorchCheckpoint: TensorSource {
             found = Dictionary(uniqueKeysWithValues: found.map { (String($0.key.dropFirst("module.".count)), $0.value) })
         }
         records = found
-        // Check every tensor against its storage now: this reads only directory metadata, and a
-        // damaged checkpoint then fails at open, naming the key, not halfway through a load.
+        // Check every tensor against its storage now: this reads only zip headers (one page per
+        // storage, no tensor data), and a damaged checkpoint then fails at open, naming the
+        // key, not halfway through a load.
         for (key, r) in found { _ = try storageBytes(for: r, key: key) }
     }
 
