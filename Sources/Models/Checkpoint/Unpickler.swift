@@ -282,7 +282,9 @@ struct Unpickler {
             return data
         case .rebuildFromTypeV2:
             // _rebuild_from_type_v2(func, new_type, args, state): a plain Tensor/Parameter only.
-            guard args.count >= 3, case let .global(t) = args[1], t == .tensorType || t == .parameterType else {
+            // Only a tensor rebuild may be wrapped (which also bounds the recursion).
+            guard args.count >= 3, case let .global(f) = args[0], [.rebuildTensorV2, .rebuildTensor, .rebuildParameter].contains(f),
+                  case let .global(t) = args[1], t == .tensorType || t == .parameterType else {
                 throw malformed("_rebuild_from_type_v2 of a tensor subclass at offset \(at)")
             }
             return try call(args[0], args[2], at)
