@@ -29,6 +29,7 @@ let package = Package(
 
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -39,6 +40,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
