@@ -82,16 +82,20 @@ public struct AudioDecoder: Sendable {
                 "the data chunk declares \(chunk.declaredBytes) bytes but only \(chunk.availableBytes) are present")
         }
 
-        // Read in blocks rather than trusting `frames` (an estimate for some MP3 files).
-        var interleaved = [Float]()
-        interleaved.reserveCapacity(max(0, min(declaredFrames, maxFrames + 1)) * channelCount)
-        let block = 65536
-        var buffer = [Float](repeating: 0, count: block * channelCount)
+        // Read in blocks rather than trusting `frames` (an estimate for some MP3 files), into a
+        // buffer sized from the header so the usual case reads once with no copy.
+        let channelsTimesFrames = max(1, min(declaredFrames, maxFrames + 1)) * channelCount
+        var interleaved = [Float](repeating: 0, count: channelsTimesFrames)
         var total = 0
         while true {
-            let got = buffer.withUnsafeMutableBufferPointer { Int(sf_readf_float(file, $0.baseAddress, sf_count_t(block))) }
+            if (total + 4096) * channelCount > interleaved.count {
+                interleaved += [Float](repeating: 0, count: max(interleaved.count, 4096 * channelCount))
+            }
+            let room = interleaved.count / channelCount - total
+            let got = interleaved.withUnsafeMutableBufferPointer {
+                Int(sf_readf_float(file, $0.baseAddress! + total * channelCount, sf_count_t(room)))
+            }
             if got <= 0 { break }
-            interleaved.append(contentsOf: buffer[0..<got * channelCount])
             total += got
             if total > maxFrames {
                 throw .tooLong(path: path, seconds: Double(total) / Double(rate), limit: limits.maxDurationSeconds)
@@ -106,17 +110,16 @@ public struct AudioDecoder: Sendable {
             throw .truncated(path: path, reason: "header announces \(declaredFrames) frames but only \(total) could be read")
         }
 
-        var channels = [[Float]](repeating: [], count: channelCount)
         var nonFinite = 0
-        var firstBad = -1
-        interleaved.withUnsafeBufferPointer { src in
-            for c in 0..<channelCount {
-                channels[c] = [Float](unsafeUninitializedCapacity: total) { dst, n in
+        var firstBad = Int.max
+        let channels: [[Float]] = interleaved.withUnsafeBufferPointer { src in
+            (0..<channelCount).map { c in
+                [Float](unsafeUninitializedCapacity: total) { dst, n in
                     for i in 0..<total {
                         let v = src[i * channelCount + c]
                         if !v.isFinite {
                             nonFinite += 1
-                            if firstBad < 0 || i < firstBad { firstBad = i }
+                            firstBad = min(firstBad, i)
                         }
                         dst[i] = v
                     }

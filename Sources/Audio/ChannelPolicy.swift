@@ -29,6 +29,10 @@ public enum ChannelPolicy: String, Codable, Hashable, Sendable, CaseIterable {
 
     /// Concatenates the (resampled) channels in order.
     func join(_ channels: [[Float]]) -> [Float] {
-        channels.count == 1 ? channels[0] : Array(channels.joined())
+        if channels.count == 1 { return channels[0] }
+        var out = [Float]()
+        out.reserveCapacity(channels.reduce(0) { $0 + $1.count })
+        for c in channels { out.append(contentsOf: c) }
+        return out
     }
 }

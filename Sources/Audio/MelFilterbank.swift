@@ -143,22 +143,24 @@ public struct MelFilterbank: Sendable {
         let n = config.nMels
         var out = [Float](repeating: 0, count: frames * n)
         spec.withUnsafeBufferPointer { s in
-            weights.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { o in
-                    for t in 0..<frames {
-                        let row = s.baseAddress! + t * bins
-                        for m in 0..<n {
-                            let r = ranges[m]
-                            let wm = w.baseAddress! + m * bins
-                            var acc: Float = 0
-                            for k in r { acc += row[k] * wm[k] }
-                            o[t * n + m] = acc
-                        }
-                    }
-                }
+            out.withUnsafeMutableBufferPointer { o in
+                for t in 0..<frames { apply(row: s.baseAddress! + t * bins, into: o.baseAddress! + t * n) }
             }
         }
         return out
+    }
+
+    /// One frame: `bins` power values in, `nMels` mel energies out.
+    public func apply(row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        weights.withUnsafeBufferPointer { w in
+            for m in 0..<config.nMels {
+                let r = ranges[m]
+                let wm = w.baseAddress! + m * bins
+                var acc: Float = 0
+                for k in r { acc += row[k] * wm[k] }
+                out[m] = acc
+            }
+        }
     }
 }
 

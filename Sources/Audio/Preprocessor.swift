@@ -66,8 +66,7 @@ public struct Preprocessor: Sendable {
         if config.stft.frameCount(x.count) == 0 {
             throw .invalidParameter(path: "", reason: "clip of \(x.count) samples is shorter than one \(n)-sample frame")
         }
-        let (frames, _, power) = spectrogram(x)
-        var mel = filterbank.apply(power, frames: frames)
+        var (frames, mel) = spectrogram.melSpectrogram(x, filterbank: filterbank)
         config.compression.apply(&mel)
         let m = config.mel.nMels
         if let b = config.blocks {

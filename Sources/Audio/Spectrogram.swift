@@ -90,34 +90,57 @@ public struct PowerSpectrogram: Sendable {
     public func callAsFunction(_ x: [Float]) -> (frames: Int, bins: Int, values: [Float]) {
         let frames = config.frameCount(x.count)
         let bins = config.bins
+        var out = [Float](repeating: 0, count: frames * bins)
+        out.withUnsafeMutableBufferPointer { o in
+            forEachFrame(x) { t, row in (o.baseAddress! + t * bins).update(from: row, count: bins) }
+        }
+        return (frames, bins, out)
+    }
+
+    /// Mel energies of `x` without storing the whole spectrogram: each frame's power row is
+    /// projected by `filterbank` as soon as it is computed. `[frames, nMels]`.
+    public func melSpectrogram(_ x: [Float], filterbank: MelFilterbank) -> (frames: Int, values: [Float]) {
+        precondition(filterbank.bins == config.bins, "filterbank built for another nFFT")
+        let frames = config.frameCount(x.count)
+        let n = filterbank.config.nMels
+        var out = [Float](repeating: 0, count: frames * n)
+        out.withUnsafeMutableBufferPointer { o in
+            forEachFrame(x) { t, row in filterbank.apply(row: row, into: o.baseAddress! + t * n) }
+        }
+        return (frames, out)
+    }
+
+    /// Calls `body(t, row)` for every frame `t` with its `bins` power values (valid only
+    /// during the call).
+    func forEachFrame(_ x: [Float], _ body: (Int, UnsafePointer<Float>) -> Void) {
+        let frames = config.frameCount(x.count)
+        let bins = config.bins
         let n = config.nFFT
         if config.center && config.padMode == .reflect {
             precondition(x.count > n / 2, "reflect padding needs more than nFFT/2 = \(n / 2) samples, got \(x.count)")
         }
         let signal = config.center ? x.withUnsafeBufferPointer { padded($0) } : x
-        var out = [Float](repeating: 0, count: frames * bins)
         let input = FFTBuffer(realCount: n)
         let output = FFTBuffer(complexCount: bins)
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: bins)
+        defer { row.deallocate() }
         let inp = input.real, spec = output.real
-        let half = config.power == 2 ? false : true
+        let generalPower = config.power != 2
         let exponent = Float(config.power / 2)
         signal.withUnsafeBufferPointer { s in
             window.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { o in
-                    for t in 0..<frames {
-                        let base = s.baseAddress! + t * config.hop
-                        for i in 0..<n { inp[i] = base[i] * w[i] }
-                        plan.execute(input, output)
-                        let row = o.baseAddress! + t * bins
-                        for k in 0..<bins {
-                            let re = spec[2 * k], im = spec[2 * k + 1]
-                            let p = re * re + im * im
-                            row[k] = half ? powf(p, exponent) : p
-                        }
+                for t in 0..<frames {
+                    let base = s.baseAddress! + t * config.hop
+                    for i in 0..<n { inp[i] = base[i] * w[i] }
+                    plan.execute(input, output)
+                    for k in 0..<bins {
+                        let re = spec[2 * k], im = spec[2 * k + 1]
+                        let p = re * re + im * im
+                        row[k] = generalPower ? powf(p, exponent) : p
                     }
+                    body(t, row)
                 }
             }
         }
-        return (frames, bins, out)
     }
 }
