@@ -84,7 +84,9 @@ public struct AudioDecoder: Sendable {
 
         // Read in blocks rather than trusting `frames` (an estimate for some MP3 files), into a
         // buffer sized from the header so the usual case reads once with no copy.
-        let channelsTimesFrames = max(1, min(declaredFrames, maxFrames + 1)) * channelCount
+        // (An unknown length, SF_COUNT_MAX for some streams, starts at 10 s and grows.)
+        let initialFrames = declaredFrames <= maxFrames ? declaredFrames : min(maxFrames + 1, 10 * rate)
+        let channelsTimesFrames = max(1, initialFrames) * channelCount
         var interleaved = [Float](repeating: 0, count: channelsTimesFrames)
         var total = 0
         while true {
