@@ -29,7 +29,7 @@ public struct ClipPolicy: Codable, Hashable, Sendable {
     /// integer from `generator`.
     public func cropStart(count: Int, generator: inout SeededGenerator) -> Int {
         precondition(count >= length)
-        if count == length { return 0 }  // the reference's randrange(0) would raise here
+        if count == length { return 0 }  // the reference tiles once here (`>=`): same clip
         switch crop {
         case .start: return 0
         case .center: return (count - length) / 2
@@ -38,8 +38,8 @@ public struct ClipPolicy: Codable, Hashable, Sendable {
     }
 
     /// Exactly `length` samples from `x` (non-empty): tiled `ceil(length / x.count)` times and
-    /// truncated when shorter, cropped when longer (the reference's rule: tile when
-    /// `length > x.count`, otherwise crop).
+    /// truncated when shorter, cropped when longer (the reference tiles when
+    /// `length >= x.count`; at equality both give `x` itself).
     public func apply(_ x: [Float], generator: inout SeededGenerator) -> [Float] {
         precondition(!x.isEmpty, "cannot tile an empty clip")
         if x.count < length {

@@ -61,10 +61,10 @@ public struct Preprocessor: Sendable {
     public func features(clip x: [Float]) throws(AudioError) -> Tensor {
         let n = config.stft.nFFT
         if config.stft.center && config.stft.padMode == .reflect && x.count <= n / 2 {
-            throw .invalidParameter(path: "", reason: "clip of \(x.count) samples is too short for reflect padding of \(n / 2)")
+            throw .invalidParameter(path: "<clip>", reason: "clip of \(x.count) samples is too short for reflect padding of \(n / 2)")
         }
         if config.stft.frameCount(x.count) == 0 {
-            throw .invalidParameter(path: "", reason: "clip of \(x.count) samples is shorter than one \(n)-sample frame")
+            throw .invalidParameter(path: "<clip>", reason: "clip of \(x.count) samples is shorter than one \(n)-sample frame")
         }
         var (frames, mel) = spectrogram.melSpectrogram(x, filterbank: filterbank)
         config.compression.apply(&mel)
