@@ -25,13 +25,22 @@ public struct Preprocessor: Sendable {
                                     rolloff: config.resampleRolloff)
     }
 
-    /// The resampler used for audio at `sourceRate`.
-    public func resampler(from sourceRate: Int) -> Resampler { resamplers.resampler(from: sourceRate) }
+    /// The resampler used for audio at `sourceRate`; `path` only names the file in the error
+    /// thrown when the rate pair would need an oversized kernel (see `Resampler.maxKernelFloats`).
+    public func resampler(from sourceRate: Int, path: String = "<audio>") throws(AudioError) -> Resampler {
+        let floats = Resampler.kernelFloats(from: sourceRate, to: config.sampleRate, lowpassFilterWidth: config.resampleLowpassWidth,
+                                            rolloff: config.resampleRolloff)
+        if sourceRate != config.sampleRate && floats > Resampler.maxKernelFloats {
+            throw .invalidParameter(path: path, reason:
+                "resampling \(sourceRate) Hz to \(config.sampleRate) Hz needs a \(floats)-float kernel (gcd \(gcd(sourceRate, config.sampleRate))); convert the file to a common rate first")
+        }
+        return resamplers.resampler(from: sourceRate)
+    }
 
     /// Decoded audio -> one stream at `config.sampleRate`: channel policy (concat resamples each
     /// channel, then joins), then peak normalisation when configured. No clipping.
-    public func waveform(_ audio: DecodedAudio) -> [Float] {
-        let r = resampler(from: audio.sampleRate)
+    public func waveform(_ audio: DecodedAudio) throws(AudioError) -> [Float] {
+        let r = try resampler(from: audio.sampleRate, path: audio.path)
         var x = config.channels.join(config.channels.reduce(audio.channels).map { r($0) })
         if config.peakNormalize {
             let peak = x.reduce(Float(0)) { max($0, abs($1)) }
@@ -49,7 +58,7 @@ public struct Preprocessor: Sendable {
     /// has no clip policy).
     public func clip(path: String) throws(AudioError) -> [Float] {
         let audio = try decoder.decode(path)
-        let x = waveform(audio)
+        let x = try waveform(audio)
         if x.isEmpty { throw .zeroLength(path: path) }
         guard let policy = config.clip else { return x }
         var g = cropGenerator(for: path)

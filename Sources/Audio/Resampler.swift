@@ -45,7 +45,20 @@ public struct Resampler: Sendable {
     /// The kernel transposed to `[taps, new]`, the right operand of the sgemm.
     private let kernelColumns: Tensor
 
-    /// Builds the kernel for `sourceRate -> targetRate` (both positive integers).
+    /// Largest kernel (`new * taps` floats) a resampler may build: 16M floats, 64 MB. Rates
+    /// with a tiny gcd (44100 -> 44099) would need gigabytes, in torchaudio too.
+    public static let maxKernelFloats = 16 << 20
+
+    /// Kernel size, in floats, that `init(from:to:...)` would build.
+    public static func kernelFloats(from sourceRate: Int, to targetRate: Int, lowpassFilterWidth: Int = 6, rolloff: Double = 0.99) -> Int {
+        let g = gcd(sourceRate, targetRate)
+        let orig = sourceRate / g, new = targetRate / g
+        let width = Int((Double(lowpassFilterWidth) * Double(orig) / (Double(min(orig, new)) * rolloff)).rounded(.up))
+        return new * (2 * width + orig)
+    }
+
+    /// Builds the kernel for `sourceRate -> targetRate` (both positive integers; the kernel
+    /// must fit `maxKernelFloats`, which `Preprocessor` checks and reports as an error).
     public init(from sourceRate: Int, to targetRate: Int, lowpassFilterWidth: Int = 6, rolloff: Double = 0.99) {
         precondition(sourceRate > 0 && targetRate > 0 && lowpassFilterWidth > 0, "resampler needs positive rates and width")
         self.sourceRate = sourceRate

@@ -142,4 +142,34 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(e.path, missing)
         XCTAssertEqual(try results[1].get().shape, [965, 64])
     }
+
+    /// A truncated FLAC stream: fewer frames than its STREAMINFO announces.
+    func testTruncatedFLAC() throws {
+        let p = dir + "/cut.flac"
+        let x = (0..<48000).map { Float(0.5 * sin(Double($0) * 0.05)) + Float($0 % 13) * 0.001 }
+        try AudioWriter.write([x], sampleRate: 16000, to: p, format: .flac16)
+        let size = try XCTUnwrap((try FileManager.default.attributesOfItem(atPath: p))[.size] as? NSNumber).uint64Value
+        let h = try XCTUnwrap(FileHandle(forUpdatingAtPath: p))
+        try h.truncate(atOffset: size / 2)
+        try h.close()
+        switch decodeError(p) {
+        case .truncated?, .unreadable?: break
+        case let other: XCTFail("expected .truncated or .unreadable, got \(String(describing: other))")
+        }
+    }
+
+    /// A rate pair whose kernel would be gigabytes is an error naming the file, not a crash.
+    func testUnreasonableSampleRate() throws {
+        let p = dir + "/odd.wav"
+        try AudioWriter.write([sine(4000, rate: 44099)], sampleRate: 44099, to: p, format: .wav16)
+        do {
+            _ = try Preprocessor(config: .pengi).features(path: p)
+            XCTFail("44099 Hz should be refused")
+        } catch {
+            print("bad input: \(error)")
+            guard case .invalidParameter(let path, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, p)
+            XCTAssertTrue(reason.contains("44099"), reason)
+        }
+    }
 }

@@ -61,11 +61,11 @@ final class ChannelPolicyTests: XCTestCase {
         c.sampleRate = 16000
         let audio = try AudioDecoder().decode(p)
         c.channels = .concat
-        XCTAssertEqual(Preprocessor(config: c).waveform(audio), left + right)
+        XCTAssertEqual(try Preprocessor(config: c).waveform(audio), left + right)
         c.channels = .mean
-        XCTAssertEqual(Preprocessor(config: c).waveform(audio), [Float](repeating: 0.125, count: 100))
+        XCTAssertEqual(try Preprocessor(config: c).waveform(audio), [Float](repeating: 0.125, count: 100))
         c.channels = .first
-        XCTAssertEqual(Preprocessor(config: c).waveform(audio), left)
+        XCTAssertEqual(try Preprocessor(config: c).waveform(audio), left)
     }
 
     /// Peak normalisation divides by max |x| and leaves silence alone.
@@ -75,7 +75,7 @@ final class ChannelPolicyTests: XCTestCase {
         var c = PreprocessingConfig.aisfx
         c.sampleRate = 16000
         let pre = Preprocessor(config: c)
-        XCTAssertEqual(pre.waveform(DecodedAudio(path: "x", sampleRate: 16000, channels: [[0.1, -0.4, 0.2]])), [0.25, -1, 0.5])
-        XCTAssertEqual(pre.waveform(DecodedAudio(path: "x", sampleRate: 16000, channels: [[0, 0]])), [0, 0])
+        XCTAssertEqual(try pre.waveform(DecodedAudio(path: "x", sampleRate: 16000, channels: [[0.1, -0.4, 0.2]])), [0.25, -1, 0.5])
+        XCTAssertEqual(try pre.waveform(DecodedAudio(path: "x", sampleRate: 16000, channels: [[0, 0]])), [0, 0])
     }
 }

@@ -49,6 +49,16 @@ final class LogMelTests: XCTestCase {
         }
     }
 
+    /// Same files, one or two threads: bit-identical features (no shared mutable state, FFTW
+    /// plans made with FFTW_ESTIMATE).
+    func testDeterministicAcrossThreads() throws {
+        let paths = try GoldenFixtures.manifest().files.map { GoldenFixtures.path($0.name) }
+        let pre = Preprocessor(config: .pengi)
+        let one = pre.featuresAll(paths, threads: 1).map { try! $0.get().toArray() }
+        let two = Preprocessor(config: .pengi).featuresAll(paths, threads: 2).map { try! $0.get().toArray() }
+        XCTAssertEqual(one, two)
+    }
+
     /// The spectrogram's FFT against a naive O(n^2) DFT in float64 on one random frame.
     func testPowerSpectrogramMatchesNaiveDFT() {
         var g = SeededSignal(seed: 3)
