@@ -20,7 +20,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(fnv1a64("a"), 0xaf63_dc4c_8601_ec8c)  // published FNV-1a 64 test vector
     }
     static let pengiFingerprint = "a8ae107b3b7cb78e"
-    static let aisfxFingerprint = "b6bb045dd24ca478"
+    static let aisfxFingerprint = "7926734ad97a58d3"
 
     func testFingerprintChangesWithEveryParameter() {
         let base = PreprocessingConfig.pengi
