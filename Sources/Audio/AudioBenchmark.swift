@@ -46,4 +46,44 @@ public enum AudioBenchmark {
         } while elapsed < minimumSeconds && clips + failures > 0 && !files.isEmpty
         return Measurement(threads: threads, clips: clips, failures: failures, seconds: elapsed)
     }
+
+    /// Median milliseconds of each stage for one file (decode, channels + resample, clip, STFT
+    /// + mel, log), over `repeats` runs on one thread: where the time goes. Measured in thread
+    /// CPU time (`CLOCK_THREAD_CPUTIME_ID`), so other jobs on a shared machine distort it less
+    /// than wall time.
+    public static func stageTimes(file: String, config: PreprocessingConfig = .pengi,
+                                  repeats: Int = 20) throws(AudioError) -> [(stage: String, milliseconds: Double)] {
+        let pre = Preprocessor(config: config)
+        let spectrogram = PowerSpectrogram(config: config.stft)
+        var samples: [String: [Double]] = [:]
+        func clock<T>(_ stage: String, _ body: () throws(AudioError) -> T) throws(AudioError) -> T {
+            let t0 = threadCPUNanoseconds()
+            let r = try body()
+            samples[stage, default: []].append(Double(threadCPUNanoseconds() - t0) / 1e6)
+            return r
+        }
+        for _ in 0..<(repeats + 1) {
+            let audio = try clock("decode") { () throws(AudioError) in try pre.decoder.decode(file) }
+            let wave = try clock("channels+resample") { () throws(AudioError) in try pre.waveform(audio) }
+            let clip = try clock("clip") { () -> [Float] in
+                guard let policy = config.clip else { return wave }
+                var g = pre.cropGenerator(for: file)
+                return policy.apply(wave, generator: &g)
+            }
+            var mel = try clock("stft+mel") { spectrogram.melSpectrogram(clip, filterbank: pre.filterbank).values }
+            _ = try clock("stft alone") { spectrogram(clip).values.count }
+            try clock("log") { config.compression.apply(&mel) }
+        }
+        return ["decode", "channels+resample", "clip", "stft+mel", "log", "stft alone"].map { stage in
+            let v = samples[stage]!.dropFirst().sorted()  // the first run warms caches
+            return (stage, v[v.count / 2])
+        }
+    }
+}
+
+/// CPU time consumed by the calling thread, in nanoseconds.
+func threadCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
