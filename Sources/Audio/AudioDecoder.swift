@@ -173,7 +173,7 @@ public struct AudioDecoder: Sendable {
         case .riffWave, .rf64, .wave64, .aiff, .caf:
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
             if size < 44 { return .truncated(path: path, reason: "only \(size) bytes, shorter than a header (libsndfile: \(message))") }
-            return .unsupportedFormat(path: path, reason: "\(signature) file with an encoding libsndfile cannot decode (libsndfile: \(message))")
+            return .unsupportedFormat(path: path, reason: "\(signature.name) file with an encoding libsndfile cannot decode (libsndfile: \(message))")
         default:
             return .unreadable(path: path, reason: message)
         }
