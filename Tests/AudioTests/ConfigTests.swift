@@ -47,4 +47,22 @@ final class ConfigTests: XCTestCase {
             XCTAssertEqual(back.fingerprint, c.fingerprint)
         }
     }
+
+    /// Bad parameters are reported as errors, not crashes.
+    func testInvalidConfigIsAnError() {
+        XCTAssertNil(PreprocessingConfig.pengi.problem)
+        XCTAssertNil(PreprocessingConfig.aisfx.problem)
+        var c = PreprocessingConfig.pengi
+        c.stft.hop = 0
+        XCTAssertNotNil(c.problem)
+        let path = GoldenFixtures.path("sonicpi_tabla_ghe2_44k_mono.flac")
+        XCTAssertThrowsError(try Preprocessor(config: c).features(path: path)) { error in
+            guard case .invalidParameter(let p, let reason)? = error as? AudioError else { return XCTFail("\(error)") }
+            XCTAssertEqual(p, path)
+            XCTAssertTrue(reason.contains("hop"), reason)
+        }
+        c = .pengi
+        c.mel.fMin = 20000
+        XCTAssertNotNil(c.problem)
+    }
 }
