@@ -31,8 +31,9 @@ let package = Package(
 
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
-        .target(name: "Models", dependencies: ["Tensor", "CBLAS", "CZlib"], resources: [.copy("Resources")],
+        .target(name: "Models", dependencies: ["Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
 
@@ -45,6 +46,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
     ],
