@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "palm", targets: ["palm"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,9 @@ let package = Package(
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
         .target(name: "Models", dependencies: ["Tensor"], swiftSettings: optimize),
+        // Datasets reads headers through libsndfile directly (AudioFileInfo.swift) until the
+        // Audio target lands; the dependency then moves to Audio/Models.
+        .target(name: "Datasets", dependencies: ["Tensor", "CSndFile"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -41,6 +45,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
