@@ -11,7 +11,7 @@ import Foundation
 /// `classes` are sorted by code points (the reference's `sorted`), and an item's `label` is the
 /// index of its class there. Folded datasets need a fold for `split(fold:)`; single-split
 /// datasets take `nil` (or 1).
-public struct Dataset: Sendable {
+public struct Dataset: Sendable, CustomStringConvertible {
     /// The dataset's name (a `KnownDataset` name, or the root's folder name for generic layouts).
     public let name: String
     /// Which reader produced it, e.g. `"ESC-50 original (meta/esc50.csv)"`.
@@ -63,6 +63,12 @@ public struct Dataset: Sendable {
             for item in s.train + s.test where seen.insert(item.path).inserted { all.append(item) }
         }
         return all
+    }
+
+    /// One line: name, classes, folds, items, layout.
+    public var description: String {
+        let f = folds.map { "\($0) folds" } ?? "train/test"
+        return "\(name): \(classes.count) classes, \(f), \(items.count) items (\(layout))"
     }
 
     /// `path` relative to `root` when it lies under it, else `path` itself.

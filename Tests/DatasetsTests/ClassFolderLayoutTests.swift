@@ -30,6 +30,18 @@ final class ClassFolderLayoutTests: XCTestCase {
         XCTAssertEqual(s.test.count, 6)
     }
 
+    func testVocalSoundReleaseWithLabelsInFileNames() throws {
+        let tree = try DatasetTree("vocalsound_16k")
+        defer { tree.remove() }
+        for label in ["cough", "laughter", "sigh", "sneeze", "sniff", "throatclearing"] {
+            for speaker in 0..<5 { try tree.wav("audio_16k/f000\(speaker)_0_\(label).wav", frames: 80) }
+        }
+        let d = try Dataset.load("vocalsound", root: tree.root)
+        XCTAssertEqual(d.classes, KnownDataset.vocalSound.classes)
+        XCTAssertEqual(try d.split().test.count, 6)
+        XCTAssertEqual(try d.split().train.filter { $0.classname == "Throat clearing" }.count, 4)
+    }
+
     func testSESATrainTestFoldersWithPrefixedFiles() throws {
         let tree = try DatasetTree("SESA")
         defer { tree.remove() }

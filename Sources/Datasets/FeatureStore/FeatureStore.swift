@@ -89,7 +89,11 @@ public final class FeatureStore {
         let splitFile = file(for: split)
         let partsDir = splitFile.dropLast(5) + ".parts"
         try FileManager.default.createDirectory(atPath: String(partsDir), withIntermediateDirectories: true)
-        let lock = try FileLock(path: String(splitFile.dropLast(5)) + ".lock")
+        let lock = try FileLock(path: String(splitFile.dropLast(5)) + ".lock") { [showsProgress] in
+            if showsProgress {
+                FileHandle.standardError.write(Data("embedding \(split): waiting for another process working on \(splitFile)\n".utf8))
+            }
+        }
         defer { lock.unlock() }
 
         // Load the consolidated file and every chunk (ours from a killed run included).

@@ -8,10 +8,13 @@ import Foundation
 final class FileLock {
     private var fd: Int32
 
-    /// Blocks until the lock on `path` (created if needed) is held.
-    init(path: String) throws {
+    /// Blocks until the lock on `path` (created if needed) is held; calls `onWait` first when
+    /// another holder makes it wait (to say so: the wait can be as long as that holder's run).
+    init(path: String, onWait: () -> Void = {}) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FeatureStoreError.cacheIO(path: path, reason: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+        if errno == EWOULDBLOCK { onWait() }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let reason = String(cString: strerror(errno))

@@ -2,7 +2,9 @@
 ///
 /// - VocalSound: `<class>/` folders (`cough`, `laughter`, `sigh`, `sneeze`, `sniff`,
 ///   `throatclearing`, any case or separator), under `train/` and `test/` when those exist
-///   (official split), else `DeterministicSplit.trainTest`.
+///   (official split), else `DeterministicSplit.trainTest`. Its own release, a flat
+///   `audio_16k/<speaker>_<n>_<label>.wav`, is read too (label = the last `_` field), with the
+///   deterministic split (palm does not read VocalSound's speaker lists).
 /// - SESA: `train/` and `test/` (the official split), each with class folders or flat files
 ///   named `<class>_<n>.wav`.
 /// - Beijing Opera: class folders `bangu`, `daluo`, `naobo`, `xiaoluo` (possibly nested, as in
@@ -23,6 +25,16 @@ enum ClassFolderDatasetLayout {
             return try with(builder, layout: "Beijing Opera class folders (5 deterministic folds)")
                 .build(splits: DeterministicSplit.folds(entries, count: 5), folds: 5)
         default:
+            if DirectoryScan.isDirectory(root + "/audio_16k") {
+                let entries = try DirectoryScan.audioFiles(under: root + "/audio_16k", recursive: false).map { path in
+                    let stem = String(path.split(separator: "/").last!.split(separator: ".").first!)
+                    let label = String(stem.split(separator: "_").last ?? "")
+                    return Entry(path: path, classname: try ClassFolders.reference(label, location: path, known: known),
+                                 source: EntrySource(file: path))
+                }
+                return try with(builder, layout: "\(known.name) audio_16k/ (label in file name, deterministic 80/20 split)")
+                    .build(splits: [DeterministicSplit.trainTest(entries)], folds: nil)
+            }
             if ClassFolders.hasTrainTest(root) {
                 let split = RawSplit(fold: nil, train: try ClassFolders.entries(in: root + "/train", known: known),
                                      test: try ClassFolders.entries(in: root + "/test", known: known))
