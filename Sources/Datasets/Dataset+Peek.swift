@@ -13,17 +13,18 @@ public struct DatasetPeek: Sendable, Equatable {
     /// Channel count -> number of files.
     public var channels: [Int: Int]
     /// Files whose header could not be read: path and libsndfile's reason.
-    public var unreadable: [UnreadableFile]
+    public var unreadable: [FileFailure]
+}
 
-    /// A file `peek()` or the feature store could not read.
-    public struct UnreadableFile: Sendable, Equatable, Codable {
-        public var path: String
-        public var reason: String
-        public init(path: String, reason: String) {
-            self.path = path
-            self.reason = reason
-        }
+/// A file that could not be read or embedded, and why (`peek()`, `FeatureStore`).
+public struct FileFailure: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
     }
+    public var description: String { "\(path): \(reason)" }
 }
 
 extension Dataset {

@@ -68,7 +68,7 @@ private struct DatasetSummaryJSON: Encodable {
         var total_duration: Double, min_duration: Double, max_duration: Double
         var sample_rates: [String: Int]
         var channels: [String: Int]
-        var unreadable: [DatasetPeek.UnreadableFile]
+        var unreadable: [FileFailure]
     }
     var name: String
     var layout: String

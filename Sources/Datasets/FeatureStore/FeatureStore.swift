@@ -87,9 +87,10 @@ public final class FeatureStore {
     public func features(for items: [DatasetItem], split: String) throws -> FeatureSet {
         let dimension = embedder.dimension
         let splitFile = file(for: split)
-        let partsDir = splitFile.dropLast(5) + ".parts"
-        try FileManager.default.createDirectory(atPath: String(partsDir), withIntermediateDirectories: true)
-        let lock = try FileLock(path: String(splitFile.dropLast(5)) + ".lock") { [showsProgress] in
+        let stem = String(splitFile.dropLast(".feat".count))
+        let partsDir = stem + ".parts"
+        try FileManager.default.createDirectory(atPath: partsDir, withIntermediateDirectories: true)
+        let lock = try FileLock(path: stem + ".lock") { [showsProgress] in
             if showsProgress {
                 FileHandle.standardError.write(Data("embedding \(split): waiting for another process working on \(splitFile)\n".utf8))
             }
@@ -107,14 +108,14 @@ public final class FeatureStore {
             for r in records { cache[r.identity.path] = r }
         }
         load(splitFile)
-        let partNames = ((try? FileManager.default.contentsOfDirectory(atPath: String(partsDir))) ?? []).sorted()
+        let partNames = ((try? FileManager.default.contentsOfDirectory(atPath: partsDir)) ?? []).sorted()
         for name in partNames {
             let path = partsDir + "/" + name
             if name.hasPrefix(".") {
                 unlink(path)  // a temp file of a writer that died before its rename (we hold the lock)
             } else {
-                load(String(path))
-                loadedParts.append(String(path))
+                load(path)
+                loadedParts.append(path)
             }
         }
 
@@ -223,7 +224,7 @@ public struct FeatureSet: Sendable {
     /// `items.count x dimension`, row-major.
     public var embeddings: [Float]
     /// Items left out: path and reason.
-    public var failures: [DatasetPeek.UnreadableFile]
+    public var failures: [FileFailure]
     /// Items the embedder ran on in this call (failures included).
     public var computed: Int
     /// Items served from the cache.
