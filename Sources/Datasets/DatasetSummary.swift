@@ -90,7 +90,7 @@ private struct DatasetSummaryJSON: Encodable {
                     total_duration: p.totalDuration, min_duration: p.minDuration, max_duration: p.maxDuration,
                     sample_rates: Dictionary(uniqueKeysWithValues: p.sampleRates.map { (String($0.key), $0.value) }),
                     channels: Dictionary(uniqueKeysWithValues: p.channels.map { (String($0.key), $0.value) }),
-                    unreadable: p.unreadable)
+                    unreadable: p.unreadable.map { FileFailure(path: d.relativePath($0.path), reason: $0.reason) })
         func items(_ list: [DatasetItem]) -> [Item] {
             list.map { Item(path: d.relativePath($0.path), label: $0.label, classname: $0.classname) }
         }

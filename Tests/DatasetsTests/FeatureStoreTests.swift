@@ -69,6 +69,7 @@ final class FeatureStoreTests: XCTestCase {
         XCTAssertEqual(set.failures.count, 1)
         XCTAssertEqual(set.failures[0].path, tree.path("beta/broken.wav"))
         XCTAssertFalse(set.failures[0].reason.isEmpty)
+        XCTAssertFalse(set.failures[0].reason.contains("broken.wav"), "the reason does not repeat the path: \(set.failures[0].reason)")
         XCTAssertEqual(set.items.count, 24)
         XCTAssertFalse(set.items.contains { $0.path.hasSuffix("broken.wav") })
         XCTAssertEqual(set.embeddings, try FeatureStoreFixtures.direct(set.items))

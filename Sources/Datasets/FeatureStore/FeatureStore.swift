@@ -76,6 +76,12 @@ public final class FeatureStore {
         return safe
     }
 
+    /// The error's text without a leading `"<path>: "` (the report names the path already).
+    static func reason(_ error: Error, path: String) -> String {
+        let text = "\(error)"
+        return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+    }
+
     /// Path of the consolidated file of `split`.
     public func file(for split: String) -> String { directory + "/" + Self.sanitize(split) + ".feat" }
 
@@ -164,7 +170,7 @@ public final class FeatureStore {
                 switch result {
                 case .success(let v) where v.count == dimension: outcome = .embedding(v)
                 case .success(let v): outcome = .failure("embedder returned \(v.count) values, expected \(dimension)")
-                case .failure(let e): outcome = .failure("\(e)")
+                case .failure(let e): outcome = .failure(Self.reason(e, path: items[i].path))
                 }
                 if case .failure(let reason) = outcome, firstFailure == nil { firstFailure = (items[i].path, reason) }
                 let record = FeatureRecord(identity: identities[i]!, outcome: outcome)
