@@ -84,4 +84,43 @@ final class FeatureStoreProcessTests: XCTestCase {
         XCTAssertEqual(check.computed, 0)
         XCTAssertEqual(check.embeddings, expected)
     }
+
+    func testTwoThreadsWritingTheSameEntry() throws {
+        let (tree, items) = try FeatureStoreFixtures.tree()
+        defer { tree.remove() }
+        let cache = FeatureStoreFixtures.cache(beside: tree)
+        final class Outcome: @unchecked Sendable {
+            var sets: [FeatureSet?] = [nil, nil]
+            var errors: [Error] = []
+            let lock = NSLock()
+        }
+        let outcome = Outcome()
+        let group = DispatchGroup()
+        let sendableItems = items
+        for t in 0..<2 {
+            group.enter()
+            Thread {
+                // Each thread has its own store (its own lock descriptor): flock serializes them.
+                let store = FeatureStore(embedder: SignalStatisticsEmbedder(), cacheRoot: cache, batchSize: 3,
+                                         saveEvery: 3, showsProgress: false)
+                do {
+                    let set = try store.features(for: sendableItems, split: "train")
+                    outcome.lock.withLock { outcome.sets[t] = set }
+                } catch {
+                    outcome.lock.withLock { outcome.errors.append(error) }
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        XCTAssertTrue(outcome.errors.isEmpty, "\(outcome.errors)")
+        let expected = try FeatureStoreFixtures.direct(items)
+        XCTAssertEqual(outcome.sets[0]?.embeddings, expected)
+        XCTAssertEqual(outcome.sets[1]?.embeddings, expected)
+        XCTAssertEqual((outcome.sets[0]?.computed ?? -1) + (outcome.sets[1]?.computed ?? -1), 24, "each clip embedded once")
+        let check = try FeatureStore(embedder: SignalStatisticsEmbedder(), cacheRoot: cache, showsProgress: false)
+            .features(for: items, split: "train")
+        XCTAssertEqual(check.corruptEntries, 0)
+        XCTAssertEqual(check.computed, 0)
+    }
 }
