@@ -26,6 +26,11 @@ struct RawSplit {
 /// Turns what a layout reader found into a checked `Dataset`: assigns sorted labels and checks
 /// the rules every layout shares (no duplicate file in a list, no file in both train and test,
 /// no empty class, every reference class present for a known dataset).
+///
+/// Labels index the sorted union of the classes of all lists. The reference sorts each CSV's
+/// own classes and asserts that train and test agree; here every class must have training
+/// items, while a test part that lacks a class is accepted (its labels cannot shift, as they
+/// come from the union).
 struct DatasetBuilder {
     var name: String
     var layout: String

@@ -40,6 +40,16 @@ final class FewShotSamplerTests: XCTestCase {
         XCTAssertEqual(all.reversed().fewShot(k: 4, seed: 0).count, 12)
     }
 
+    func testRepeatFillsSmallClassesWithReplacement() {
+        let all = items()
+        let shots = all.fewShot(k: 8, seed: 0, repeat: true)
+        XCTAssertEqual(shots.filter { $0.label == 1 }.count, 8, "5 items drawn 8 times with replacement")
+        XCTAssertTrue(Set(shots.filter { $0.label == 1 }).isSubset(of: Set(all.filter { $0.label == 1 })))
+        XCTAssertEqual(shots.filter { $0.label == 0 }, all.fewShot(k: 8, seed: 0).filter { $0.label == 0 },
+                       "classes with enough items are sampled as without repeat")
+        XCTAssertEqual(shots, all.fewShot(k: 8, seed: 0, repeat: true))
+    }
+
     func testWithinAClassTheListOrderIsKept() {
         let all = items()
         let chosen = all.fewShot(k: 6, seed: 7).filter { $0.label == 0 }
