@@ -41,7 +41,11 @@ enum FeatureFile {
             switch r.outcome {
             case .embedding(let v):
                 body.append(0)
+                #if _endian(little)
+                v.withUnsafeBytes { body.append(contentsOf: $0) }   // already little-endian: one copy
+                #else
                 for x in v { body.appendLE(x.bitPattern) }
+                #endif
             case .failure(let reason):
                 body.append(1)
                 let bytes = Array(reason.utf8)
@@ -94,7 +98,11 @@ enum FeatureFile {
         switch status {
         case 0:
             guard b.count == at + 4 * dimension else { return nil }
-            let v = (0..<dimension).map { Float(bitPattern: b.readLE(UInt32.self, at: at + 4 * $0)) }
+            let v = b.withUnsafeBytes { raw in
+                (0..<dimension).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at + 4 * $0, as: UInt32.self)))
+                }
+            }
             return FeatureRecord(identity: identity, outcome: .embedding(v))
         case 1:
             guard b.count >= at + 4 else { return nil }
