@@ -124,4 +124,50 @@ final class FeatureStoreTests: XCTestCase {
             XCTAssertTrue(root.hasSuffix("/.cache/palm"))
         }
     }
+
+    /// Throws for a whole batch on call `failOnCall` (a systemic failure, e.g. out of memory).
+    final class FailingEmbedder: AudioEmbedder {
+        struct Boom: Error {}
+        let inner = SignalStatisticsEmbedder()
+        var modelFingerprint: String { inner.modelFingerprint }
+        var preprocessingFingerprint: String { inner.preprocessingFingerprint }
+        var dimension: Int { inner.dimension }
+        let failOnCall: Int
+        private var calls = 0
+        init(failOnCall: Int) { self.failOnCall = failOnCall }
+        func embed(paths: [String]) throws -> [Result<[Float], Error>] {
+            calls += 1
+            if calls == failOnCall { throw Boom() }
+            return try inner.embed(paths: paths)
+        }
+    }
+
+    func testEmbedderErrorStopsTheRunAndKeepsProgress() throws {
+        let (tree, items) = try FeatureStoreFixtures.tree()
+        defer { tree.remove() }
+        let cache = FeatureStoreFixtures.cache(beside: tree)
+        let failing = FeatureStore(embedder: FailingEmbedder(failOnCall: 3), cacheRoot: cache, batchSize: 4, saveEvery: 100,
+                                   showsProgress: false)
+        XCTAssertThrowsError(try failing.features(for: items, split: "s")) { XCTAssertTrue($0 is FailingEmbedder.Boom) }
+        let embedder = SignalStatisticsEmbedder()
+        let store = FeatureStore(embedder: embedder, cacheRoot: cache, batchSize: 4, showsProgress: false)
+        let set = try store.features(for: items, split: "s")
+        XCTAssertEqual(set.cached, 8, "the two batches before the error were saved")
+        XCTAssertEqual(embedder.embeddedPaths, items.suffix(16).map(\.path))
+        XCTAssertEqual(set.embeddings, try FeatureStoreFixtures.direct(items))
+    }
+
+    func testLeftoverTempFilesOfADeadWriterAreRemoved() throws {
+        let (tree, items) = try FeatureStoreFixtures.tree()
+        defer { tree.remove() }
+        let store = FeatureStore(embedder: SignalStatisticsEmbedder(), cacheRoot: FeatureStoreFixtures.cache(beside: tree),
+                                 showsProgress: false)
+        let parts = String(store.file(for: "s").dropLast(5)) + ".parts"
+        try FileManager.default.createDirectory(atPath: parts, withIntermediateDirectories: true)
+        let stale = parts + "/.part-1-2.feat.tmp-99999-1"
+        _ = FileManager.default.createFile(atPath: stale, contents: Data("half a chunk".utf8))
+        XCTAssertEqual(try store.features(for: items, split: "s").computed, 24)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parts), [])
+    }
 }
