@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "palm", targets: ["palm"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,7 +36,8 @@ let package = Package(
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
         .target(name: "Models", dependencies: ["Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
-        .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
+        .target(name: "Datasets", dependencies: ["Tensor", "Audio", "Models", "CSndFile"], swiftSettings: optimize),
+        .target(name: "Prompting", dependencies: ["Tensor", "Models", "Datasets"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
