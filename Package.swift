@@ -41,7 +41,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -85,7 +85,7 @@ final class OptimizerObject: HostObject {
     }
     var typeName: String { "optimizer" }
     var typeSummary: String { "updates parameters from their .grad; call zero_grad() before each backward" }
-    var description: String { "<optimizer \(kind), \(optimizer.parameters.count) parameters, lr \(Value.format(Double(learningRate)))>" }
+    var description: String { "<optimizer \(kind), \(optimizer.parameters.count) parameters, lr \(learningRate)>" }
     var learningRate: Float {
         get { (optimizer as? SGD)?.learningRate ?? (optimizer as? AdamW)?.learningRate ?? 0 }
         set {
@@ -96,7 +96,8 @@ final class OptimizerObject: HostObject {
     var fieldDocs: [(name: String, doc: String)] { [("lr", "learning rate (assignable)"), ("params", "the parameters it updates")] }
     func field(_ name: String) throws -> Value? {
         switch name {
-        case "lr": return .number(Double(learningRate))
+        // Through the shortest decimal, so an lr set as 0.1 reads back as 0.1, not 0.100000001.
+        case "lr": return .number(Double("\(learningRate)") ?? Double(learningRate))
         case "params": return .list(optimizer.parameters.map { .tensor($0) })
         default: return nil
         }

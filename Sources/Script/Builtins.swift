@@ -128,6 +128,20 @@ extension Interpreter {
         }
         defineConstant("pi", .number(Double.pi), doc: "The ratio of a circle's circumference to its diameter.")
         installValueMemberDocs()
+        addTopic("syntax", """
+            palm syntax (files end in .palm):
+              x = 1; x += 2                 assignment (also -= *= /=); ; separates statements
+              "a \\(x + 1) b"               string interpolation
+              [1, 2], {lr: 0.1, "k": 2}     list, map;  0..<n and a...b are ranges
+              fn f(a, b = 2) { a + b }      function; the last expression is the result
+              f(1, b: 3)                    positional, then keyword arguments
+              fn(x) { x * 2 }               anonymous function
+              if c { } else if d { } else { }
+              for x in xs { }   while c { }   break   continue   return x
+              and or not, == != < <= > >=, + - * / % ^ (power), @ (matmul)
+              t[0, 1:3], t[:, -1], t[::2]  indexing and slicing;  t.T  transpose
+              # comment;  #%% title  starts a notebook cell;  #' Markdown prose
+            """)
     }
 
     func extreme(_ values: [Value], _ name: String, _ better: (Double, Double) -> Bool) throws -> Value {

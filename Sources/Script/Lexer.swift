@@ -58,6 +58,8 @@ public struct Lexer {
     var column: Int
     /// Open brackets; newlines count only when empty or when the innermost is `{`.
     var brackets: [Character] = []
+    /// Where each open bracket is, for "unclosed '('" errors.
+    var bracketLocations: [SourceLocation] = []
 
     /// A lexer over the whole file.
     public init(file: SourceFile) {
@@ -103,7 +105,14 @@ public struct Lexer {
         skipSpaceAndComments()
         let start = here()
         let startIndex = index
-        guard let c = peek else { return Token(kind: .eof, text: "", location: start) }
+        guard let c = peek else {
+            if let open = brackets.last, let at = bracketLocations.last {
+                var e = ScriptError(.syntax, "unclosed '\(open)'", at: at)
+                e.isIncompleteInput = true
+                throw e
+            }
+            return Token(kind: .eof, text: "", location: start)
+        }
         func make(_ kind: TokenKind) -> Token {
             Token(kind: kind, text: String(chars[startIndex..<index]), location: start)
         }
@@ -121,12 +130,13 @@ public struct Lexer {
         if c == "\"" { return try string(start) }
         _ = advance()
         switch c {
-        case "(": brackets.append("("); return make(.leftParen)
-        case "[": brackets.append("["); return make(.leftBracket)
-        case "{": brackets.append("{"); return make(.leftBrace)
+        case "(", "[", "{":
+            brackets.append(c)
+            bracketLocations.append(start)
+            return make(c == "(" ? .leftParen : c == "[" ? .leftBracket : .leftBrace)
         case ")", "]", "}":
             // A stray closer is the parser's to report; just keep the stack sane.
-            if !brackets.isEmpty { brackets.removeLast() }
+            if !brackets.isEmpty { brackets.removeLast(); bracketLocations.removeLast() }
             return make(c == ")" ? .rightParen : c == "]" ? .rightBracket : .rightBrace)
         case ",": return make(.comma)
         case ":": return make(.colon)

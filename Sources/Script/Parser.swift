@@ -91,7 +91,9 @@ public struct Parser {
         case .newline: found = "end of line"
         default: found = "'\(peek.text)'"
         }
-        return ScriptError(.syntax, "expected \(what), found \(found)", at: peek.location)
+        var e = ScriptError(.syntax, "expected \(what), found \(found)", at: peek.location)
+        e.isIncompleteInput = peek.kind == .eof
+        return e
     }
 
     private mutating func skipNewlines() { while check(.newline) { advance() } }

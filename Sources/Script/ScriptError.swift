@@ -69,6 +69,9 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public var location: SourceLocation?
     /// Innermost first; filled in as the error unwinds through calls.
     public var stack: [StackFrame] = []
+    /// The input ended too early (an unclosed bracket, a trailing operator): the REPL reads a
+    /// continuation line instead of reporting it.
+    public var isIncompleteInput = false
 
     public init(_ kind: Kind, _ message: String, at location: SourceLocation? = nil) {
         self.kind = kind
