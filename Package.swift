@@ -42,6 +42,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),
+        // Runs the REPL on a pseudo-terminal for ScriptTests' readline tests (not shipped).
+        .executableTarget(name: "palm-repl-test", dependencies: ["Script"], path: "Tests/REPLHost"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -28,6 +28,7 @@ func tensorFromNested(_ v: Value, context: String) throws -> Tensor {
     var shape: [Int] = []
     var probe = v
     while case let .list(l) = probe {
+        guard shape.count < 16 else { throw ScriptError.runtime("\(context): lists nested more than 16 deep") }
         shape.append(l.items.count)
         guard let first = l.items.first else { break }
         probe = first
@@ -278,6 +279,10 @@ extension Interpreter {
     static func requireTrainable(_ params: [Tensor], _ name: String) throws {
         if let i = params.firstIndex(where: { !$0.requiresGrad }) {
             throw ScriptError.runtime("\(name): parameter \(i) is not trainable; create it with param(...)")
+        }
+        // The engine's optimizers update storage in place and need contiguous leaves.
+        if let i = params.firstIndex(where: { !$0.isContiguous }) {
+            throw ScriptError.runtime("\(name): parameter \(i) is a strided view; pass the tensor made by param(...) itself")
         }
     }
 }

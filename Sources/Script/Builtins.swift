@@ -35,7 +35,7 @@ extension Interpreter {
             case let .list(l): return .int(l.items.count)
             case let .map(m): return .int(m.count)
             case let .string(s): return .int(s.count)
-            case let .range(s, e, st): return .int(Value.rangeElements(s, e, st).underestimatedCount)
+            case let .range(s, e, st): return .int(Value.rangeCount(s, e, st))
             case let .tensor(t): return .int(t.shape.first ?? 1)
             default: throw ScriptError.type(expected: "list, map, string, range or tensor", found: v, context: "len argument 'x'")
             }

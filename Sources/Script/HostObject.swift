@@ -209,11 +209,19 @@ extension Value {
     public func asList(_ context: String) throws -> [Value] {
         switch self {
         case let .list(l): return l.items
-        case let .range(s, e, st): return Value.rangeElements(s, e, st).map { .int($0) }
+        case let .range(s, e, st):
+            guard Value.rangeCount(s, e, st) <= maxCollectionLength else {
+                throw ScriptError.runtime("\(context): range of \(Value.rangeCount(s, e, st)) elements is too long to make a list")
+            }
+            return Value.rangeElements(s, e, st).map { .int($0) }
         default: throw ScriptError.type(expected: "list", found: self, context: context)
         }
     }
     static func rangeElements(_ s: Int, _ e: Int, _ st: Int) -> StrideTo<Int> { stride(from: s, to: e, by: st) }
+    /// The number of elements of a range, without materialising it.
+    static func rangeCount(_ s: Int, _ e: Int, _ st: Int) -> Int {
+        st > 0 ? max(0, (e - s + st - 1) / st) : max(0, (s - e - st - 1) / -st)
+    }
 }
 
 /// A method's signature without its type prefix: `sum(axis: nil)` for `tensor.sum`.

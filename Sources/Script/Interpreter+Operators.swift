@@ -137,7 +137,9 @@ extension Interpreter {
 
     /// Structural equality; tensors compare elementwise (a 0/1 tensor), so equality of
     /// tensors returns nil here and the caller produces the tensor through `compare`.
-    func valuesEqual(_ a: Value, _ b: Value, op: BinaryOp) throws -> Bool? {
+    func valuesEqual(_ a: Value, _ b: Value, op: BinaryOp, depth: Int = 0) throws -> Bool? {
+        // Self-containing lists and maps would otherwise recurse forever.
+        guard depth < 100 else { throw ScriptError.runtime("values nested too deeply to compare (a cycle?)") }
         switch (a, b) {
         case (.nil, .nil): return true
         case let (.bool(x), .bool(y)): return x == y
@@ -146,13 +148,13 @@ extension Interpreter {
         case let (.list(x), .list(y)):
             if x === y { return true }
             guard x.items.count == y.items.count else { return false }
-            for (p, q) in zip(x.items, y.items) where try valuesEqual(p, q, op: .equal) != true { return false }
+            for (p, q) in zip(x.items, y.items) where try valuesEqual(p, q, op: .equal, depth: depth + 1) != true { return false }
             return true
         case let (.map(x), .map(y)):
             if x === y { return true }
             guard x.count == y.count else { return false }
             for k in x.keys {
-                guard let q = y[k], try valuesEqual(x[k]!, q, op: .equal) == true else { return false }
+                guard let q = y[k], try valuesEqual(x[k]!, q, op: .equal, depth: depth + 1) == true else { return false }
             }
             return true
         case let (.range(a1, b1, c1), .range(a2, b2, c2)): return a1 == a2 && b1 == b2 && c1 == c2
@@ -208,8 +210,7 @@ extension Interpreter {
             guard let v = m[key] else { throw ScriptError.runtime("map has no key \(Value.quote(key))") }
             return v
         case let (.range(s, e, st), .single(i)):
-            let elements = Array(Value.rangeElements(s, e, st))
-            return .int(elements[try normalizedIndex(i, count: elements.count, context: "range index")])
+            return .int(s + st * (try normalizedIndex(i, count: Value.rangeCount(s, e, st), context: "range index")))
         default:
             throw ScriptError.type(expected: "list, string, map or tensor", found: object, context: "indexing")
         }

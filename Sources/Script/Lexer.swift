@@ -84,8 +84,18 @@ public struct Lexer {
             let t = try next()
             // Collapse runs of newlines, and drop a newline right at the start.
             if t.kind == .newline, tokens.last?.kind == .newline || tokens.isEmpty { continue }
+            if t.kind == .eof {
+                // Report "found end of input" just after the last token, not on a blank line
+                // below it, so the caret lands where the missing text belongs.
+                if let last = tokens.last(where: { $0.kind != .newline }), !last.text.contains("\n") {
+                    let at = SourceLocation(file: file, line: last.location.line, column: last.location.column + last.text.count)
+                    tokens.append(Token(kind: .eof, text: "", location: at))
+                } else {
+                    tokens.append(t)
+                }
+                return tokens
+            }
             tokens.append(t)
-            if t.kind == .eof { return tokens }
         }
     }
 

@@ -9,7 +9,8 @@ public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> String?
     /// Offers a finished entry to the reader's own history (readline's up-arrow).
     func addHistory(_ line: String)
-    /// True when the last `readLine` was abandoned with Ctrl-C (the REPL drops pending input).
+    /// True when Ctrl-C was pressed at the prompt before the last line was entered: the REPL
+    /// drops any unfinished multi-line input gathered before it.
     var lineWasCancelled: Bool { get }
 }
 
@@ -45,6 +46,8 @@ nonisolated(unsafe) var completionIndex = 0
 nonisolated(unsafe) var readlineCancelled = false
 /// The word-break characters: not `.` (so `t.su` completes as a member) and not `/` or `~` (so
 /// paths complete whole).
+/// The prompt readline redraws after Ctrl-C (a C string for the signal hook).
+nonisolated(unsafe) let primaryPrompt = strdup(REPL.prompt)
 nonisolated(unsafe) let completionWordBreaks = strdup(" \t\n\"'`@$><=;|&{(,[+-*^%!")
 
 /// GNU readline: line editing, history (up-arrow), tab completion; Ctrl-C at the prompt
@@ -72,13 +75,17 @@ public final class ReadlineLineReader: LineReader {
             }
         }
         // Readline's own SIGINT handling calls our handler (which sets the interrupt flag),
-        // then this hook: abandon the line so readline returns at once.
+        // then this hook: drop the typed text and start a fresh prompt, as a shell does.
+        // (Setting rl_done would only take effect after the next key, which would be lost.)
         rl_signal_event_hook = {
             if scriptInterruptRequested != 0 {
                 scriptInterruptRequested = 0
                 readlineCancelled = true
                 rl_replace_line("", 0)
-                rl_done = 1
+                rl_crlf()
+                rl_set_prompt(primaryPrompt)
+                rl_on_new_line()
+                rl_redisplay()
             }
             return 0
         }
@@ -89,7 +96,6 @@ public final class ReadlineLineReader: LineReader {
         guard let p = readline(prompt) else { return nil }
         defer { free(p) }
         lineWasCancelled = readlineCancelled
-        if lineWasCancelled { print("") }
         return String(cString: p)
     }
 

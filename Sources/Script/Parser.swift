@@ -373,7 +373,7 @@ public struct Parser {
                     }
                     key = s
                 default:
-                    current -= 1
+                    if k.kind != .eof { current -= 1 }  // `advance` does not move past eof
                     throw error(expected: "map key (a name or a string)")
                 }
                 try consume(.colon, "':' after map key")
@@ -392,7 +392,7 @@ public struct Parser {
         case .not, .bang:
             return Expr(kind: .unary(.not, try parse(.not)), location: loc)
         default:
-            current -= 1
+            if t.kind != .eof { current -= 1 }  // `advance` does not move past eof
             throw error(expected: "an expression")
         }
     }

@@ -58,7 +58,7 @@ public final class REPL {
                 if !pending.isEmpty { _ = submit(pending.joined(separator: "\n")) }
                 break
             }
-            if reader.lineWasCancelled { pending = []; continue }
+            if reader.lineWasCancelled { pending = [] }
             if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                 record(line)
                 if !command(line.trimmingCharacters(in: .whitespaces)) { break }

@@ -154,13 +154,14 @@ extension Value {
         case let .list(l):
             // Cycles print as [...] rather than recursing forever.
             let id = ObjectIdentifier(l)
-            if seen.contains(id) { return "[...]" }
+            // Cycles, and nesting deep enough to threaten the stack, print as [...].
+            if seen.contains(id) || seen.count > 64 { return "[...]" }
             seen.insert(id)
             defer { seen.remove(id) }
             return "[" + l.items.map { $0.repr(&seen) }.joined(separator: ", ") + "]"
         case let .map(m):
             let id = ObjectIdentifier(m)
-            if seen.contains(id) { return "{...}" }
+            if seen.contains(id) || seen.count > 64 { return "{...}" }
             seen.insert(id)
             defer { seen.remove(id) }
             return "{" + m.keys.map { "\(Value.quote($0)): \(m[$0]!.repr(&seen))" }.joined(separator: ", ") + "}"
