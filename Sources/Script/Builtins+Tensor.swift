@@ -97,8 +97,7 @@ final class OptimizerObject: HostObject {
     var fieldDocs: [(name: String, doc: String)] { [("lr", "learning rate (assignable)"), ("params", "the parameters it updates")] }
     func field(_ name: String) throws -> Value? {
         switch name {
-        // Through the shortest decimal, so an lr set as 0.1 reads back as 0.1, not 0.100000001.
-        case "lr": return .number(Double("\(learningRate)") ?? Double(learningRate))
+        case "lr": return .float(learningRate)
         case "params": return .list(optimizer.parameters.map { .tensor($0) })
         default: return nil
         }
@@ -356,12 +355,12 @@ extension ValueMembers {
             .tensor(try t.squeeze(a[0].map { try $0.asInt("squeeze argument 'axis'") }))
         },
         tm("unsqueeze", "Inserts a size-1 axis at axis.", [Param("axis", "axis")]) { t, a in .tensor(try t.unsqueeze(a.int(0))) },
-        tm("item", "The single value as a number (not differentiable).", returns: "number") { t, _ in .number(Double(try t.item())) },
+        tm("item", "The single value as a number (not differentiable).", returns: "number") { t, _ in .float(try t.item()) },
         tm("tolist", "The elements as nested lists of numbers.", returns: "list") { t, _ in
             let values = t.toArray()
             var i = 0
             func nest(_ d: Int) -> Value {
-                if d == t.rank { defer { i += 1 }; return .number(Double(values[i])) }
+                if d == t.rank { defer { i += 1 }; return .float(values[i]) }
                 return .list((0..<t.shape[d]).map { _ in nest(d + 1) })
             }
             return nest(0)

@@ -53,7 +53,7 @@ extension Interpreter {
             switch v {
             case let .string(s): return .list(s.map { .string(String($0)) })
             case let .map(m): return .list(m.keys.map { .string($0) })
-            case let .tensor(t): return .list(t.toArray().map { .number(Double($0)) })
+            case let .tensor(t): return .list(t.toArray().map { .float($0) })
             default: return .list(try v.asList("list argument 'x'"))
             }
         }
@@ -98,6 +98,12 @@ extension Interpreter {
             if let failure { throw failure }
             if try args.bool(1, default: false) { out.reverse() }
             return .list(out)
+        }
+        builtin("fmt", "x with exactly `digits` decimals, as a string (for tables and reports).",
+                [Param("x", "number or one-element tensor"), Param("digits", "decimals", default: "2")], returns: "string") { args, _ in
+            let digits = try args.int(1, default: 2)
+            guard (0...17).contains(digits) else { throw ScriptError.runtime("fmt: digits must be in 0...17, found \(digits)") }
+            return .string(String(format: "%.\(digits)f", try args.number(0)))
         }
         builtin("clock", "Seconds since an arbitrary start (for timing).", returns: "number") { _, _ in
             .number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)

@@ -190,7 +190,9 @@ extension Value {
     public func asNumber(_ context: String) throws -> Double {
         switch self {
         case let .number(n): return n
-        case let .tensor(t) where t.count == 1: return Double(t.toArray()[0])
+        case let .tensor(t) where t.count == 1:
+            if case let .number(n) = Value.float(t.toArray()[0]) { return n }
+            return Double(t.toArray()[0])
         default: throw ScriptError.type(expected: "number", found: self, context: context)
         }
     }

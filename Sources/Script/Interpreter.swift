@@ -127,6 +127,16 @@ public final class Interpreter {
         case returned(Value)
     }
 
+    /// For host bindings with long loops (embedding a dataset, training): throws the
+    /// "interrupted" error when Ctrl-C was pressed, so work stops at a clean boundary (call it
+    /// between batches) and the REPL keeps every variable.
+    public static func throwIfInterrupted() throws {
+        if scriptInterruptRequested != 0 {
+            scriptInterruptRequested = 0
+            throw ScriptError(.interrupted, "interrupted")
+        }
+    }
+
     private func checkInterrupt(_ loc: SourceLocation) throws {
         if scriptInterruptRequested != 0 {
             scriptInterruptRequested = 0

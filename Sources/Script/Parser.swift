@@ -281,7 +281,8 @@ public struct Parser {
         let t = advance()
         switch t.kind {
         case .leftParen:
-            return Expr(kind: .call(left, try arguments()), location: t.location)
+            // A call is located at its callee (`outer` in `outer(5)`), where a reader looks.
+            return Expr(kind: .call(left, try arguments()), location: left.location)
         case .leftBracket:
             return Expr(kind: .index(left, try indexItems()), location: t.location)
         default:

@@ -48,6 +48,12 @@ public enum Value: @unchecked Sendable {
         }
     }
 
+    /// A float32 element as a number, through its shortest decimal form, so `0.1` stored in a
+    /// tensor reads back as 0.1 rather than 0.10000000149011612.
+    public static func float(_ x: Float) -> Value {
+        .number(x.isFinite ? Double("\(x)") ?? Double(x) : Double(x))
+    }
+
     /// Convenience constructors.
     public static func list(_ items: [Value]) -> Value { .list(ListBox(items)) }
     public static func int(_ i: Int) -> Value { .number(Double(i)) }

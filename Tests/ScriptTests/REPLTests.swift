@@ -136,8 +136,8 @@ final class ScriptEntryTests: XCTestCase {
                 stack.palm:2:5: type error: right operand of '+': expected number or tensor, found string
                       x + "a"
                         ^
-                  in inner called at stack.palm:4:20
-                  in outer called at stack.palm:5:6
+                  in inner called at stack.palm:4:15
+                  in outer called at stack.palm:5:1
                 """)
         } catch {
             XCTFail("\(error)")
