@@ -97,8 +97,9 @@ public final class Interpreter {
     /// Runs top-level statements (a whole program or one notebook cell).
     @discardableResult
     public func run(_ statements: [Stmt]) throws -> Value? {
-        steps = 0
-        callDepth = 0
+        // A top-level run starts a fresh step budget; a nested one (a host binding running
+        // script code) shares its caller's budget and call depth.
+        if callDepth == 0 { steps = 0 }
         var last: Value?
         for stmt in statements {
             last = nil
