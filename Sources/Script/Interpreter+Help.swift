@@ -27,7 +27,8 @@ extension Interpreter {
     public func helpText(topic name: String) -> String {
         let name = name.trimmingCharacters(in: .whitespaces)
         if name.isEmpty { return overview }
-        if let d = docs[name] { return d.text }
+        // `tensor` is both a constructor and a type: show both.
+        if let d = docs[name] { return d.text + (topics[name].map { "\n\n" + $0 } ?? "") }
         if let t = topics[name] { return t }
         if ValueMembers.methods[name] != nil || ValueMembers.fields[name] != nil { return typeHelp(name) }
         if case let .host(h)? = globals.lookup(name) { return h.helpText }

@@ -8,8 +8,11 @@ import Tensor
 /// and the script call stack. Tensor errors become runtime errors with the engine's message.
 /// The interpreter checks `scriptInterruptRequested` at loop iterations and calls.
 public final class Interpreter {
-    /// The global scope: built-ins plus the session's variables.
-    public private(set) var globals = Environment(parent: nil)
+    /// The built-ins' scope: read-only to scripts, so `sum = 0` shadows `sum` in `globals`
+    /// instead of replacing it, and `:reset` brings every built-in back.
+    public let builtins = Environment(parent: nil, frozen: true)
+    /// The session's variables (top-level scope; its parent is `builtins`).
+    public private(set) var globals: Environment
     /// Where `print` writes. Tests and the report writer capture it.
     public var output: (String) -> Void = { print($0) }
     /// Documentation of every built-in, keyed by name (`zeros`, `tensor.sum`), and topics.
@@ -31,19 +34,20 @@ public final class Interpreter {
     nonisolated(unsafe) public static var registrations: [(Interpreter) -> Void] = []
 
     public init() {
+        globals = Environment(parent: builtins)
         installBuiltins()
     }
 
     /// Defines a built-in function (also recording its documentation).
     public func define(_ builtin: Builtin) {
-        globals.values[builtin.name] = .function(builtin)
+        builtins.values[builtin.name] = .function(builtin)
         docs[builtin.name] = builtin.doc
         builtinNames.insert(builtin.name)
     }
 
     /// Defines a global value that counts as built-in (a constant such as `pi`).
     public func defineConstant(_ name: String, _ value: Value, doc: String) {
-        globals.values[name] = value
+        builtins.values[name] = value
         docs[name] = Doc(name, doc)
         builtinNames.insert(name)
     }
@@ -56,10 +60,8 @@ public final class Interpreter {
 
     /// Drops every user variable, keeping the built-ins.
     public func reset() {
-        globals = Environment(parent: nil)
-        docs = [:]
-        builtinNames = []
-        installBuiltins()
+        globals = Environment(parent: builtins)
+        generator = SeededGenerator(seed: 0)
     }
 
     private func installBuiltins() {
@@ -76,7 +78,7 @@ public final class Interpreter {
 
     /// The user-defined global names (not the built-ins), sorted.
     public var userVariables: [(String, Value)] {
-        globals.values.filter { !builtinNames.contains($0.key) }.sorted { $0.key < $1.key }
+        globals.values.sorted { $0.key < $1.key }
     }
 
     // MARK: Running

@@ -8,6 +8,9 @@ extension REPL {
     /// before it. Each candidate replaces the whole word.
     public func completions(word: String, before: String) -> [String] {
         if insideString(before) { return pathCompletions(word) }
+        // `:load` and `:save` take a bare path.
+        let trimmed = before.trimmingCharacters(in: .whitespaces)
+        if trimmed == ":load" || trimmed == ":save" { return pathCompletions(word) }
         if before.trimmingCharacters(in: .whitespaces).isEmpty, word.hasPrefix(":") {
             return REPL.commands.filter { $0.hasPrefix(word) }
         }

@@ -106,7 +106,12 @@ public final class Closure: Callable {
 public final class Environment {
     var values: [String: Value] = [:]
     let parent: Environment?
-    init(parent: Environment?) { self.parent = parent }
+    /// Scripts cannot assign here (the built-ins); assignment defines in the child instead.
+    let frozen: Bool
+    init(parent: Environment?, frozen: Bool = false) {
+        self.parent = parent
+        self.frozen = frozen
+    }
 
     func lookup(_ name: String) -> Value? {
         var env: Environment? = self
@@ -120,7 +125,7 @@ public final class Environment {
     /// Assigns to the nearest scope that already has `name`, else defines it here.
     func assign(_ name: String, _ value: Value) {
         var env: Environment? = self
-        while let e = env {
+        while let e = env, !e.frozen {
             if e.values[name] != nil { e.values[name] = value; return }
             env = e.parent
         }

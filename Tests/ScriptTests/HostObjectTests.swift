@@ -77,8 +77,11 @@ final class HostObjectTests: XCTestCase {
         defer { Interpreter.registrations.removeLast() }
         let interp = Interpreter()
         XCTAssertEqual(try interp.run("answer").map(\.repr), "42")
+        try interp.run("answer = 1; sum = 5")
+        XCTAssertEqual(try interp.run("answer + sum").map(\.repr), "6", "user names shadow built-ins")
         interp.reset()
         XCTAssertEqual(try interp.run("answer").map(\.repr), "42")
+        XCTAssertEqual(try interp.run("sum(ones(3))").map(\.repr), "tensor(3)", ":reset brings shadowed built-ins back")
         XCTAssertTrue(interp.helpText(topic: "answer").contains("test constant"))
     }
 }

@@ -120,6 +120,7 @@ final class REPLTests: XCTestCase {
         let dir = temp.path + "/"
         XCTAssertEqual(repl.completions(word: dir + "mod", before: "x = load(\""), [dir + "model.pth", dir + "models/"])
         XCTAssertEqual(repl.completions(word: dir + "mod", before: "x = load("), [], "outside a string, a path is not completed")
+        XCTAssertEqual(repl.completions(word: dir + "model.", before: ":load "), [dir + "model.pth"])
     }
 }
 
@@ -141,6 +142,32 @@ final class ScriptEntryTests: XCTestCase {
                 """)
         } catch {
             XCTFail("\(error)")
+        }
+    }
+
+    func testErrorInsideInterpolationPointsIntoTheString() {
+        do {
+            try Interpreter().run("x = 1\ns = \"value: \\(x + nil)!\"\n", name: "i.palm")
+            XCTFail("expected an error")
+        } catch let e as ScriptError {
+            XCTAssertEqual(e.location?.line, 2)
+            XCTAssertEqual(e.location?.column, 17)  // the '+' inside \( )
+        } catch {
+            XCTFail("\(error)")
+        }
+    }
+
+    func testHelpTopics() {
+        let interp = Interpreter()
+        XCTAssertTrue(interp.helpText(topic: "syntax").contains("string interpolation"))
+        XCTAssertTrue(interp.helpText(topic: "tensor").contains(".sum(axis: nil, keep_dims: false) -> tensor"))
+        XCTAssertTrue(interp.helpText(nil).contains("cross_entropy"))
+        XCTAssertTrue(interp.helpText(topic: "cros").contains("see: cross_entropy"))
+        // Every built-in function has a summary, and every parameter a description.
+        for name in interp.builtinNames {
+            guard case let .function(f as Builtin)? = interp[name] else { continue }
+            XCTAssertFalse(f.doc.summary.isEmpty, name)
+            for p in f.doc.params { XCTAssertFalse(p.doc.isEmpty, "\(name).\(p.name)") }
         }
     }
 
