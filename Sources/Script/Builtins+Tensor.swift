@@ -236,6 +236,13 @@ extension Interpreter {
             let d = try GradMode.withoutGrad { try a - b }
             return .tensor(try Tensor(d.toArray().map { $0 == 0 ? 1 : 0 }, shape: d.shape))
         }
+        builtin("where", "cond * a + (1 - cond) * b elementwise, with broadcasting: picks a where cond is 1 and b where it is 0 (cond is a 0/1 tensor such as x > 0). Differentiable in a and b.",
+                [Param("cond", "0/1 tensor"), Param("a", "tensor or number"), Param("b", "tensor or number")], returns: "tensor") { args, interp in
+            let cond = try args.value(0).asTensor("where argument 'cond'").detached()
+            let a = try interp.binary(.multiply, .tensor(cond), args.value(1))
+            let b = try interp.binary(.multiply, .tensor(1 - cond), args.value(2))
+            return try interp.binary(.add, a, b)
+        }
         builtin("backward", "Backpropagates from a scalar loss: every trainable tensor it depends on accumulates into .grad.",
                 [Param("loss", "scalar tensor")]) { args, _ in
             try args.value(0).asTensor("backward argument 'loss'").backward()

@@ -21,7 +21,7 @@ public final class REPL {
     public let historyPath: String?
     /// Every history line, oldest first (loaded from the file, then this session's).
     public private(set) var history: [String] = []
-    /// The entries of this session that ran without error, for `:save`.
+    /// The entries of this session that ran without error (and `:load`ed files), for `:save`.
     public private(set) var sessionEntries: [String] = []
     public static let prompt = "palm> "
     public static let continuationPrompt = "  ... "
@@ -99,9 +99,9 @@ public final class REPL {
             }
             return true
         } catch let e as ScriptError {
+            // Not added to the session: a saved session must replay without stopping at an
+            // error (statements before the failing one did run; their effects are not saved).
             errorOutput(e.rendered)
-            // Definitions before the failing statement did run; keep them replayable.
-            if e.kind != .syntax { sessionEntries.append(text) }
             return false
         } catch {
             errorOutput("error: \(error)")
