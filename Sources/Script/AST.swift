@@ -32,18 +32,22 @@ public struct Argument: Sendable {
 
 /// A function parameter with an optional default (`fn f(x, lr = 0.1)`).
 public struct Parameter: Sendable {
-    public let name: String
+    public let symbol: Symbol
     public let defaultValue: Expr?
+    public var name: String { symbol.name }
 }
 
 /// A function literal's parts, shared by `fn name(...) {}` and anonymous `fn(...) {}`.
 public final class FunctionDecl: Sendable {
     public let name: String
+    /// The variable a `fn name(...)` statement binds.
+    public let symbol: Symbol
     public let parameters: [Parameter]
     public let body: [Stmt]
     public let location: SourceLocation
     public init(name: String, parameters: [Parameter], body: [Stmt], location: SourceLocation) {
         self.name = name
+        symbol = Symbol(name)
         self.parameters = parameters
         self.body = body
         self.location = location
@@ -58,7 +62,7 @@ public struct Expr: Sendable {
         case interpolation([Expr])   // pieces are concatenated with `str`
         case bool(Bool)
         case `nil`
-        case variable(String)
+        case variable(Symbol)
         case list([Expr])
         case map([(key: String, value: Expr)])
         case unary(UnaryOp, Expr)
@@ -81,7 +85,7 @@ public struct Stmt: Sendable {
         case assign(target: Expr, op: BinaryOp?, value: Expr)
         case function(FunctionDecl)
         case `if`(condition: Expr, then: [Stmt], else: [Stmt]?)
-        case `for`(variable: String, iterable: Expr, body: [Stmt])
+        case `for`(variable: Symbol, iterable: Expr, body: [Stmt])
         case `while`(condition: Expr, body: [Stmt])
         case `return`(Expr?)
         case `break`

@@ -10,7 +10,7 @@ import Tensor
 public final class Interpreter {
     /// The built-ins' scope: read-only to scripts, so `sum = 0` shadows `sum` in `globals`
     /// instead of replacing it, and `:reset` brings every built-in back.
-    public let builtins = Environment(parent: nil, frozen: true)
+    public let builtins = Environment(parent: nil, frozen: true, dense: true)
     /// The session's variables (top-level scope; its parent is `builtins`).
     public private(set) var globals: Environment
     /// Where `print` writes. Tests and the report writer capture it.
@@ -34,20 +34,20 @@ public final class Interpreter {
     nonisolated(unsafe) public static var registrations: [(Interpreter) -> Void] = []
 
     public init() {
-        globals = Environment(parent: builtins)
+        globals = Environment(parent: builtins, dense: true)
         installBuiltins()
     }
 
     /// Defines a built-in function (also recording its documentation).
     public func define(_ builtin: Builtin) {
-        builtins.values[builtin.name] = .function(builtin)
+        builtins.define(builtin.name, .function(builtin))
         docs[builtin.name] = builtin.doc
         builtinNames.insert(builtin.name)
     }
 
     /// Defines a global value that counts as built-in (a constant such as `pi`).
     public func defineConstant(_ name: String, _ value: Value, doc: String) {
-        builtins.values[name] = value
+        builtins.define(name, value)
         docs[name] = Doc(name, doc)
         builtinNames.insert(name)
     }
@@ -60,7 +60,7 @@ public final class Interpreter {
 
     /// Drops every user variable, keeping the built-ins.
     public func reset() {
-        globals = Environment(parent: builtins)
+        globals = Environment(parent: builtins, dense: true)
         generator = SeededGenerator(seed: 0)
     }
 
@@ -73,12 +73,14 @@ public final class Interpreter {
     /// Reads a global.
     public subscript(name: String) -> Value? {
         get { globals.lookup(name) }
-        set { globals.values[name] = newValue }
+        set {
+            if let newValue { globals.define(name, newValue) } else if let id = SymbolTable.shared.existing(name) { globals.remove(id) }
+        }
     }
 
     /// The user-defined global names (not the built-ins), sorted.
     public var userVariables: [(String, Value)] {
-        globals.values.sorted { $0.key < $1.key }
+        globals.entries
     }
 
     // MARK: Running
@@ -176,7 +178,7 @@ public final class Interpreter {
             try assign(target, value, in: env)
             return .normal(nil)
         case let .function(decl):
-            env.assign(decl.name, .function(Closure(decl: decl, environment: env)))
+            env.assign(decl.symbol.id, .function(Closure(decl: decl, environment: env)))
             return .normal(nil)
         case let .if(condition, thenBranch, elseBranch):
             let c = try evaluate(condition, in: env)
@@ -203,7 +205,7 @@ public final class Interpreter {
             let iterator = try located(iterableExpr.location) { try makeIterator(iterable) }
             while let item = try located(iterableExpr.location, { try iterator() }) {
                 try checkInterrupt(stmt.location)
-                env.assign(variable, item)
+                env.assign(variable.id, item)
                 switch try executeBlock(body, in: env) {
                 case .breakLoop: return .normal(nil)
                 case let .returned(v): return .returned(v)
@@ -251,8 +253,8 @@ public final class Interpreter {
 
     private func assign(_ target: Expr, _ value: Value, in env: Environment) throws {
         switch target.kind {
-        case let .variable(name):
-            env.assign(name, value)
+        case let .variable(symbol):
+            env.assign(symbol.id, value)
         case let .field(objectExpr, name):
             let object = try evaluate(objectExpr, in: env)
             try located(target.location) {
@@ -311,9 +313,9 @@ public final class Interpreter {
             var s = ""
             for p in pieces { s += try evaluate(p, in: env).displayString }
             return .string(s)
-        case let .variable(name):
-            if let v = env.lookup(name) { return v }
-            throw ScriptError(.runtime, "unknown name '\(name)'" + suggestion(for: name, in: env), at: expr.location)
+        case let .variable(symbol):
+            if let v = env.lookup(symbol.id) { return v }
+            throw ScriptError(.runtime, "unknown name '\(symbol.name)'" + suggestion(for: symbol.name, in: env), at: expr.location)
         case let .list(items):
             return .list(try items.map { try evaluate($0, in: env) })
         case let .map(entries):
@@ -426,11 +428,11 @@ public final class Interpreter {
         }
         for (i, p) in params.enumerated() {
             if let v = bound[i] {
-                env.values[p.name] = v
+                env.define(p.symbol.id, v)
             } else if let d = p.defaultValue {
                 // Defaults are evaluated at call time in the function's scope, so they may use
                 // earlier parameters.
-                env.values[p.name] = try evaluate(d, in: env)
+                env.define(p.symbol.id, try evaluate(d, in: env))
             } else {
                 throw ScriptError(.runtime, "\(decl.name) is missing argument '\(p.name)'", at: loc)
             }

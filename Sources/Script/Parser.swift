@@ -185,7 +185,7 @@ public struct Parser {
                 else if params.last?.defaultValue != nil {
                     throw ScriptError(.syntax, "parameter '\(p.text)' needs a default: it follows one that has a default", at: p.location)
                 }
-                params.append(Parameter(name: p.text, defaultValue: def))
+                params.append(Parameter(symbol: Symbol(p.text), defaultValue: def))
             } while match(.comma)
         }
         try consume(.rightParen, "')' after parameters")
@@ -215,7 +215,7 @@ public struct Parser {
 
     /// forStmt := 'for' IDENT 'in' expression block
     private mutating func forRest(at loc: SourceLocation) throws -> Stmt {
-        let name = try consume(.identifier, "loop variable name").text
+        let name = Symbol(try consume(.identifier, "loop variable name").text)
         try consume(.in, "'in'")
         let iterable = try expression()
         return Stmt(kind: .for(variable: name, iterable: iterable, body: try block()), location: loc)
@@ -347,7 +347,7 @@ public struct Parser {
         case .true: return Expr(kind: .bool(true), location: loc)
         case .false: return Expr(kind: .bool(false), location: loc)
         case .nil: return Expr(kind: .nil, location: loc)
-        case .identifier: return Expr(kind: .variable(t.text), location: loc)
+        case .identifier: return Expr(kind: .variable(Symbol(t.text)), location: loc)
         case .leftParen:
             let e = try expression()
             try consume(.rightParen, "')'")

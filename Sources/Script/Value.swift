@@ -101,46 +101,6 @@ public final class Closure: Callable {
     }
 }
 
-/// A variable scope. Functions get a new scope whose parent is where they were defined;
-/// blocks (`if`, `for`, `while`) share their function's scope, as in Python.
-public final class Environment {
-    var values: [String: Value] = [:]
-    let parent: Environment?
-    /// Scripts cannot assign here (the built-ins); assignment defines in the child instead.
-    let frozen: Bool
-    init(parent: Environment?, frozen: Bool = false) {
-        self.parent = parent
-        self.frozen = frozen
-    }
-
-    func lookup(_ name: String) -> Value? {
-        var env: Environment? = self
-        while let e = env {
-            if let v = e.values[name] { return v }
-            env = e.parent
-        }
-        return nil
-    }
-
-    /// Assigns to the nearest scope that already has `name`, else defines it here.
-    func assign(_ name: String, _ value: Value) {
-        var env: Environment? = self
-        while let e = env, !e.frozen {
-            if e.values[name] != nil { e.values[name] = value; return }
-            env = e.parent
-        }
-        values[name] = value
-    }
-
-    /// All names visible from here (for completion and `:vars`).
-    var allNames: [String] {
-        var names = Set<String>()
-        var env: Environment? = self
-        while let e = env { names.formUnion(e.values.keys); env = e.parent }
-        return names.sorted()
-    }
-}
-
 // MARK: Printing
 
 extension Value {
