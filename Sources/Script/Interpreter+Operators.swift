@@ -158,6 +158,9 @@ extension Interpreter {
             }
             return true
         case let (.range(a1, b1, c1), .range(a2, b2, c2)): return a1 == a2 && b1 == b2 && c1 == c2
+        // A one-element tensor equals the number it holds (`loss == 0`).
+        case let (.tensor(t), .number(n)) where t.count == 1: return Double(t.toArray()[0]) == n
+        case let (.number(n), .tensor(t)) where t.count == 1: return Double(t.toArray()[0]) == n
         case let (.function(f), .function(g)): return f === g
         case let (.host(h), .host(k)): return h === k
         case let (.tensor(x), .tensor(y)):

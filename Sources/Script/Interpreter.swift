@@ -28,9 +28,14 @@ public final class Interpreter {
     /// The session generator used by `randn`/`rand` without a seed (reseed with `seed(n)`).
     public var generator = SeededGenerator(seed: 0)
     private var callDepth = 0
-    /// Names defined by the built-ins, so `:vars` and `:reset` can tell them from the user's.
+    /// Names defined as built-ins (functions and constants).
     public private(set) var builtinNames: Set<String> = []
-    /// Hooks run on `:reset` and at start-up; later layers add their bindings here.
+    /// Run by every new interpreter after the core built-ins: later layers (models, datasets,
+    /// learners) append a function that `define`s their bindings, so every interpreter (a
+    /// script run, the REPL) has them without the interpreter knowing those layers.
+    ///
+    /// `nonisolated(unsafe)`: appended to once at program start-up (the `palm` executable,
+    /// before any interpreter exists) and only read afterwards.
     nonisolated(unsafe) public static var registrations: [(Interpreter) -> Void] = []
 
     public init() {
@@ -70,7 +75,7 @@ public final class Interpreter {
         for register in Interpreter.registrations { register(self) }
     }
 
-    /// Reads a global.
+    /// Reads a variable (a global or a built-in); setting defines or removes a global.
     public subscript(name: String) -> Value? {
         get { globals.lookup(name) }
         set {
@@ -78,7 +83,7 @@ public final class Interpreter {
         }
     }
 
-    /// The user-defined global names (not the built-ins), sorted.
+    /// The session's global variables (not the built-ins), sorted by name.
     public var userVariables: [(String, Value)] {
         globals.entries
     }

@@ -4,6 +4,10 @@ import Tensor
 /// A script value. Lists and maps are shared references (assigning one to two names aliases
 /// it, as in Python and Lua); everything else behaves as an immutable value. Tensors are the
 /// engine's `Tensor` (so gradients flow through whatever a script computes).
+///
+/// `@unchecked Sendable`: a session's values live on the thread running its interpreter; the
+/// conformance only lets immutable tables and errors mention `Value` in Swift 6 mode. Do not
+/// share one list or map between threads.
 public enum Value: @unchecked Sendable {
     case `nil`
     case bool(Bool)
