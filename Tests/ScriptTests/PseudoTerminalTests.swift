@@ -141,6 +141,11 @@ final class PseudoTerminalTests: XCTestCase {
         check("palm> ", "first prompt")
         t.send("zer\t(3)\n")
         check("tensor([0, 0, 0])", "tab completion of a name")
+        t.send("v = ones(2)\n")
+        t.send("v.su\t()\n")
+        check("tensor(2)", "tab completion of a method after '.'")
+        t.send("v.sum(ke\ttrue)\n")
+        check("tensor([2])", "tab completion of a keyword argument")
         t.send("fn g(x) {\n")
         check("...", "continuation prompt")
         t.send("x * 3\n}\n")
@@ -152,8 +157,8 @@ final class PseudoTerminalTests: XCTestCase {
         t.send("y * 2\n")
         check("14", "variable survives the error")
         t.send("i = 0\n")
-        t.send("while true { i += 1 }\n")
-        Thread.sleep(forTimeInterval: 0.5)  // let the loop start; only pacing, not a measurement
+        t.send("while true { i += 1; if i == 1 { print(\"loop\" + \"ing\") } }\n")
+        check("looping", "the loop runs")  // (not in the echo: "loop" + "ing"); ^C then surely lands in the loop
         t.send("\u{03}")
         check("interrupted", "Ctrl-C stops the loop")
         t.send("i > 0\n")

@@ -163,11 +163,16 @@ final class ScriptEntryTests: XCTestCase {
         XCTAssertTrue(interp.helpText(topic: "tensor").contains(".sum(axis: nil, keep_dims: false) -> tensor"))
         XCTAssertTrue(interp.helpText(nil).contains("cross_entropy"))
         XCTAssertTrue(interp.helpText(topic: "cros").contains("see: cross_entropy"))
-        // Every built-in function has a summary, and every parameter a description.
-        for name in interp.builtinNames {
-            guard case let .function(f as Builtin)? = interp[name] else { continue }
-            XCTAssertFalse(f.doc.summary.isEmpty, name)
-            for p in f.doc.params { XCTAssertFalse(p.doc.isEmpty, "\(name).\(p.name)") }
+        // Every built-in function and method has a summary, and every parameter a description;
+        // every built-in is in the registry.
+        XCTAssertGreaterThan(interp.docs.count, 100)
+        for (name, doc) in interp.docs {
+            XCTAssertFalse(doc.summary.isEmpty, name)
+            for p in doc.params { XCTAssertFalse(p.doc.isEmpty, "\(name).\(p.name)") }
+        }
+        for name in interp.builtinNames { XCTAssertNotNil(interp.docs[name], name) }
+        for method in ["tensor.sum", "tensor.reshape", "list.append", "string.split", "map.get"] {
+            XCTAssertNotNil(interp.docs[method], method)
         }
     }
 
