@@ -377,11 +377,11 @@ extension ValueMembers {
         tm("zero_grad", "Clears .grad.", returns: "nil") { t, _ in t.zeroGrad(); return .nil },
     ]
 
-    static var tensorHelp: String {
+    static let tensorHelp: String = {
         "tensor: float32 n-dimensional array with autodiff.\n"
             + "operators: + - * / (broadcasting), @ (matmul), ^ (power by a number), unary -, < <= > >= (0/1 tensors), == (same shape and values)\n"
             + "indexing: t[0], t[0, 1:3], t[:, -1], t[::2], t[[0, 2]] (gather)\nfields:\n"
             + tensorFields.map { "  .\($0.name): \($0.doc)" }.joined(separator: "\n") + "\nmethods:\n"
             + tensorMethods.map { "  .\(memberSignature($0.doc))\n      \($0.doc.summary)" }.joined(separator: "\n")
-    }
+    }()
 }

@@ -147,6 +147,9 @@ extension Interpreter {
               and or not, == != < <= > >=, + - * / % ^ (power), @ (matmul)
               t[0, 1:3], t[:, -1], t[::2]  indexing and slicing;  t.T  transpose
               # comment;  #%% title  starts a notebook cell;  #' Markdown prose
+            scopes: a function call has its own scope; blocks share their function's. Assigning
+              to a name updates the nearest enclosing variable of that name, else makes a local.
+            truth: nil and false are false, everything else true (a one-element tensor: != 0).
             """)
     }
 

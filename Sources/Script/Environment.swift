@@ -34,6 +34,13 @@ final class SymbolTable: @unchecked Sendable {
         return names[id]
     }
 
+    /// Every interned name, indexed by id (one lock for a whole batch of lookups).
+    func snapshot() -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return names
+    }
+
     /// The id of `name` if it was ever interned (no name, no variable can have it).
     func existing(_ name: String) -> Int? {
         lock.lock()
@@ -129,11 +136,19 @@ public final class Environment {
         return out.sorted { $0.0 < $1.0 }
     }
 
-    /// All names visible from here (for completion and "did you mean").
+    /// All names visible from here (for completion and "did you mean"), unsorted.
     public var allNames: [String] {
-        var names = Set<String>()
+        var ids = Set<Int>()
         var env: Environment? = self
-        while let e = env { names.formUnion(e.entries.map(\.0)); env = e.parent }
-        return names.sorted()
+        while let e = env {
+            if e.dense {
+                for (id, v) in e.table.enumerated() where v != nil { ids.insert(id) }
+            } else {
+                ids.formUnion(e.ids)
+            }
+            env = e.parent
+        }
+        let names = SymbolTable.shared.snapshot()
+        return ids.map { names[$0] }
     }
 }

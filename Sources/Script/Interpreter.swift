@@ -379,10 +379,14 @@ public final class Interpreter {
 
     /// " (did you mean 'x'?)" for a close known name.
     private func suggestion(for name: String, in env: Environment) -> String {
-        let candidates = env.allNames.filter { abs($0.count - name.count) <= 2 }
-        guard let best = candidates.min(by: { editDistance($0, name) < editDistance($1, name) }),
-              editDistance(best, name) <= max(1, name.count / 3) else { return "" }
-        return " (did you mean '\(best)'?)"
+        let limit = max(1, name.count / 3)
+        // Sorted first so ties resolve the same way every run.
+        var best: (name: String, distance: Int)?
+        for candidate in env.allNames.sorted() where abs(candidate.count - name.count) <= limit {
+            let d = editDistance(candidate, name)
+            if d <= limit, d < (best?.distance ?? .max) { best = (candidate, d) }
+        }
+        return best.map { " (did you mean '\($0.name)'?)" } ?? ""
     }
 
     // MARK: Calls

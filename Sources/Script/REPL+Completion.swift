@@ -52,7 +52,7 @@ extension REPL {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
         return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &isDir)
             return dirPart + name + (isDir.boolValue ? "/" : "")
         }
     }

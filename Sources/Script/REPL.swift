@@ -218,7 +218,7 @@ public final class REPL {
             h.write(Data((line + "\n").utf8))
             h.closeFile()
         } else {
-            FileManager.default.createFile(atPath: historyPath, contents: Data((line + "\n").utf8))
+            _ = FileManager.default.createFile(atPath: historyPath, contents: Data((line + "\n").utf8))
         }
     }
 }
