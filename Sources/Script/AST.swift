@@ -71,6 +71,9 @@ public struct Expr: Sendable {
         case field(Expr, String)
         case index(Expr, [IndexItem])
         case function(FunctionDecl)
+        /// `if c { a } else { b }` used as a value: the value of the branch taken (nil when
+        /// no branch runs).
+        case `if`(condition: Expr, then: [Stmt], else: [Stmt]?)
     }
     public let kind: Kind
     public let location: SourceLocation

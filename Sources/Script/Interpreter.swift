@@ -374,6 +374,15 @@ public final class Interpreter {
             return try located(expr.location) { try index(object, resolved) }
         case let .function(decl):
             return .function(Closure(decl: decl, environment: env))
+        case let .if(condition, thenBranch, elseBranch):
+            let c = try evaluate(condition, in: env)
+            let branch = try located(condition.location, { try c.truthy() }) ? thenBranch : elseBranch
+            guard let branch else { return .nil }
+            switch try executeBlock(branch, in: env) {
+            case let .normal(v): return v ?? .nil
+            case .breakLoop, .continueLoop, .returned:
+                throw ScriptError(.runtime, "'break', 'continue' and 'return' cannot leave an if expression", at: expr.location)
+            }
         }
     }
 

@@ -337,7 +337,7 @@ public struct Parser {
 
     /// primary := NUMBER | STRING | 'true' | 'false' | 'nil' | IDENT | '(' expression ')'
     ///          | '[' (expression (',' expression)*)? ']' | '{' (key ':' expression (',' ...)*)? '}'
-    ///          | 'fn' '(' params? ')' block | ('-' | 'not' | '!') expression
+    ///          | 'fn' '(' params? ')' block | ifStmt | ('-' | 'not' | '!') expression
     private mutating func prefix() throws -> Expr {
         let t = advance()
         let loc = t.location
@@ -388,6 +388,10 @@ public struct Parser {
             return Expr(kind: .map(entries), location: loc)
         case .fn:
             return Expr(kind: .function(try functionRest(name: "<fn>", at: loc)), location: loc)
+        case .if:
+            // An `if` in expression position (`y = if c { 1 } else { 2 }`).
+            guard case let .if(condition, thenBranch, elseBranch) = try ifRest(at: loc).kind else { fatalError("ifRest returns an if") }
+            return Expr(kind: .if(condition: condition, then: thenBranch, else: elseBranch), location: loc)
         case .minus:
             return Expr(kind: .unary(.negate, try parse(.unary)), location: loc)
         case .not, .bang:
