@@ -1,8 +1,8 @@
+// Linux only: it drives glibc's pty and posix_spawn (POSIX_SPAWN_SETSID) directly.
+#if os(Linux)
 import Foundation
 import XCTest
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The readline REPL on a real pseudo-terminal (Glibc `posix_openpt`, no Python or `script`):
 /// `palm-repl-test` (which calls `runREPL` like the `palm` executable) runs as the session
@@ -185,3 +185,4 @@ final class PseudoTerminalTests: XCTestCase {
         XCTAssertEqual(t2.wait(), 0)
     }
 }
+#endif
