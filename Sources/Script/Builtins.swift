@@ -137,7 +137,7 @@ extension Interpreter {
         addTopic("syntax", """
             palm syntax (files end in .palm):
               x = 1; x += 2                 assignment (also -= *= /=); ; separates statements
-              "a \\(x + 1) b"               string interpolation
+              "a \\(x + 1) b"                string interpolation
               [1, 2], {lr: 0.1, "k": 2}     list, map;  0..<n and a...b are ranges
               fn f(a, b = 2) { a + b }      function; the last expression is the result
               f(1, b: 3)                    positional, then keyword arguments

@@ -60,8 +60,8 @@ extension Interpreter {
             line += " " + f
         }
         out += line
-        out += "\ntypes: " + ValueMembers.methods.keys.sorted().joined(separator: ", ")
-        out += "\ntopics: " + (Array(topics.keys) + ["syntax"]).sorted().joined(separator: ", ")
+        out += "\ntypes: " + Set(ValueMembers.methods.keys).union(ValueMembers.fields.keys).sorted().joined(separator: ", ")
+        out += "\ntopics: " + topics.keys.sorted().joined(separator: ", ")
         return out
     }
 }
