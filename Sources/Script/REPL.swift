@@ -53,25 +53,63 @@ public final class REPL {
         for line in history { reader.addHistory(line) }
         installInterruptHandler()
         var pending: [String] = []
+        // After a multi-line `if ... }` without `else`, one more line is read: an `else` there
+        // continues the statement (as it may in a file); anything else ends it first.
+        var awaitingElse = false
+        var pushedBack: String?
+        func finish() {
+            for l in pending { record(l) }
+            let text = pending.joined(separator: "\n")
+            pending = []
+            submit(text)
+        }
         while true {
-            guard let line = reader.readLine(prompt: pending.isEmpty ? REPL.prompt : REPL.continuationPrompt) else {
-                if !pending.isEmpty { _ = submit(pending.joined(separator: "\n")) }
-                break
+            let line: String
+            if let p = pushedBack {
+                line = p
+                pushedBack = nil
+            } else {
+                guard let l = reader.readLine(prompt: pending.isEmpty ? REPL.prompt : REPL.continuationPrompt) else {
+                    if !pending.isEmpty { finish() }
+                    break
+                }
+                if reader.lineWasCancelled { pending = []; awaitingElse = false }
+                line = l
             }
-            if reader.lineWasCancelled { pending = [] }
-            if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
-                record(line)
-                if !command(line.trimmingCharacters(in: .whitespaces)) { break }
-                continue
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if awaitingElse {
+                awaitingElse = false
+                if !trimmed.hasPrefix("else") {
+                    finish()
+                    if !trimmed.isEmpty { pushedBack = line }
+                    continue
+                }
+            } else {
+                if pending.isEmpty, trimmed.hasPrefix(":") {
+                    record(line)
+                    if !command(trimmed) { break }
+                    continue
+                }
+                if pending.isEmpty, trimmed.isEmpty { continue }
             }
-            if pending.isEmpty, line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             pending.append(line)
             let text = pending.joined(separator: "\n")
             if needsMoreInput(text) { continue }
-            for l in pending { record(l) }
-            pending = []
-            _ = submit(text)
+            if pending.count > 1, endsWithIfWithoutElse(text) { awaitingElse = true; continue }
+            finish()
         }
+    }
+
+    /// True when the last statement of `text` is an `if` (or `else if` chain) with no final
+    /// `else`.
+    func endsWithIfWithoutElse(_ text: String) -> Bool {
+        guard var stmt = (try? Parser.parse(SourceFile(name: "<repl>", text: text)))?.statements.last else { return false }
+        while case let .if(_, _, elseBranch) = stmt.kind {
+            guard let elseBranch else { return true }
+            guard elseBranch.count == 1, let inner = elseBranch.first, case .if = inner.kind else { return false }
+            stmt = inner
+        }
+        return false
     }
 
     /// True when `text` is an incomplete entry (open brackets or block, trailing operator).

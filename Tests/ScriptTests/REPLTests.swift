@@ -39,6 +39,16 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(reader.prompts.filter { $0 == REPL.continuationPrompt }.count, 5)
     }
 
+    func testElseOnTheLineAfterAClosingBrace() {
+        let (out, err, _, _) = session([
+            "x = 5", "if x > 3 {", "  print(\"big\")", "}", "else {", "  print(\"small\")", "}", "",
+            "if x > 9 {", "print(1)", "} else if x > 7 {", "print(2)", "}", "x + 1",
+            "if x < 0 {", "1", "}",
+        ])
+        XCTAssertEqual(out, ["big", "6"])
+        XCTAssertEqual(err, [])
+    }
+
     func testErrorThenContinuedUseOfVariables() {
         let (out, err, _, _) = session(["y = 7", "z = y + nope", "y * 2", "1 +* 2", "y"])
         XCTAssertEqual(out, ["14", "7"])
