@@ -12,7 +12,6 @@ let package = Package(
     products: [
         .executable(name: "palm", targets: ["palm"]),
         .library(name: "Tensor", targets: ["Tensor"]),
-        .library(name: "Datasets", targets: ["Datasets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +37,8 @@ let package = Package(
                 swiftSettings: optimize),
         .target(name: "Datasets", dependencies: ["Tensor", "Audio", "Models", "CSndFile"], swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Tensor", "Models", "Datasets"], swiftSettings: optimize),
+        .target(name: "Script", dependencies: ["Tensor", "Audio", "Models", "Datasets", "Prompting", "CReadline"],
+                swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -52,6 +53,9 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),
+        // Runs the REPL on a pseudo-terminal for ScriptTests' readline tests (not shipped).
+        .executableTarget(name: "palm-repl-test", dependencies: ["Script"], path: "Tests/REPLHost"),
     ],
     swiftLanguageModes: [.v6]
 )
