@@ -4,7 +4,7 @@ import Datasets
 
 /// A damaged cache file is detected by its checksums; only what was lost is recomputed.
 final class FeatureStoreCorruptionTests: XCTestCase {
-    func run(_ damage: (inout [UInt8]) -> Void, check: (FeatureSet, SignalStatisticsEmbedder, [DatasetItem]) throws -> Void) throws {
+    func run(_ damage: (inout [UInt8]) -> Void, check: (EmbeddedItems, SignalStatisticsEmbedder, [DatasetItem]) throws -> Void) throws {
         let (tree, items) = try FeatureStoreFixtures.tree()
         defer { tree.remove() }
         let cache = FeatureStoreFixtures.cache(beside: tree)

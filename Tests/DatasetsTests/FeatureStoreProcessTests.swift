@@ -90,7 +90,7 @@ final class FeatureStoreProcessTests: XCTestCase {
         defer { tree.remove() }
         let cache = FeatureStoreFixtures.cache(beside: tree)
         final class Outcome: @unchecked Sendable {
-            var sets: [FeatureSet?] = [nil, nil]
+            var sets: [EmbeddedItems?] = [nil, nil]
             var errors: [Error] = []
             let lock = NSLock()
         }

@@ -7,16 +7,16 @@ extension FeatureStore {
     /// clips in no test part go to `<name>-rest`. A single-split dataset uses `<name>-train` and
     /// `<name>-test`. `items` may be any list of the dataset's items (a split part, a few-shot
     /// sample); the result keeps its order.
-    public func features(for items: [DatasetItem], of dataset: Dataset) throws -> FeatureSet {
+    public func features(for items: [DatasetItem], of dataset: Dataset) throws -> EmbeddedItems {
         let fileOf = Self.cacheFiles(of: dataset)
         var groups: [String: [Int]] = [:]
         for (i, item) in items.enumerated() { groups[fileOf[item.path] ?? "\(dataset.name)-rest", default: []].append(i) }
-        var parts: [String: FeatureSet] = [:]
+        var parts: [String: EmbeddedItems] = [:]
         for name in groups.keys.sorted() {
             parts[name] = try features(for: groups[name]!.map { items[$0] }, split: name)
         }
         // Reassemble in input order.
-        var out = FeatureSet(items: [], dimension: embedder.dimension, embeddings: [], failures: [],
+        var out = EmbeddedItems(items: [], dimension: embedder.dimension, embeddings: [], failures: [],
                              computed: parts.values.reduce(0) { $0 + $1.computed },
                              cached: parts.values.reduce(0) { $0 + $1.cached },
                              corruptEntries: parts.values.reduce(0) { $0 + $1.corruptEntries })
@@ -40,7 +40,7 @@ extension FeatureStore {
 
     /// Both parts of `dataset`'s split `fold` (see `features(for:of:)`); pass a few-shot
     /// `split` to embed only the chosen training clips.
-    public func features(of dataset: Dataset, split: DatasetSplit) throws -> (train: FeatureSet, test: FeatureSet) {
+    public func features(of dataset: Dataset, split: DatasetSplit) throws -> (train: EmbeddedItems, test: EmbeddedItems) {
         (try features(for: split.train, of: dataset), try features(for: split.test, of: dataset))
     }
 

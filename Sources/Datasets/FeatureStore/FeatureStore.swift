@@ -90,7 +90,7 @@ public final class FeatureStore {
     ///   use any name, but one name per split keeps files small and shared across runs.
     /// - Throws: `FeatureStoreError` on cache I/O, under `.fatal` on a decode failure, or what the
     ///   embedder throws for a whole batch.
-    public func features(for items: [DatasetItem], split: String) throws -> FeatureSet {
+    public func features(for items: [DatasetItem], split: String) throws -> EmbeddedItems {
         let dimension = embedder.dimension
         let splitFile = file(for: split)
         let stem = String(splitFile.dropLast(".feat".count))
@@ -195,7 +195,7 @@ public final class FeatureStore {
         }
 
         // Assemble the result in item order.
-        var set = FeatureSet(items: [], dimension: dimension, embeddings: [], failures: [],
+        var set = EmbeddedItems(items: [], dimension: dimension, embeddings: [], failures: [],
                              computed: computed, cached: items.count - computed - statFailures.count, corruptEntries: corrupt)
         set.embeddings.reserveCapacity(items.count * dimension)
         for (i, item) in items.enumerated() {
@@ -223,7 +223,7 @@ public final class FeatureStore {
 
 /// The embeddings of a list of items: row i of `embeddings` belongs to `items[i]`; items that
 /// failed are not in `items` but in `failures`.
-public struct FeatureSet: Sendable {
+public struct EmbeddedItems: Sendable {
     /// The items that have an embedding, in input order.
     public var items: [DatasetItem]
     public var dimension: Int
