@@ -42,7 +42,7 @@ let package = Package(
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor", "Models", "Prompting",
+            "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 

@@ -7,8 +7,7 @@ import TestSupport
 /// width 32, 2 layers, d = 24. Text weights are regenerated from the hash seeds listed in the
 /// fixture's metadata; the audio half is seeded random (real architecture, meaningless weights).
 enum CoOpFixture {
-    static let textConfig = CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77)
-    static let config = PENGIConfig(audio: .tiny, text: textConfig, embeddingDim: 24)
+    static let config = PENGIConfig.tinyWithCLIPVocabulary
 
     static func model() throws -> PENGIModel {
         let fx = try Fixtures.safetensors("prompting/coop.safetensors")
