@@ -27,7 +27,7 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
     /// Fixed clip length and crop rule; nil keeps the whole file (aisfx).
     public var clip: ClipPolicy?
     /// Seed of the random crop. The generator for a file is seeded with
-    /// `cropSeed ^ fnv1a64(file name)`, so each file gets its own, reproducible crop.
+    /// `cropSeed ^ FNV1a64.hash(file name)`, so each file gets its own, reproducible crop.
     public var cropSeed: UInt64
     /// STFT parameters.
     public var stft: STFTConfig

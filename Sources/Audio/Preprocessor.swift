@@ -52,9 +52,9 @@ public struct Preprocessor: Sendable {
         return x
     }
 
-    /// The generator for `path`'s random crop: seeded with `cropSeed ^ fnv1a64(file name)`.
+    /// The generator for `path`'s random crop: seeded with `cropSeed ^ FNV1a64.hash(file name)`.
     public func cropGenerator(for path: String) -> SeededGenerator {
-        SeededGenerator(seed: config.cropSeed ^ fnv1a64((path as NSString).lastPathComponent))
+        SeededGenerator(seed: config.cropSeed ^ FNV1a64.hash((path as NSString).lastPathComponent))
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config

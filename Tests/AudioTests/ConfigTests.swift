@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Tensor
 import XCTest
 
 final class ConfigTests: XCTestCase {
@@ -16,8 +17,8 @@ final class ConfigTests: XCTestCase {
         print("canonical pengi: \(PreprocessingConfig.pengi.canonicalDescription)")
         XCTAssertEqual(PreprocessingConfig.pengi.fingerprint, Self.pengiFingerprint)
         XCTAssertEqual(PreprocessingConfig.aisfx.fingerprint, Self.aisfxFingerprint)
-        XCTAssertEqual(fnv1a64(""), 0xcbf2_9ce4_8422_2325)
-        XCTAssertEqual(fnv1a64("a"), 0xaf63_dc4c_8601_ec8c)  // published FNV-1a 64 test vector
+        XCTAssertEqual(FNV1a64.hash(""), 0xcbf2_9ce4_8422_2325)
+        XCTAssertEqual(FNV1a64.hash("a"), 0xaf63_dc4c_8601_ec8c)  // published FNV-1a 64 test vector
     }
     static let pengiFingerprint = "a8ae107b3b7cb78e"
     static let aisfxFingerprint = "7926734ad97a58d3"

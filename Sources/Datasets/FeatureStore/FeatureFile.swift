@@ -1,3 +1,4 @@
+import Tensor
 import Foundation
 
 /// One cached result: the file it belongs to, and its embedding or why it failed.
@@ -114,12 +115,8 @@ enum FeatureFile {
         }
     }
 
-    /// FNV-1a, 64-bit: `h = (h ^ byte) * 0x100000001b3` from `0xcbf29ce484222325`.
-    static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return h
-    }
+    /// The record checksum (FNV-1a 64, see `FNV1a64`).
+    static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 { FNV1a64.hash(bytes) }
 
     /// Writes `bytes` to `path` atomically: a uniquely named temporary file in the same
     /// directory, `fsync`, then `rename` over `path`. Readers see the old file or the new one,

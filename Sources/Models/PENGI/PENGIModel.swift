@@ -80,15 +80,14 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
 /// elements, so only a few MB are read). Retrained weights change those values.
 public enum WeightFingerprint {
     public static func of(_ source: TensorSource, prefix: String, keys: [String]? = nil) throws -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var h = FNV1a64()
         for key in keys ?? source.keys {
             guard let info = source.info(key), !key.hasPrefix("caption_decoder.") else { continue }
-            mix(key.utf8)
-            for d in info.shape { withUnsafeBytes(of: Int64(d).littleEndian) { mix($0) } }
+            h.combine(key.utf8)
+            for d in info.shape { h.combine(integer: Int64(d)) }
             guard elementCount(info.shape) <= 4096 else { continue }
-            for v in try source.tensor(key).toArray() { withUnsafeBytes(of: v.bitPattern.littleEndian) { mix($0) } }
+            for v in try source.tensor(key).toArray() { h.combine(integer: v.bitPattern) }
         }
-        return "\(prefix)-" + String(h, radix: 16)
+        return "\(prefix)-" + String(h.value, radix: 16)
     }
 }
