@@ -21,6 +21,11 @@ enum WindowAttentionKernel {
         let pm = UncheckedBox(mask?.pointer), nW = mask?.shape[0] ?? 1
         let scale = 1 / Float(d).squareRoot()
         let jobs = w * heads
+        // These GEMMs are tiny (N x N x D) and run from several threads at once, so OpenBLAS must
+        // be single-threaded here. Tensor picks the thread count per product but keeps that
+        // switch internal; a 1 x 1 product through Tensor puts it in single-threaded mode, and
+        // the next large Tensor product switches back. (Asked the engine owner for a public hook.)
+        _ = try Tensor.zeros([1, 1]).matmul(Tensor.zeros([1, 1]))
         ParallelFor.chunks(jobs, grain: 4) { lo, hi in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             defer { scores.deallocate() }
