@@ -32,17 +32,23 @@ public struct Linear: Sendable {
     }
 
     /// The inference path: Tensor's GEMM (which picks OpenBLAS's thread count per call), then
-    /// the bias added in place on the fresh, unrecorded output: one pass, no temporary.
-    static func forwardNoTape(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+    /// the bias (and an optional activation) applied in place on the fresh, unrecorded output:
+    /// one pass, no temporary.
+    static func forwardNoTape(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activation? = nil) throws -> Tensor {
         let out = try x.matmul(weight.T)
-        guard let bias else { return out }
-        let n = bias.count, rows = out.count / Swift.max(n, 1)
-        let b = bias.isContiguous ? bias : bias.contiguous()
-        let po = UncheckedBox(out.pointer), pb = UncheckedBox(b.pointer)
-        ParallelFor.chunks(rows, grain: Swift.max(1, 32768 / Swift.max(n, 1))) { lo, hi in
+        if bias == nil && activation == nil { return out }
+        let n = weight.shape[0], rows = out.count / Swift.max(n, 1)
+        let b = bias.map { $0.isContiguous ? $0 : $0.contiguous() }
+        let po = UncheckedBox(out.pointer), pb = UncheckedBox(b?.pointer)
+        ParallelFor.chunks(rows, grain: Swift.max(1, 16384 / Swift.max(n, 1))) { lo, hi in
             for r in lo..<hi {
                 let o = po.value + r * n
-                for j in 0..<n { o[j] += pb.value[j] }
+                if let pb = pb.value { for j in 0..<n { o[j] += pb[j] } }
+                switch activation {
+                case .gelu?: for j in 0..<n { o[j] = Activation.gelu(o[j]) }
+                case .quickGelu?: for j in 0..<n { o[j] = Activation.quickGelu(o[j]) }
+                case nil: break
+                }
             }
         }
         withExtendedLifetime(b) {}
