@@ -97,6 +97,7 @@ final class PENGIEncodersTests: XCTestCase {
             throw XCTSkip("PALM_PENGI_FULL_RANDOM not set: full-size random PENGI comparison skipped (run Scripts/fixtures/pengi.py --full)")
         }
         let pengi = try PENGIEncoders(source: weights, config: .pengiBase)
+        print("peak resident memory after loading the base encoders: \(peakResidentMB()) MB (weights: \(PENGIEncoders.parameterShapes(.pengiBase).reduce(0) { $0 + $1.shape.reduce(1, *) } * 4 / 1_000_000) MB)")
         assertClose(try GradMode.withoutGrad { try pengi.htsat(logMel: io.tensor("logmel")) }, try io.tensor("htsat_pooled"), "base HTSAT pooled", maxAbs: 1e-3)
         assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding", maxAbs: 1e-3)
         let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
@@ -132,4 +133,11 @@ final class PENGIBenchmarkTests: XCTestCase {
         if which != "text" { for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) } }
         if which != "audio" { print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40)) }
     }
+}
+
+/// VmHWM from /proc (Linux); 0 elsewhere.
+func peakResidentMB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
