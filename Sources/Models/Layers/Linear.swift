@@ -45,7 +45,7 @@ public struct Linear: Sendable {
                 let o = po.value + r * n
                 if let pb = pb.value { for j in 0..<n { o[j] += pb[j] } }
                 switch activation {
-                case .gelu?: for j in 0..<n { o[j] = Activation.gelu(o[j]) }
+                case .gelu?: FastGELU.apply(o, count: n)
                 case .quickGelu?: for j in 0..<n { o[j] = Activation.quickGelu(o[j]) }
                 case nil: break
                 }
