@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import XCTest
 import Models
@@ -77,5 +78,22 @@ final class FastGELUTests: XCTestCase {
         }
         print("fast GELU: max |error| / max(1, |x|) = \(worst)")
         XCTAssertLessThan(worst, 1e-6)
+    }
+}
+
+/// The vectorised exp of the frozen attention softmax against libm.
+final class FastSoftmaxTests: XCTestCase {
+    func testFastExpIsWithinAFewUlpOfLibm() {
+        let xs = (0..<20001).map { Float($0 - 18000) * 0.005 }  // [-90, 10]
+        var values = xs
+        values.withUnsafeMutableBufferPointer { Models.FastGELUProbe.exp($0.baseAddress!, count: $0.count) }
+        var worst: Double = 0
+        for (x, e) in zip(xs, values) where x > -87 {
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(e) - exact) / exact)
+        }
+        print("fast exp: max relative error = \(worst)")
+        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertTrue(values.allSatisfy { $0.isFinite && $0 >= 0 })
     }
 }

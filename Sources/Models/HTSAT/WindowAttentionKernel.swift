@@ -45,12 +45,7 @@ enum WindowAttentionKernel {
                     } else {
                         for j in 0..<n { row[j] += br[j] }
                     }
-                    var mx = -Float.infinity
-                    for j in 0..<n { mx = Swift.max(mx, row[j]) }
-                    var sum: Float = 0
-                    for j in 0..<n { let e = Foundation.exp(row[j] - mx); row[j] = e; sum += e }
-                    let inv = 1 / sum
-                    for j in 0..<n { row[j] *= inv }
+                    FastSoftmax.row(row, count: n)
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(n), 1,
                             scores, Int32(n), v, Int32(c3), 0, po.value + win * n * c + h * d, Int32(c))
