@@ -36,6 +36,26 @@ final class PENGIEncodersTests: XCTestCase {
         assertClose(grad, try io.tensor("token_grad"), "PENGI d loss / d token embeddings", maxAbs: 1e-4)
     }
 
+    /// The AudioLanguageModel face of PENGI: with a stand-in tokenizer returning the fixture's
+    /// ids, `embedText` equals PyTorch's text embedding and the token-level entry agrees.
+    func testPENGIModelConformsWithTheFixtureIds() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
+        let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
+        let eos = PENGIFixture.ints(try io.tensor("text_eos"))
+        let tokens = TokenizedText(ids: rows, eosPositions: eos, lengths: eos.map { $0 + 1 })
+        let model = PENGIModel(encoders: try PENGIEncoders(source: weights, config: .tiny), fingerprint: "tiny") { texts in
+            XCTAssertEqual(texts.count, rows.count)
+            return tokens
+        }
+        XCTAssertEqual(model.dimension, 32)
+        XCTAssertEqual(model.tokenWidth, 32)
+        let frozen = try model.embedText(["a", "b", "c"])
+        assertClose(frozen, try io.tensor("text_embedding"), "PENGIModel.embedText", maxAbs: 1e-4)
+        let taped = try model.textFeatures(tokenEmbeddings: model.tokenEmbeddings(tokens), tokens: tokens)
+        XCTAssertEqual(taped.toArray(), frozen.toArray())
+    }
+
     func testStrictLoadingListsIgnoredAndRecomputedKeys() throws {
         let (weights, _) = try PENGIFixture.tiny()
         let pengi = try PENGIEncoders(source: weights, config: .tiny)
