@@ -74,6 +74,38 @@ final class PENGIEncodersTests: XCTestCase {
         print("ignored: \(pengi.ignoredKeys.count) keys, recomputed: \(pengi.recomputedKeys.count) buffers")
     }
 
+    /// The fixture is sensitive: a plausible porting mistake (a shifted relative-position
+    /// table, q/k projections swapped) moves the outputs outside the golden tolerance
+    /// (cosine 0.99999).
+    func testGoldenComparisonCatchesPlausibleMistakes() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        var all: [String: Tensor] = [:]
+        for k in weights.keys { all[k] = try weights.tensor(k) }
+        func cosine(_ a: Tensor, _ b: Tensor) -> Double {
+            let x = a.toArray(), y = b.toArray()
+            var d = 0.0, nx = 0.0, ny = 0.0
+            for i in x.indices { d += Double(x[i] * y[i]); nx += Double(x[i] * x[i]); ny += Double(y[i] * y[i]) }
+            return d / (nx * ny).squareRoot()
+        }
+        var shifted = all
+        let table = "audio_encoder.base.htsat.layers.1.blocks.1.attn.relative_position_bias_table"
+        shifted[table] = try Tensor.concat([all[table]!.slice(axis: 0, start: 1), all[table]!.slice(axis: 0, start: 0, end: 1)], axis: 0)
+        let wrong = try PENGIEncoders(source: DictionarySource(shifted), config: .tiny)
+        let pooled = try GradMode.withoutGrad { try wrong.htsat(logMel: io.tensor("logmel")) }
+        let ca = cosine(pooled, try io.tensor("htsat_pooled"))
+        let cp = cosine(try wrong.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"))
+        var swapped = all
+        let q = "caption_encoder.base.encoder.layers.0.self_attn.q_proj.weight", k = "caption_encoder.base.encoder.layers.0.self_attn.k_proj.weight"
+        (swapped[q], swapped[k]) = (all[k], all[q])
+        let tokens = try io.tensor("token_embeddings"), eos = PENGIFixture.ints(try io.tensor("text_eos"))
+        let text = try PENGIEncoders(source: DictionarySource(swapped), config: .tiny).textFeatures(tokenEmbeddings: tokens, eosPositions: eos)
+        let ct = cosine(text, try io.tensor("token_text_embedding"))
+        print("cosine with a shifted bias table: HTSAT pooled \(ca), audio embedding \(cp); with q/k swapped: \(ct)")
+        XCTAssertLessThan(ca, 0.99999)
+        XCTAssertLessThan(cp, 0.99999)
+        XCTAssertLessThan(ct, 0.99999)
+    }
+
     func testModulePrefixIsAccepted() throws {
         let (weights, io) = try PENGIFixture.tiny()
         var all: [String: Tensor] = [:]
