@@ -12,6 +12,16 @@ final class PENGIEncodersTests: XCTestCase {
         assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "PENGI audio embedding", maxAbs: 1e-4)
     }
 
+    /// Clips are independent: one pass of two clips equals two passes of one.
+    func testAudioEmbeddingDoesNotDependOnClipsPerPass() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let pengi = try PENGIEncoders(source: weights, config: .tiny)
+        let together = try pengi.embedAudio(logMel: io.tensor("logmel"))
+        pengi.clipsPerPass = 1
+        let apart = try pengi.embedAudio(logMel: io.tensor("logmel"))
+        assertClose(apart, together, "audio, one clip per pass vs two", minCosine: 0.9999999, maxAbs: 1e-5)
+    }
+
     func testTextEmbeddingMatchesPyTorch() throws {
         let (weights, io) = try PENGIFixture.tiny()
         let pengi = try PENGIEncoders(source: weights, config: .tiny)
@@ -182,8 +192,14 @@ final class PENGIBenchmarkTests: XCTestCase {
             throw XCTSkip("PALM_PENGI_BENCH not set: full-size PENGI throughput benchmark skipped")
         }
         let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
-        if which != "text" { for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) } }
-        if which != "audio" { print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40)) }
+        if which != "text" && which != "chunks" { for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) } }
+        if which != "audio" && which != "chunks" { print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40)) }
+        if which == "chunks" {
+            for chunk in [1, 2, 4, 8] {
+                pengi.clipsPerPass = chunk
+                print("clipsPerPass \(chunk):", try PENGIBenchmark.audio(pengi, batch: 8))
+            }
+        }
     }
 }
 
