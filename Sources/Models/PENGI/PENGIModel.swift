@@ -1,51 +1,61 @@
+import Foundation
 import Tensor
 
-/// PENGI as an `AudioLanguageModel` for the prompt learners: the encoders plus a tokenizer.
-///
-/// The tokenizer is passed in (PENGI uses the CLIP BPE tokenizer with max length 40, padding
-/// with EOS, truncating to 38 content tokens) so this type does not depend on how it is loaded.
-/// Text features are pooled at the tokenizer's `eosPositions`, which for CLIP ids equal PENGI's
-/// `argmax(input_ids)`.
+/// PENGI as an `AudioLanguageModel`: the encoders plus the CLIP tokenizer (max length 40,
+/// padded with EOS, pooled at the first EOS as PENGI does).
 public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
     public let encoders: PENGIEncoders
-    public let name: String
+    public let tokenizer: CLIPTokenizer
+    public let name = "pengi"
     public let fingerprint: String
-    private let tokenizer: ([String]) throws -> TokenizedText
 
-    /// - Parameters:
-    ///   - fingerprint: identifies the weights (feature caches key on it), e.g. a checkpoint hash.
-    ///   - tokenize: prompts -> padded ids, EOS positions and lengths.
-    public init(encoders: PENGIEncoders, name: String = "pengi", fingerprint: String,
-                tokenize: @escaping ([String]) throws -> TokenizedText) {
-        self.encoders = encoders
-        self.name = name
-        self.fingerprint = fingerprint
-        tokenizer = tokenize
+    /// Loads a `.pth` or `.safetensors` checkpoint strictly (see `PENGIEncoders.init`).
+    public convenience init(path: String, config: PENGIConfig = .pengiBase) throws {
+        let source: TensorSource = path.hasSuffix(".safetensors") ? try SafeTensorsFile(path: path) : try PyTorchCheckpoint(path: path)
+        try self.init(source: source, config: config)
+    }
+
+    public init(source: TensorSource, config: PENGIConfig = .pengiBase, tokenizer: CLIPTokenizer? = nil) throws {
+        encoders = try PENGIEncoders(source: source, config: config)
+        self.tokenizer = try tokenizer ?? CLIPTokenizer.bundled()
+        fingerprint = try WeightFingerprint.of(source, prefix: "pengi")
     }
 
     public var dimension: Int { encoders.embeddingDim }
     public var tokenWidth: Int { encoders.config.text.width }
 
-    public func tokenize(_ texts: [String]) throws -> TokenizedText { try tokenizer(texts) }
-
-    /// Frozen text embeddings `[n, d]` (no tape).
-    public func embedText(_ texts: [String]) throws -> Tensor {
-        let tokens = try tokenize(texts)
-        return try GradMode.withoutGrad {
-            try encoders.textFeatures(tokenEmbeddings: encoders.tokenEmbeddings(ids: tokens.ids), eosPositions: tokens.eosPositions)
-        }
+    public func tokenize(_ texts: [String]) throws -> TokenBatch {
+        let t = tokenizer.tokenize(texts)
+        return TokenBatch(ids: t.map(\.ids), eosPositions: t.map(\.endPosition), lengths: t.map { $0.attentionMask.reduce(0, +) })
     }
 
-    public func tokenEmbeddings(_ tokens: TokenizedText) throws -> Tensor {
+    public func embedText(_ texts: [String]) throws -> Tensor {
+        try encoders.embedText(ids: tokenize(texts).ids)
+    }
+
+    public func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor {
         try encoders.tokenEmbeddings(ids: tokens.ids)
     }
 
-    public func textFeatures(tokenEmbeddings: Tensor, tokens: TokenizedText) throws -> Tensor {
+    public func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
         try encoders.textFeatures(tokenEmbeddings: tokenEmbeddings, eosPositions: tokens.eosPositions)
     }
+}
 
-    /// Frozen audio embeddings `[B, d]` from log-mels `[B, 1, T, 64]` (see `PENGIEncoders.embedAudio`).
-    public func embedAudio(logMel: Tensor) throws -> Tensor {
-        try encoders.embedAudio(logMel: logMel)
+/// A stable identity for a set of weights, cheap even for a 2 GB checkpoint: FNV-1a over every
+/// key and shape, and over the values of the small tensors (biases, norms: at most 4096
+/// elements, so only a few MB are read). Retrained weights change those values.
+public enum WeightFingerprint {
+    public static func of(_ source: TensorSource, prefix: String, keys: [String]? = nil) throws -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        for key in keys ?? source.keys {
+            guard let info = source.info(key), !key.hasPrefix("caption_decoder.") else { continue }
+            mix(key.utf8)
+            for d in info.shape { withUnsafeBytes(of: Int64(d).littleEndian) { mix($0) } }
+            guard elementCount(info.shape) <= 4096 else { continue }
+            for v in try source.tensor(key).toArray() { withUnsafeBytes(of: v.bitPattern.littleEndian) { mix($0) } }
+        }
+        return "\(prefix)-" + String(h, radix: 16)
     }
 }
