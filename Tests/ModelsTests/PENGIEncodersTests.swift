@@ -46,26 +46,6 @@ final class PENGIEncodersTests: XCTestCase {
         assertClose(grad, try io.tensor("token_grad"), "PENGI d loss / d token embeddings", maxAbs: 1e-4)
     }
 
-    /// The AudioLanguageModel face of PENGI: with a stand-in tokenizer returning the fixture's
-    /// ids, `embedText` equals PyTorch's text embedding and the token-level entry agrees.
-    func testPENGIModelConformsWithTheFixtureIds() throws {
-        let (weights, io) = try PENGIFixture.tiny()
-        let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
-        let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
-        let eos = PENGIFixture.ints(try io.tensor("text_eos"))
-        let tokens = TokenizedText(ids: rows, eosPositions: eos, lengths: eos.map { $0 + 1 })
-        let model = PENGIModel(encoders: try PENGIEncoders(source: weights, config: .tiny), fingerprint: "tiny") { texts in
-            XCTAssertEqual(texts.count, rows.count)
-            return tokens
-        }
-        XCTAssertEqual(model.dimension, 32)
-        XCTAssertEqual(model.tokenWidth, 32)
-        let frozen = try model.embedText(["a", "b", "c"])
-        assertClose(frozen, try io.tensor("text_embedding"), "PENGIModel.embedText", maxAbs: 1e-4)
-        let taped = try model.textFeatures(tokenEmbeddings: model.tokenEmbeddings(tokens), tokens: tokens)
-        XCTAssertEqual(taped.toArray(), frozen.toArray())
-    }
-
     func testStrictLoadingListsIgnoredAndRecomputedKeys() throws {
         let (weights, _) = try PENGIFixture.tiny()
         let pengi = try PENGIEncoders(source: weights, config: .tiny)
@@ -169,6 +149,25 @@ final class PENGIEncodersTests: XCTestCase {
         let e = try pengi.textFeatures(tokenEmbeddings: tokens, eosPositions: PENGIFixture.ints(try io.tensor("text_eos")))
         try (e * io.tensor("token_loss_weights")).sum().backward()
         assertClose(try XCTUnwrap(tokens.grad), try io.tensor("token_grad"), "base d loss / d token embeddings", maxAbs: 1e-3)
+    }
+}
+
+extension PENGIEncodersTests {
+    /// The same full-size random weights saved by `torch.save({'model': state_dict})` (as
+    /// `base.pth` is), read through the `.pth` reader, when PALM_PENGI_FULL_RANDOM is set.
+    func testFullSizeRandomPthMatchesPyTorch() throws {
+        guard let (weights, io) = try PENGIFixture.fullRandom() else {
+            throw XCTSkip("PALM_PENGI_FULL_RANDOM not set: full-size random .pth comparison skipped")
+        }
+        let pth = String(weights.sourceName.dropLast(".safetensors".count)) + ".pth"
+        guard FileManager.default.fileExists(atPath: pth) else { throw XCTSkip("\(pth) missing: run Scripts/fixtures/pengi.py --full") }
+        let pengi = try PENGIEncoders(source: CheckpointFile.open(pth), config: .pengiBase)
+        print("peak resident memory after loading the base encoders from .pth: \(peakResidentMB()) MB")
+        print("ignored: \(pengi.ignoredKeys.count) keys; recomputed: \(pengi.recomputedKeys.count) buffers")
+        assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding (.pth)", maxAbs: 1e-3)
+        let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
+        let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
+        assertClose(try pengi.embedText(ids: rows), try io.tensor("text_embedding"), "base text embedding (.pth)", maxAbs: 1e-3)
     }
 }
 
