@@ -35,7 +35,7 @@ enum FastGELU {
 /// Test access to the frozen-path elementwise kernels (which stay internal to the inference passes).
 public enum FrozenPathKernels {
     /// GELU of `count` floats in place, as the frozen MLPs compute it.
-    public static func apply(_ p: UnsafeMutablePointer<Float>, count: Int) { FastGELU.apply(p, count: count) }
+    public static func gelu(_ p: UnsafeMutablePointer<Float>, count: Int) { FastGELU.apply(p, count: count) }
     /// `e^x` in place, as the frozen attention softmax computes it.
     public static func exp(_ p: UnsafeMutablePointer<Float>, count: Int) { FastSoftmax.exp(p, count: count) }
 }
