@@ -43,7 +43,9 @@ public enum BLASThreads {
     nonisolated(unsafe) private static var current: Int32 = -1  // one writer: the calling thread
     private static let all = Int32(ParallelFor.workers)
 
-    @inline(__always) static func prepare(flops: Int) {
+    /// Sets OpenBLAS's thread count for a product of `flops` multiply-adds. Kernels that call
+    /// `cblas_sgemm` directly (several at once from their own threads, say) call this first.
+    @inline(__always) public static func prepare(flops: Int) {
         let want: Int32 = flops < singleThreadBelow ? 1 : all
         if want != current {
             openblas_set_num_threads(want)
