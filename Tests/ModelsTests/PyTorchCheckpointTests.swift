@@ -109,6 +109,15 @@ final class PyTorchCheckpointTests: XCTestCase {
         }
     }
 
+    /// A training checkpoint that also pickles its `argparse.Namespace`: the state dict loads,
+    /// the foreign global is listed and was never imported or called.
+    func testGlobalsOutsideTheStateDictAreSkippedAndListed() throws {
+        let c = try PyTorchCheckpoint(path: checkpoint("with-namespace.pth"))
+        XCTAssertEqual(c.keys, ["w"])
+        XCTAssertEqual(try c.tensor("w").toArray(), [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(c.ignoredGlobals, ["argparse.Namespace"])
+    }
+
     func testStorageTooShortNamesTheTensor() {
         XCTAssertThrowsError(try PyTorchCheckpoint(path: checkpoint("short-storage.pth"))) { e in
             guard case let .storageTooShort(key, needed, available, _) = e as? CheckpointError else { return XCTFail("\(e)") }

@@ -22,6 +22,12 @@ enum PickleValue {
     case tensor(TensorRecord)
     /// A `numpy.dtype`, kept as its type string (`"i8"`, `"<f4"`).
     case numpyDType(String)
+    /// A global palm does not allow, kept as its inert name and never imported or called: a
+    /// call of it (REDUCE, NEWOBJ) is this same inert value. Loading fails with
+    /// `refusedGlobal` if one is part of the state dict (or nothing else is there); anywhere
+    /// else in the checkpoint (training arguments, an optimizer's extra objects) it is ignored
+    /// and listed.
+    case refused(String)
 
     /// A short description for error messages.
     var kind: String {
@@ -39,6 +45,7 @@ enum PickleValue {
         case .storage: return "storage"
         case .tensor: return "tensor"
         case .numpyDType: return "numpy.dtype"
+        case let .refused(name): return "refused global \(name)"
         }
     }
 }
@@ -66,6 +73,31 @@ extension PickleValue {
             default: break
             }
         }
+    }
+
+    /// The first refused global reachable from `self` within `depth` container levels.
+    func firstRefused(depth: Int = 8) -> String? {
+        switch self {
+        case let .refused(name): return name
+        case let .tuple(l), let .list(l): return depth > 0 ? l.items.lazy.compactMap { $0.firstRefused(depth: depth - 1) }.first : nil
+        case let .dict(d): return depth > 0 ? d.pairs.lazy.compactMap { $0.value.firstRefused(depth: depth - 1) }.first : nil
+        default: return nil
+        }
+    }
+
+    /// Every distinct refused global reachable from `self` within `depth` container levels.
+    func refusedNames(depth: Int = 8) -> [String] {
+        var names: [String] = []
+        func walk(_ v: PickleValue, _ d: Int) {
+            switch v {
+            case let .refused(n): if !names.contains(n) { names.append(n) }
+            case let .tuple(l), let .list(l): if d > 0 { l.items.forEach { walk($0, d - 1) } }
+            case let .dict(dd): if d > 0 { dd.pairs.forEach { walk($0.value, d - 1) } }
+            default: break
+            }
+        }
+        walk(self, depth)
+        return names
     }
 
     /// The items of a tuple, or nil.

@@ -20,6 +20,9 @@ public final class PyTorchCheckpoint: TensorSource {
     /// Zip entry-name prefix, e.g. `"base/"`.
     private let root: String
     private let records: [String: TensorRecord]
+    /// Globals outside the state dict that palm refused and skipped (e.g. a training script's
+    /// `argparse.Namespace`): listed, never imported or called. Empty for plain state dicts.
+    public let ignoredGlobals: [String]
 
     /// Opens `path`. Throws `CheckpointError` naming the file: `.unreadable`, `.malformed`
     /// (not a zip, truncated, no `data.pkl`, no state dict), `.refusedGlobal`, `.unsupported`
@@ -40,10 +43,14 @@ public final class PyTorchCheckpoint: TensorSource {
             guard text == "little" else { throw CheckpointError.unsupported(path: path, reason: "byte order '\(text)'; palm reads little-endian checkpoints") }
         }
         var unpickler = Unpickler(try archive.data(of: pickle), path: path)
+        var ignored: [String] = []
         var found = try unpickler.load { object -> [String: TensorRecord] in
             guard let dict = Self.stateDict(in: object) else {
+                if let name = object.firstRefused() { throw CheckpointError.refusedGlobal(name: name, path: path) }
                 throw CheckpointError.malformed(path: path, reason: "data.pkl holds a \(object.kind) with no state dict of tensors (looked at the top level, ['model'], ['state_dict'] and the first tuple element)")
             }
+            if let name = PickleValue.dict(dict).firstRefused(depth: 1) { throw CheckpointError.refusedGlobal(name: name, path: path) }
+            ignored = object.refusedNames()
             var records: [String: TensorRecord] = [:]
             for (k, v) in dict.pairs {
                 guard case let .string(key) = k, case let .tensor(r) = v else { continue }
@@ -55,6 +62,7 @@ public final class PyTorchCheckpoint: TensorSource {
             found = Dictionary(uniqueKeysWithValues: found.map { (String($0.key.dropFirst("module.".count)), $0.value) })
         }
         records = found
+        ignoredGlobals = ignored
         // Check every tensor against its storage now: this reads only zip headers (one page per
         // storage, no tensor data), and a damaged checkpoint then fails at open, naming the
         // key, not halfway through a load.

@@ -102,13 +102,13 @@ struct Unpickler {
                 try setItems(try dict(try peek(), at), vs)
             case 0x63: // GLOBAL "module\nname\n"
                 let module = try line(), name = try line()
-                stack.append(.global(try allowed(module, name)))
+                stack.append(allowed(module, name))
             case 0x93: // STACK_GLOBAL
                 let name = try pop(), module = try pop()
                 guard case let .string(m) = module, case let .string(n) = name else {
                     throw malformed("STACK_GLOBAL needs two strings at offset \(at)")
                 }
-                stack.append(.global(try allowed(m, n)))
+                stack.append(allowed(m, n))
             case 0x52: // REDUCE
                 let args = try pop(), callable = try pop()
                 stack.append(try call(callable, args, at))
@@ -241,15 +241,17 @@ struct Unpickler {
 
     // MARK: Globals and calls
 
-    private func allowed(_ module: String, _ name: String) throws -> AllowedGlobal {
+    /// An allowed global, or the inert `.refused` name of any other (never imported).
+    private func allowed(_ module: String, _ name: String) -> PickleValue {
         let full = "\(module).\(name)"
-        guard let g = AllowedGlobal(rawValue: full) else { throw CheckpointError.refusedGlobal(name: full, path: path) }
-        return g
+        return AllowedGlobal(rawValue: full).map { .global($0) } ?? .refused(full)
     }
 
     /// Calls an allowed global with `args`: the rebuild functions of a state dict, written
     /// here in Swift. Storage types and type markers are not callable.
     private func call(_ callable: PickleValue, _ argsValue: PickleValue, _ at: Int) throws -> PickleValue {
+        // Calling a refused global runs nothing: the result is the same inert name.
+        if case .refused = callable { PickleValue.dismantle([argsValue]); return callable }
         guard case let .global(g) = callable else { throw malformed("REDUCE on a \(callable.kind) at offset \(at)") }
         guard let args = argsValue.tupleItems else { throw malformed("REDUCE of \(g.rawValue) with \(argsValue.kind) arguments at offset \(at)") }
         switch g {
