@@ -26,3 +26,22 @@ public func assertClose(_ actual: Tensor, _ expected: Tensor, tolerance: Float, 
     print("[golden] \(label): max |diff| = \(d) (tolerance \(tolerance))")
     XCTAssertLessThanOrEqual(d, tolerance, "\(label): max |diff| \(d) exceeds \(tolerance)", file: file, line: line)
 }
+
+/// Max absolute difference and cosine similarity of two equally shaped tensors, printed, and
+/// asserted against `minCosine` (golden target 0.99999) and `maxAbs`.
+public func assertClose(_ got: Tensor, _ want: Tensor, _ label: String, minCosine: Double = 0.99999, maxAbs: Float,
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(got.shape, want.shape, "\(label): shape", file: file, line: line)
+    guard got.shape == want.shape else { return }
+    let a = got.toArray(), b = want.toArray()
+    var diff: Float = 0, dot = 0.0, na = 0.0, nb = 0.0
+    for i in a.indices {
+        diff = max(diff, abs(a[i] - b[i]))
+        dot += Double(a[i]) * Double(b[i]); na += Double(a[i] * a[i]); nb += Double(b[i] * b[i])
+    }
+    let cosine = dot / max((na * nb).squareRoot(), 1e-30)
+    print("\(label): max |diff| = \(diff), cosine = \(String(format: "%.9f", cosine)) over \(a.count) values")
+    XCTAssertFalse(a.contains { !$0.isFinite }, "\(label): non-finite output", file: file, line: line)
+    XCTAssertGreaterThanOrEqual(cosine, minCosine, "\(label): cosine", file: file, line: line)
+    XCTAssertLessThanOrEqual(diff, maxAbs, "\(label): max abs difference", file: file, line: line)
+}
