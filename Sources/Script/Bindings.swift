@@ -16,6 +16,8 @@ public final class BindingSession {
     public var lastModel: ModelObject?
     /// Cache root for feature stores; nil: `$PALM_CACHE`, else `~/.cache/palm`.
     public var cacheRoot: String?
+    /// Directory of the script being run (relative paths of `load` and `exists` start there).
+    public var scriptDirectory: String?
     private var stores: [ObjectIdentifier: FeatureStore] = [:]
 
     public init() {}
@@ -38,9 +40,14 @@ extension Interpreter {
         installLearnerBindings()
         installExperimentBindings()
         installPlotBindings()
+        installFileBuiltins()
+        installTableBuiltins()
     }
 
     private func installSessionBuiltins() {
+        // `palm run script.palm a b` sets the global `args`; this empty default lets scripts
+        // (and the prelude) read it in the REPL too.
+        defineConstant("args", .list([]), doc: "The script's command-line arguments (a list of strings; empty in the REPL).")
         builtin("env", "The value of environment variable `name`, or `default` when it is unset or empty.",
                 [Param("name", "variable name"), Param("default", "value when unset", default: "nil")],
                 returns: "string or nil") { args, _ in

@@ -70,12 +70,12 @@ extension Plot {
         func y(_ v: Double) -> Double { top + plotH * (1 - (v - lo) / (hi - lo)) }
         var s = header(w, h) + frame(left, top, right, bottom, w, h, ticks: ticks, y: y)
         let groupW = plotW / Double(max(groups.count, 1))
-        let barW = groupW * 0.8 / Double(max(series.count, 1))
+        let barW = min(groupW * 0.8 / Double(max(series.count, 1)), 48)
         for (g, name) in groups.enumerated() {
             let gx = left + Double(g) * groupW
             for (k, row) in values.enumerated() {
                 guard g < row.count, let v = row[g], v.isFinite else { continue }
-                let x = gx + groupW * 0.1 + Double(k) * barW
+                let x = gx + (groupW - barW * Double(series.count)) / 2 + Double(k) * barW
                 let y0 = y(max(0, lo)), y1 = y(v)
                 s += "<rect x=\"\(n(x))\" y=\"\(n(min(y0, y1)))\" width=\"\(n(max(barW - 1, 1)))\" height=\"\(n(abs(y0 - y1)))\" fill=\"\(Plot.palette[k % Plot.palette.count])\">"
                 s += "<title>\(xmlEscape(series[k])) / \(xmlEscape(name)): \(tickLabel(v))</title></rect>"
@@ -121,7 +121,7 @@ extension Plot {
         let labelW = min(140, 12 + 6.5 * Double(rows.map(\.count).max() ?? 0))
         let top = (title.isEmpty ? 16.0 : 32.0) + 70, left = labelW + (yLabel.isEmpty ? 0 : 18)
         let cell = max(6, min((w - left - 10) / Double(max(columns.count, 1)), (h - top - 10) / Double(max(rows.count, 1)), 48))
-        let height = max(h, top + cell * Double(rows.count) + 10)
+        let height = top + cell * Double(rows.count) + 16
         let finite = finiteValues
         let lo = min(finite.min() ?? 0, 0), hi = max(finite.max() ?? 1, lo + 1e-9)
         var s = header(w, height)

@@ -61,6 +61,7 @@ public struct Report {
         if case let .host(h) = value {
             switch h {
             case let p as PlotObject: return [.plot(p.plot)]
+            case let t as TableObject: return [.table(t.table)]
             case let r as ResultsObject:
                 guard let t = ReportTable(markdown: ResultsTable.markdown(r.records), caption: "accuracy (\(r.records.count) records)") else { break }
                 return [.table(t)]
@@ -176,6 +177,7 @@ public func runScript(path: String, arguments: [String] = [], report reportPath:
         return 1
     }
     interpreter["args"] = .list(arguments.map { .string($0) })
+    interpreter.session.scriptDirectory = (expanded as NSString).deletingLastPathComponent
     installInterruptHandler()
     let notebook: Notebook
     do {

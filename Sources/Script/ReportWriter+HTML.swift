@@ -40,7 +40,7 @@ extension Report {
             pre.output { background: #fff; border: 1px solid #e5e5e5; }
             pre.error { background: #fff0f0; border: 1px solid #e8b4b4; color: #a00; }
             table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; }
-            caption { text-align: left; color: #555; padding-bottom: .3rem; }
+            caption { text-align: left; color: #555; padding-bottom: .3rem; white-space: nowrap; }
             th, td { border: 1px solid #ddd; padding: .3rem .6rem; }
             th { background: #f0f4f8; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; }
