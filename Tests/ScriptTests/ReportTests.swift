@@ -6,7 +6,8 @@ import Script
 /// or Markdown page holding each cell's title, prose, code, output, tables and SVG plots; the
 /// REPL's `:report` writes the session. When Debian's `chromium` is installed, the HTML page is
 /// loaded in it headless: its DOM must hold the tables and non-empty SVG plots, and a
-/// screenshot is written for a person to look at (path printed).
+/// screenshot is written for a person to look at (`$PALM_SCREENSHOT_DIR` or the temporary
+/// directory, `palm-report-screenshot.png`; the path is printed).
 final class ReportTests: XCTestCase {
     /// A notebook over the tiny dataset (its root is the script's first argument).
     static let notebook = """
@@ -150,9 +151,9 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(dom.components(separatedBy: "<svg").count - 1, 3, "the browser's DOM holds the three plots")
         XCTAssertEqual(dom.components(separatedBy: "<table>").count - 1, 2)
         XCTAssertTrue(dom.contains("<polyline"))
-        let png = (htmlPath as NSString).deletingPathExtension + ".png"
-        let shotDir = ProcessInfo.processInfo.environment["PALM_SCREENSHOT_DIR"]
-        let target = shotDir.map { $0 + "/report.png" } ?? png
+        // Outside the fixture directory (removed at exit), so a person can look at it.
+        let shotDir = ProcessInfo.processInfo.environment["PALM_SCREENSHOT_DIR"] ?? NSTemporaryDirectory()
+        let target = (shotDir as NSString).appendingPathComponent("palm-report-screenshot.png")
         let (_, err2, status2) = try run(["--screenshot=\(target)", "--window-size=1100,2600", url])
         XCTAssertEqual(status2, 0, err2)
         let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0

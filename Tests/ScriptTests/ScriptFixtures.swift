@@ -30,6 +30,10 @@ enum ScriptFixtures {
                 }
             }
         }
+        // Removed when the test process ends (set PALM_KEEP_TEST_FILES to look at the reports).
+        if ProcessInfo.processInfo.environment["PALM_KEEP_TEST_FILES"] == nil {
+            atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("palm-script-\(getpid())").path) }
+        }
         setenv("PALM_TEST_DATA", dir + "/data", 1)
         setenv("PALM_CACHE", dir + "/cache", 1)
         return dir
