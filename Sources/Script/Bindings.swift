@@ -42,7 +42,28 @@ extension Interpreter {
         installPlotBindings()
         installFileBuiltins()
         installTableBuiltins()
+        addTopic("learning", Interpreter.learningTopic)
     }
+
+    /// `help("learning")`: the whole path from a model to a report, and the host types.
+    static let learningTopic = """
+        few-shot prompt learning in palm (help(name) documents each function; help(x) an object):
+          m = pengi("~/models/pengi/base.pth")      or pengi_random() for random weights
+          ds = dataset("esc50", "~/data/ESC50")     or dataset("folder", dir)
+          s = ds.fold(1)                            s.train, s.test: item lists; ds.split()
+          train = s.train.fewshot(16, seed: 0)      k clips per class
+          f = features(m, s.test)                   embedded once, cached under $PALM_CACHE
+          l = palm(m, ds.classes)                   zeroshot coop cocoop palm_dagger cocoop_dagger
+                                                    linear_probe tip_adapter learner("name", ...)
+          l = custom(fn(a) { ... }, params: [...])  a new variant: logits from audio features
+          r = fit(l, train, epochs: 50, lr: 0.05)   Ctrl-C stops at a batch boundary
+          e = evaluate(l, s.test)                   e.accuracy e.macro_f1 e.per_class e.confusion
+          res = experiment(m, datasets: [ds], methods: ["palm"], seeds: [0, 1, 2], shots: 16)
+          bar(res)  line(x, ys)  heatmap(e)  plot_losses(r)  table(rows, header: [...])
+          show(x)                                   tables and plots into a report
+        types: model, dataset, split, items, features, learner, training, evaluation, results,
+          plot, table. Reports: palm run script.palm --report out.html (or .md); REPL :report.
+        """
 
     private func installSessionBuiltins() {
         // `palm run script.palm a b` sets the global `args`; this empty default lets scripts

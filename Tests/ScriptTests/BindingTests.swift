@@ -56,6 +56,7 @@ final class BindingTests: XCTestCase {
         XCTAssertTrue(modelHelp.contains(".embed_audio(files)"), modelHelp)
         XCTAssertTrue(modelHelp.contains(".dim: joint embedding dimension d"), modelHelp)
         XCTAssertTrue(interp.helpText(topic: "fit").contains("epochs (default 50): passes over the data"))
+        XCTAssertTrue(interp.helpText(topic: "learning").contains("res = experiment(m, datasets: [ds]"))
         for name in ["pengi", "pengi_random", "load_audio", "logmel", "dataset", "features", "zeroshot", "palm", "coop", "cocoop",
                      "palm_dagger", "linear_probe", "tip_adapter", "learner", "custom", "fit", "evaluate", "experiment",
                      "bar", "line", "heatmap", "plot_losses", "table", "show", "load"] {
