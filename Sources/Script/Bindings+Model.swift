@@ -74,6 +74,17 @@ public final class ModelObject: HostObject {
     }
 }
 
+/// PENGI's architecture by size name: "base" (the released checkpoint's) or "tiny" (d = 24;
+/// its text tower keeps CLIP's vocabulary so the real tokenizer's ids fit).
+func pengiConfig(_ size: String, _ context: String) throws -> PENGIConfig {
+    switch size {
+    case "tiny": return PENGIConfig(audio: .tiny, text: CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77),
+                                    embeddingDim: 24)
+    case "base": return .pengiBase
+    default: throw ScriptError.runtime("\(context): unknown size '\(size)' (known: tiny, base)")
+    }
+}
+
 extension Interpreter {
     /// A preprocessing preset by name.
     func preprocessingPreset(_ name: String, _ context: String) throws -> PreprocessingConfig {
@@ -88,11 +99,13 @@ extension Interpreter {
     func installModelBindings() {
         builtin("pengi", "Loads PENGI from a .pth or .safetensors checkpoint (strictly: every weight present with its shape).",
                 [Param("path", "checkpoint file"),
-                 Param("preprocessing", "\"pengi\" (the reference front-end, quirks included) or \"clean\" (mono mean, centre crop)", default: "\"pengi\"")],
+                 Param("preprocessing", "\"pengi\" (the reference front-end, quirks included) or \"clean\" (mono mean, centre crop)", default: "\"pengi\""),
+                 Param("size", "architecture: \"base\" (PENGI's) or \"tiny\" (as pengi_random makes)", default: "\"base\"")],
                 returns: "model") { args, interp in
             let path = try args.string(0)
             let pre = try interp.preprocessingPreset(try args[1].map { try $0.asString("pengi argument 'preprocessing'") } ?? "pengi", "pengi")
-            let model = try PENGIModel(path: (path as NSString).expandingTildeInPath, preprocessing: pre)
+            let config = try pengiConfig(try args[2].map { try $0.asString("pengi argument 'size'") } ?? "base", "pengi")
+            let model = try PENGIModel(path: (path as NSString).expandingTildeInPath, config: config, preprocessing: pre)
             let m = ModelObject(model, origin: "pengi(\(path))")
             interp.session.lastModel = m
             return .host(m)
@@ -104,14 +117,7 @@ extension Interpreter {
             let size = try args[0].map { try $0.asString("pengi_random argument 'size'") } ?? "tiny"
             let seed = try args.int(1, default: 0)
             let pre = try interp.preprocessingPreset(try args[2].map { try $0.asString("pengi_random argument 'preprocessing'") } ?? "pengi", "pengi_random")
-            let config: PENGIConfig
-            switch size {
-            // The tiny text tower keeps CLIP's vocabulary so the real tokenizer's ids fit.
-            case "tiny": config = PENGIConfig(audio: .tiny, text: CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77),
-                                              embeddingDim: 24)
-            case "base": config = .pengiBase
-            default: throw ScriptError.runtime("pengi_random: unknown size '\(size)' (known: tiny, base)")
-            }
+            let config = try pengiConfig(size, "pengi_random")
             guard seed >= 0 else { throw ScriptError.runtime("pengi_random: seed must be >= 0") }
             let model = try PENGIModel(source: PENGIEncoders.randomSource(config: config, seed: UInt64(seed)), config: config, preprocessing: pre)
             let m = ModelObject(model, origin: "pengi_random(\(size), seed \(seed))")

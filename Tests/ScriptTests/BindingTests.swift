@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Models
 import Script
 
 /// Binding behaviour the `.palm` transcripts cannot show: Ctrl-C during `fit`, help and
@@ -41,6 +42,27 @@ final class BindingTests: XCTestCase {
             print(evaluate(l, train, quiet: true).count)
             """)
         XCTAssertEqual(out, ["true 72", "12"])
+    }
+
+    /// `pengi(path)` loads a checkpoint strictly: the tiny random weights written as
+    /// .safetensors load back as the same model (same fingerprint, same embeddings), and a
+    /// checkpoint of the wrong size is refused.
+    func testPengiLoadsACheckpoint() throws {
+        ScriptFixtures.prepare()
+        let path = ScriptFixtures.root + "/tiny.safetensors"
+        let config = PENGIConfig(audio: .tiny, text: CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77),
+                                 embeddingDim: 24)
+        try SafeTensorsFile.write(PENGIEncoders.randomSource(config: config, seed: 3).tensors, metadata: [:], to: path)
+        let interp = Interpreter()
+        var out: [String] = []
+        interp.output = { out.append($0) }
+        try interp.run("""
+            a = pengi("\(path)", size: "tiny")
+            b = pengi_random(seed: 3)
+            print(a.fingerprint == b.fingerprint, (a.embed_text(["rain"]) - b.embed_text(["rain"])).abs().max().item())
+            print(catch(fn() { pengi("\(path)") }) != nil, catch(fn() { pengi("/nonexistent.pth") }) != nil)
+            """)
+        XCTAssertEqual(out, ["true 0", "true true"])
     }
 
     func testHelpAndCompletionOfHostObjects() throws {
