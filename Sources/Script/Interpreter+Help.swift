@@ -34,7 +34,9 @@ extension Interpreter {
         if case let .host(h)? = globals.lookup(name) { return h.helpText }
         if case let .function(f)? = globals.lookup(name) { return helpText(.function(f)) }
         let all = Array(docs.keys) + Array(topics.keys)
-        let close = all.filter { $0.contains(name) || editDistance($0, name) <= 2 }.sorted()
+        // Names starting with the word first, then containing it, then merely close in spelling.
+        func rank(_ s: String) -> Int { s.hasPrefix(name) ? 0 : s.contains(name) ? 1 : 2 }
+        let close = all.filter { $0.contains(name) || editDistance($0, name) <= 2 }.sorted { (rank($0), $0) < (rank($1), $1) }
         return "no help for '\(name)'" + (close.isEmpty ? "" : "; see: " + close.prefix(8).joined(separator: ", "))
     }
 

@@ -15,6 +15,11 @@ public final class Interpreter {
     public private(set) var globals: Environment
     /// Where `print` writes. Tests and the report writer capture it.
     public var output: (String) -> Void = { print($0) }
+    /// Where `show(x)` sends a value: by default its text (`repr`) to `output`; the report
+    /// writer captures tables and plots here to render them as HTML tables and SVG.
+    public var display: ((Value) -> Void)?
+    /// The model bindings' session state (the last model made, feature stores per model).
+    public let session = BindingSession()
     /// Documentation of every built-in, keyed by name (`zeros`, `tensor.sum`), and topics.
     public private(set) var docs: [String: Doc] = [:]
     /// Extra help topics (`help("syntax")`).
@@ -72,6 +77,7 @@ public final class Interpreter {
     private func installBuiltins() {
         installCoreBuiltins()
         installTensorBuiltins()
+        installHostBindings()
         for register in Interpreter.registrations { register(self) }
     }
 
@@ -305,6 +311,9 @@ public final class Interpreter {
             throw e
         } catch let e as TensorError {
             throw ScriptError(.runtime, e.description, at: loc)
+        } catch {
+            // Errors of the lower layers (datasets, models, learners) describe themselves.
+            throw ScriptError(.runtime, "\(error)", at: loc)
         }
     }
 

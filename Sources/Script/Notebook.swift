@@ -102,6 +102,7 @@ public func runScript(path: String, arguments: [String] = [], interpreter: Inter
         return 1
     }
     interpreter["args"] = .list(arguments.map { .string($0) })
+    interpreter.session.scriptDirectory = (expanded as NSString).deletingLastPathComponent
     installInterruptHandler()
     do {
         try interpreter.run(Parser.parse(SourceFile(name: path, text: text)))

@@ -10,7 +10,7 @@ import Foundation
 /// History is appended to `historyPath` after every entry, so it survives restarts.
 ///
 /// Commands: `:help [topic]`, `:vars`, `:load file`, `:time expr`, `:history`,
-/// `:save file.palm`, `:reset`, `:quit`.
+/// `:save file.palm`, `:report file.html`, `:reset`, `:quit`.
 public final class REPL {
     public let interpreter: Interpreter
     /// Where results and command output go.
@@ -23,6 +23,9 @@ public final class REPL {
     public private(set) var history: [String] = []
     /// The entries of this session that ran without error (and `:load`ed files), for `:save`.
     public private(set) var sessionEntries: [String] = []
+    /// Every entry of this session with what it printed and showed, errors included (for
+    /// `:report`).
+    public private(set) var transcript: [Report.Cell] = []
     public static let prompt = "palm> "
     public static let continuationPrompt = "  ... "
     /// History lines kept in the file.
@@ -128,11 +131,21 @@ public final class REPL {
     @discardableResult
     public func submit(_ text: String) -> Bool {
         scriptInterruptRequested = 0  // a Ctrl-C typed at the prompt must not stop this entry
+        // Everything the entry prints or shows is also recorded for `:report`.
+        let recorder = ReportRecorder()
+        let restore = recorder.attach(to: interpreter, echo: { [unowned self] in self.output($0) })
+        var cell = Report.Cell(title: nil, prose: [], code: text)
+        defer {
+            restore()
+            cell.items = recorder.finish()
+            transcript.append(cell)
+        }
         do {
             let value = try interpreter.run(text, name: "<repl>")
             sessionEntries.append(text)
             if let value, !isNil(value) {
                 output(value.repr)
+                recorder.add(value)
                 interpreter["_"] = value
             }
             return true
@@ -140,9 +153,11 @@ public final class REPL {
             // Not added to the session: a saved session must replay without stopping at an
             // error (statements before the failing one did run; their effects are not saved).
             errorOutput(e.rendered)
+            cell.error = e.rendered
             return false
         } catch {
             errorOutput("error: \(error)")
+            cell.error = "error: \(error)"
             return false
         }
     }
@@ -206,9 +221,17 @@ public final class REPL {
         case "reset":
             interpreter.reset()
             sessionEntries = []
+            transcript = []
             output("session reset")
         case "report":
-            errorOutput(":report is not available yet (the report writer is a later layer)")
+            guard !arg.isEmpty else { errorOutput(":report needs a file (.html or .md)"); break }
+            let path = (unquote(arg) as NSString).expandingTildeInPath
+            do {
+                try Report(title: "palm session", cells: transcript).write(to: path)
+                output("wrote \(transcript.count) entries to \(arg)")
+            } catch {
+                errorOutput("cannot write \(arg): \(error.localizedDescription)")
+            }
         default:
             errorOutput("unknown command ':\(name)'; :help lists commands")
         }
@@ -223,6 +246,7 @@ public final class REPL {
           :time expr        run and time an entry
           :history          the input history
           :save file.palm   write this session's entries as a replayable script
+          :report file.html write this session (code, output, tables, plots) as HTML or .md
           :reset            forget every variable
           :quit             leave (Ctrl-D too)
         an expression's value is printed (a trailing ; suppresses it); _ is the last value;

@@ -6,6 +6,9 @@ import Script
 /// `scripts/` runs in a fresh interpreter, and its output must equal, line for line, the
 /// `# expect: ...` comments in the file. A `# expect error: message` comment expects the run to
 /// stop with an error whose message is `message`, raised on that comment's line.
+///
+/// Binding scripts (`bindings_*.palm`) run on a tiny random PENGI (`pengi_random()`) and the
+/// tiny dataset `ScriptFixtures` writes; they find it with `env("PALM_TEST_DATA")`.
 final class LanguageTests: XCTestCase {
     static let scriptsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("scripts")
 
@@ -44,6 +47,7 @@ final class LanguageTests: XCTestCase {
     }
 
     func testScripts() throws {
+        ScriptFixtures.prepare()
         let paths = try Self.scriptPaths()
         XCTAssertGreaterThan(paths.count, 10, "the language suite lost its scripts")
         var expectationCount = 0

@@ -184,5 +184,33 @@ final class PseudoTerminalTests: XCTestCase {
         t2.send(":quit\n")
         XCTAssertEqual(t2.wait(), 0)
     }
+
+    /// Ctrl-C while `fit` trains (on a tiny random PENGI) stops it at a batch boundary: the
+    /// REPL reports the interruption and the learner keeps what it learned.
+    func testCtrlCDuringFitKeepsTheLearner() throws {
+        ScriptFixtures.prepare()
+        let host = try hostPath()
+        let env = ["PALM_HISTORY": "/dev/null", "TERM": "dumb", "COLUMNS": "200", "LINES": "50", "HOME": NSTemporaryDirectory(),
+                   "PALM_CACHE": ScriptFixtures.root + "/cache"]
+        let t = try Terminal(executable: host, environment: env)
+        func check(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+            if !t.expect(text) {
+                XCTFail("\(what): never saw \(text.debugDescription); transcript:\n\(t.transcript)", file: file, line: line)
+            }
+        }
+        check("palm> ", "first prompt")
+        t.send("m = pengi_random(); train = features(m, dataset(\"folder\", \"\(ScriptFixtures.root)/data\").split().train)\n")
+        check("palm> ", "features embedded")
+        t.send("l = palm(m, train); z0 = l.tensors[\"z\"].sum().item(); print(\"rea\" + \"dy\")\n")
+        check("ready", "learner made")
+        t.send("fit(l, train, epochs: 100000000, batch: 1)\n")
+        check("fit palm [", "progress bar")
+        t.send("\u{03}")
+        check("interrupted: training stopped after", "fit interrupted")
+        t.send("print(l.tensors[\"z\"].sum().item() != z0, l.params)\n")
+        check("true 75", "the learner kept what it learned")
+        t.send(":quit\n")
+        XCTAssertEqual(t.wait(), 0)
+    }
 }
 #endif

@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+import Script
+
+/// The experiment scripts in `Stdlib/` parse, and each runs end to end in quick mode (1 seed,
+/// 2 shots, 3 epochs) on a tiny random PENGI and the tiny test dataset, writing a report with
+/// its tables and plots.
+final class StdlibTests: XCTestCase {
+    static let stdlib = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Stdlib")
+
+    static let scripts = ["table2", "ablations", "shots", "prompts", "efficiency"]
+
+    func testEveryScriptParses() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.stdlib.path).filter { $0.hasSuffix(".palm") }
+        XCTAssertEqual(Set(files), Set(Self.scripts.map { $0 + ".palm" } + ["prelude.palm"]))
+        for f in files {
+            let text = try String(contentsOf: Self.stdlib.appendingPathComponent(f), encoding: .utf8)
+            XCTAssertNoThrow(try Notebook(file: SourceFile(name: f, text: text)), f)
+        }
+    }
+
+    func testPreludeHelpers() throws {
+        let interp = Interpreter()
+        var out: [String] = []
+        interp.output = { out.append($0) }
+        interp.session.scriptDirectory = Self.stdlib.path
+        try interp.run("""
+            load("prelude.palm")
+            print(mean([1, 2, 3]), std([1, 3]), pct(0.9534), pct(nil), arg(0, "none"))
+            """)
+        XCTAssertEqual(out, ["2 1 95.3 - none"])
+    }
+
+    func testScriptsRunInQuickModeAndWriteReports() throws {
+        ScriptFixtures.prepare()
+        let dir = ScriptFixtures.root + "/stdlib"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for name in Self.scripts {
+            let report = "\(dir)/\(name).html"
+            let status = runScript(path: Self.stdlib.appendingPathComponent(name + ".palm").path,
+                                   arguments: ["random", ScriptFixtures.root + "/data", "quick"], report: report)
+            XCTAssertEqual(status, 0, name)
+            let html = try String(contentsOfFile: report, encoding: .utf8)
+            XCTAssertFalse(html.contains("class=\"error\""), "\(name) failed: \(html.components(separatedBy: "class=\"error\"").last!.prefix(400))")
+            XCTAssertTrue(html.contains("<table>"), "\(name) has no table")
+            if name != "efficiency" { XCTAssertTrue(html.contains("<svg"), "\(name) has no plot") }
+        }
+    }
+}
