@@ -24,12 +24,16 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
                        providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", pkgConfig: "readline",
                        providers: [.apt(["libreadline-dev"])]),
 
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
-        .target(name: "Models", dependencies: ["Tensor", "CBLAS"], swiftSettings: optimize),
+        // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
+        .target(name: "Models", dependencies: ["Tensor", "CBLAS", "CZlib"], resources: [.copy("Resources")],
+                swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
 
         // The command-line entry.

@@ -57,6 +57,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case wrongShape(key: String, expected: [Int], found: [Int], source: String)
     case unusedKeys(keys: [String], source: String)
     case refusedGlobal(name: String, path: String)
+    /// A well-formed file that uses a feature palm does not read (compressed zip entries,
+    /// big-endian data, an unknown pickle opcode).
+    case unsupported(path: String, reason: String)
+    /// A tensor reaches past the end of its storage: `needed` and `available` are byte counts.
+    case storageTooShort(key: String, needed: Int, available: Int, path: String)
 
     public var description: String {
         switch self {
@@ -70,6 +75,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "\(source): \(keys.count) checkpoint key(s) were not used by the model: \(shown)\(keys.count > 10 ? ", ..." : "") (is this a checkpoint of another model?)"
         case let .refusedGlobal(name, path):
             return "\(path): refusing pickle global '\(name)': palm only loads plain state dicts and never executes checkpoint code"
+        case let .unsupported(path, reason): return "\(path): unsupported checkpoint: \(reason)"
+        case let .storageTooShort(key, needed, available, path):
+            return "\(path): tensor '\(key)' needs \(needed) bytes of storage but its storage holds \(available) (truncated or corrupt checkpoint)"
         }
     }
 }
