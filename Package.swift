@@ -35,6 +35,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
+        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

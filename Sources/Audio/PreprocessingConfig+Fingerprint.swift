@@ -1,0 +1,39 @@
+extension PreprocessingConfig {
+    /// A canonical one-line text of every parameter, in a fixed order with fixed names
+    /// (`v1;sr=44100;ch=concat;...`). Doubles print in Swift's shortest round-trip form, which
+    /// is exact and identical on every platform.
+    public var canonicalDescription: String {
+        var parts = ["v1", "sr=\(sampleRate)", "ch=\(channels.rawValue)",
+                     "rs.lpw=\(resampleLowpassWidth)", "rs.rolloff=\(resampleRolloff)",
+                     "peak=\(peakNormalize)"]
+        if let c = clip { parts += ["clip=\(c.length)", "crop=\(c.crop.rawValue)"] } else { parts.append("clip=none") }
+        parts.append("seed=\(cropSeed)")
+        parts += ["nfft=\(stft.nFFT)", "hop=\(stft.hop)", "center=\(stft.center)", "pad=\(stft.padMode.rawValue)",
+                  "power=\(stft.power)", "window=hann-periodic"]
+        parts += ["mel.sr=\(mel.sampleRate)", "mel.n=\(mel.nMels)", "mel.fmin=\(mel.fMin)", "mel.fmax=\(mel.fMax)",
+                  "mel.scale=\(mel.scale.rawValue)", "mel.norm=\(mel.norm.rawValue)"]
+        switch compression {
+        case .decibels(let amin, let ref): parts.append("log=db(amin=\(amin),ref=\(ref))")
+        case .log10Plus(let scale, let divisor): parts.append("log=log10plus(scale=\(scale),div=\(divisor))")
+        }
+        if let b = blocks { parts.append("blocks=\(b.frames)/\(b.hop)") } else { parts.append("blocks=none") }
+        return parts.joined(separator: ";")
+    }
+
+    /// 16 hex digits: FNV-1a 64 of the UTF-8 bytes of `canonicalDescription`. Stable across
+    /// runs, machines and Swift versions (unlike `hashValue`, which is seeded per process).
+    /// It changes whenever any parameter changes; bump the `v1` tag if the front-end's
+    /// arithmetic changes without a parameter changing.
+    public var fingerprint: String {
+        let h = fnv1a64(canonicalDescription)
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// FNV-1a, 64-bit: `h = 0xcbf29ce484222325; for byte: h = (h ^ byte) * 0x100000001b3`.
+public func fnv1a64(_ s: String) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+    return h
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Tensor
+
+/// Audio file -> fixed clip -> log-mel features, as one `PreprocessingConfig` prescribes.
+///
+/// Thread-safe: one preprocessor can serve several threads (resampling kernels and FFT plans
+/// are built once and shared). Shape of the result: `[frames, nMels]` (PENGI: `[965, 64]`), or
+/// `[blocks, blockFrames, nMels]` when the config cuts blocks (aisfx: `[n, 100, 96]`).
+public struct Preprocessor: Sendable {
+    /// The parameters.
+    public let config: PreprocessingConfig
+    /// The decoder (and its size/duration limits).
+    public let decoder: AudioDecoder
+    /// The mel filterbank built from `config.mel`.
+    public let filterbank: MelFilterbank
+    private let spectrogram: PowerSpectrogram
+    private let resamplers: ResamplerCache
+
+    public init(config: PreprocessingConfig, limits: DecodeLimits = DecodeLimits()) {
+        self.config = config
+        decoder = AudioDecoder(limits: limits)
+        filterbank = MelFilterbank(config: config.mel, nFFT: config.stft.nFFT)
+        spectrogram = PowerSpectrogram(config: config.stft)
+        resamplers = ResamplerCache(targetRate: config.sampleRate, lowpassFilterWidth: config.resampleLowpassWidth,
+                                    rolloff: config.resampleRolloff)
+    }
+
+    /// The resampler used for audio at `sourceRate`; `path` only names the file in the error
+    /// thrown when the rate pair would need an oversized kernel (see `Resampler.maxKernelFloats`).
+    public func resampler(from sourceRate: Int, path: String = "<audio>") throws(AudioError) -> Resampler {
+        let floats = Resampler.kernelFloats(from: sourceRate, to: config.sampleRate, lowpassFilterWidth: config.resampleLowpassWidth,
+                                            rolloff: config.resampleRolloff)
+        if sourceRate != config.sampleRate && floats > Resampler.maxKernelFloats {
+            throw .invalidParameter(path: path, reason:
+                "resampling \(sourceRate) Hz to \(config.sampleRate) Hz needs a \(floats)-float kernel (gcd \(gcd(sourceRate, config.sampleRate))); convert the file to a common rate first")
+        }
+        return resamplers.resampler(from: sourceRate)
+    }
+
+    /// Decoded audio -> one stream at `config.sampleRate`: channel policy (concat resamples each
+    /// channel, then joins), then peak normalisation when configured. No clipping.
+    public func waveform(_ audio: DecodedAudio) throws(AudioError) -> [Float] {
+        let r = try resampler(from: audio.sampleRate, path: audio.path)
+        var x = config.channels.join(config.channels.reduce(audio.channels).map { r($0) })
+        if config.peakNormalize {
+            let peak = x.reduce(Float(0)) { max($0, abs($1)) }
+            if peak > 0 { for i in x.indices { x[i] /= peak } }
+        }
+        return x
+    }
+
+    /// The generator for `path`'s random crop: seeded with `cropSeed ^ fnv1a64(file name)`.
+    public func cropGenerator(for path: String) -> SeededGenerator {
+        SeededGenerator(seed: config.cropSeed ^ fnv1a64((path as NSString).lastPathComponent))
+    }
+
+    /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
+    /// has no clip policy).
+    public func clip(path: String) throws(AudioError) -> [Float] {
+        let audio = try decoder.decode(path)
+        let x = try waveform(audio)
+        if x.isEmpty { throw .zeroLength(path: path) }
+        guard let policy = config.clip else { return x }
+        var g = cropGenerator(for: path)
+        return policy.apply(x, generator: &g)
+    }
+
+    /// Log-mel features of a clip already at `config.sampleRate`: `[frames, nMels]`, or
+    /// `[blocks, frames, nMels]` with block cutting.
+    public func features(clip x: [Float]) throws(AudioError) -> Tensor {
+        let n = config.stft.nFFT
+        if config.stft.center && config.stft.padMode == .reflect && x.count <= n / 2 {
+            throw .invalidParameter(path: "<clip>", reason: "clip of \(x.count) samples is too short for reflect padding of \(n / 2)")
+        }
+        if config.stft.frameCount(x.count) == 0 {
+            throw .invalidParameter(path: "<clip>", reason: "clip of \(x.count) samples is shorter than one \(n)-sample frame")
+        }
+        var (frames, mel) = spectrogram.melSpectrogram(x, filterbank: filterbank)
+        config.compression.apply(&mel)
+        let m = config.mel.nMels
+        if let b = config.blocks {
+            let cut = b.apply(mel, total: frames, width: m)
+            return try! Tensor(cut, shape: [b.count(frames), b.frames, m])
+        }
+        return try! Tensor(mel, shape: [frames, m])
+    }
+
+    /// File -> features (decode, channel policy, resample, clip, STFT, mel, log).
+    public func features(path: String) throws(AudioError) -> Tensor {
+        let x = try clip(path: path)
+        do { return try features(clip: x) } catch {
+            if case .invalidParameter(_, let reason) = error { throw .invalidParameter(path: path, reason: reason) }
+            throw error
+        }
+    }
+
+    /// Features for every path on up to `threads` threads; each file's failure is reported in
+    /// its own slot and the rest go on.
+    public func featuresAll(_ paths: [String], threads: Int = 1) -> [Result<Tensor, AudioError>] {
+        ConcurrentMap.map(paths, threads: threads) { path in
+            Result { () throws(AudioError) in try features(path: path) }
+        }
+    }
+}
+
+/// Resamplers by source rate, built on first use and shared between threads.
+final class ResamplerCache: @unchecked Sendable {
+    let targetRate: Int
+    let lowpassFilterWidth: Int
+    let rolloff: Double
+    private var cache: [Int: Resampler] = [:]
+    private let lock = NSLock()
+
+    init(targetRate: Int, lowpassFilterWidth: Int, rolloff: Double) {
+        self.targetRate = targetRate
+        self.lowpassFilterWidth = lowpassFilterWidth
+        self.rolloff = rolloff
+    }
+
+    func resampler(from sourceRate: Int) -> Resampler {
+        lock.lock()
+        defer { lock.unlock() }
+        if let r = cache[sourceRate] { return r }
+        let r = Resampler(from: sourceRate, to: targetRate, lowpassFilterWidth: lowpassFilterWidth, rolloff: rolloff)
+        cache[sourceRate] = r
+        return r
+    }
+}

@@ -1,0 +1,175 @@
+import Audio
+import Foundation
+import XCTest
+
+/// Each bad input gives an `AudioError` that names the path and the reason. Files are made in
+/// a temporary directory (real WAV files are written with libsndfile through `AudioWriter`).
+final class BadInputTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws { dir = try temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    /// Decodes `path` and returns the error (fails the test if decoding succeeds).
+    func decodeError(_ path: String, limits: DecodeLimits = DecodeLimits(), line: UInt = #line) -> AudioError? {
+        do {
+            _ = try AudioDecoder(limits: limits).decode(path)
+            XCTFail("decoding \(path) should fail", line: line)
+            return nil
+        } catch {
+            print("bad input: \(error)")
+            XCTAssertTrue(error.description.hasPrefix(path + ": "), "error names the path: \(error)", line: line)
+            return error
+        }
+    }
+
+    func sine(_ n: Int, rate: Int = 16000) -> [Float] {
+        (0..<n).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate))) }
+    }
+
+    func testMissingFile() {
+        let p = dir + "/nope.wav"
+        XCTAssertEqual(decodeError(p), .fileNotFound(path: p))
+        XCTAssertTrue(AudioError.fileNotFound(path: p).description.contains("not found"))
+    }
+
+    func testDirectoryIsNotAFile() {
+        XCTAssertEqual(decodeError(dir), .notAFile(path: dir))
+    }
+
+    func testEmptyFile() {
+        let p = dir + "/empty.wav"
+        _ = FileManager.default.createFile(atPath: p, contents: Data())
+        XCTAssertEqual(decodeError(p), .emptyFile(path: p))
+    }
+
+    func testTruncatedWAV() throws {
+        let p = dir + "/cut.wav"
+        try AudioWriter.write([sine(16000)], sampleRate: 16000, to: p, format: .wav16)
+        let h = try XCTUnwrap(FileHandle(forUpdatingAtPath: p))
+        try h.truncate(atOffset: 44 + 10000)  // header + 5000 of 16000 frames
+        try h.close()
+        guard case .truncated(_, let reason)? = decodeError(p) else { return XCTFail("expected .truncated") }
+        XCTAssertTrue(reason.contains("32000"), reason)
+    }
+
+    func testTruncatedInsideHeader() throws {
+        let p = dir + "/header.wav"
+        try AudioWriter.write([sine(1600)], sampleRate: 16000, to: p, format: .wav16)
+        let h = try XCTUnwrap(FileHandle(forUpdatingAtPath: p))
+        try h.truncate(atOffset: 20)
+        try h.close()
+        guard case .truncated? = decodeError(p) else { return XCTFail("expected .truncated") }
+    }
+
+    func testTextRenamedWav() {
+        let p = dir + "/notes.wav"
+        _ = FileManager.default.createFile(atPath: p, contents: Data("These are my field notes, not audio.\n".utf8))
+        guard case .notAudio(_, let reason)? = decodeError(p) else { return XCTFail("expected .notAudio") }
+        XCTAssertTrue(reason.contains("text"), reason)
+    }
+
+    func testUnsupportedContainer() {
+        // The start of an MPEG-4 audio file: an `ftyp` box with brand "M4A ".
+        let p = dir + "/song.m4a"
+        var bytes: [UInt8] = [0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [0, 0, 0, 0] + Array("M4A mp42isom".utf8)
+        bytes += [UInt8](repeating: 0, count: 4) + [UInt8](repeating: 0x5A, count: 2000)
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        guard case .unsupportedFormat(_, let reason)? = decodeError(p) else { return XCTFail("expected .unsupportedFormat") }
+        XCTAssertTrue(reason.contains("MPEG-4"), reason)
+    }
+
+    func testNaNAndInfinitySamples() throws {
+        let p = dir + "/nan.wav"
+        var x = sine(1000)
+        x[10] = .nan
+        x[500] = .infinity
+        try AudioWriter.write([x], sampleRate: 16000, to: p, format: .wavFloat)
+        XCTAssertEqual(decodeError(p), .nonFiniteSamples(path: p, count: 2, firstFrame: 10))
+    }
+
+    func testZeroLengthClip() throws {
+        let p = dir + "/zero.wav"
+        try AudioWriter.write([[]], sampleRate: 16000, to: p, format: .wav16)
+        XCTAssertEqual(decodeError(p), .zeroLength(path: p))
+    }
+
+    /// A file over the configured duration limit is refused from its header, before reading.
+    func testHugeFileByDuration() throws {
+        let p = dir + "/long.wav"
+        try AudioWriter.write([sine(48000)], sampleRate: 16000, to: p, format: .wav16)  // 3 s
+        XCTAssertEqual(decodeError(p, limits: DecodeLimits(maxDurationSeconds: 1)),
+                       .tooLong(path: p, seconds: 3, limit: 1))
+        // Default limits (1 h): a small file whose header says 8000 frames at 2 Hz (4000 s).
+        let q = dir + "/slow.wav"
+        try AudioWriter.write([sine(8000)], sampleRate: 2, to: q, format: .wav16)
+        guard case .tooLong? = decodeError(q) else { return XCTFail("expected .tooLong") }
+    }
+
+    func testHugeFileBySize() throws {
+        let p = dir + "/big.wav"
+        try AudioWriter.write([sine(16000)], sampleRate: 16000, to: p, format: .wav16)
+        guard case .fileTooLarge(_, let bytes, let limit)? = decodeError(p, limits: DecodeLimits(maxFileBytes: 1000)) else {
+            return XCTFail("expected .fileTooLarge")
+        }
+        XCTAssertEqual(bytes, 32044)
+        XCTAssertEqual(limit, 1000)
+    }
+
+    /// Batch decoding reports each failure in its slot and decodes the rest.
+    func testBatchReportsPerFileFailures() throws {
+        let good = dir + "/good.wav", text = dir + "/text.wav", missing = dir + "/missing.flac"
+        try AudioWriter.write([sine(1600)], sampleRate: 16000, to: good, format: .wav16)
+        _ = FileManager.default.createFile(atPath: text, contents: Data("not audio".utf8))
+        for threads in [1, 2] {
+            let results = AudioDecoder().decodeAll([good, missing, text, good], threads: threads)
+            XCTAssertEqual(results.count, 4)
+            XCTAssertEqual(try results[0].get().frameCount, 1600)
+            XCTAssertEqual(try results[3].get().frameCount, 1600)
+            guard case .failure(.fileNotFound(let p1)) = results[1] else { return XCTFail("slot 1") }
+            XCTAssertEqual(p1, missing)
+            guard case .failure(.notAudio(let p2, _)) = results[2] else { return XCTFail("slot 2") }
+            XCTAssertEqual(p2, text)
+        }
+    }
+
+    /// The preprocessor's batch path reports per-file failures too, and errors keep the path.
+    func testPreprocessorBatch() throws {
+        let good = dir + "/good.wav", missing = dir + "/missing.wav"
+        try AudioWriter.write([sine(22050, rate: 22050)], sampleRate: 22050, to: good, format: .wav16)
+        let results = Preprocessor(config: .pengi).featuresAll([missing, good], threads: 2)
+        guard case .failure(let e) = results[0] else { return XCTFail("missing file should fail") }
+        XCTAssertEqual(e.path, missing)
+        XCTAssertEqual(try results[1].get().shape, [965, 64])
+    }
+
+    /// A truncated FLAC stream: fewer frames than its STREAMINFO announces.
+    func testTruncatedFLAC() throws {
+        let p = dir + "/cut.flac"
+        let x = (0..<48000).map { Float(0.5 * sin(Double($0) * 0.05)) + Float($0 % 13) * 0.001 }
+        try AudioWriter.write([x], sampleRate: 16000, to: p, format: .flac16)
+        let size = try XCTUnwrap((try FileManager.default.attributesOfItem(atPath: p))[.size] as? NSNumber).uint64Value
+        let h = try XCTUnwrap(FileHandle(forUpdatingAtPath: p))
+        try h.truncate(atOffset: size / 2)
+        try h.close()
+        switch decodeError(p) {
+        case .truncated?, .unreadable?: break
+        case let other: XCTFail("expected .truncated or .unreadable, got \(String(describing: other))")
+        }
+    }
+
+    /// A rate pair whose kernel would be gigabytes is an error naming the file, not a crash.
+    func testUnreasonableSampleRate() throws {
+        let p = dir + "/odd.wav"
+        try AudioWriter.write([sine(4000, rate: 44099)], sampleRate: 44099, to: p, format: .wav16)
+        do {
+            _ = try Preprocessor(config: .pengi).features(path: p)
+            XCTFail("44099 Hz should be refused")
+        } catch {
+            print("bad input: \(error)")
+            guard case .invalidParameter(let path, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, p)
+            XCTAssertTrue(reason.contains("44099"), reason)
+        }
+    }
+}
