@@ -36,6 +36,9 @@ let package = Package(
                 swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
         .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
+        // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
+        // so it sits beside the layers rather than in them.
+        .target(name: "DemoData", swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -46,9 +49,10 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Audio", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -100,13 +100,13 @@ public final class CLIPTokenizer: Sendable {
 
     /// `text` as the model consumes it: start, at most `maxLength - 2` content ids, end, padding
     /// with the end token. `endPosition` is the first end token (PENGI's `argmax(input_ids)`).
-    public func tokenize(_ text: String) -> TokenizedText {
+    public func tokenize(_ text: String) -> EncodedText {
         let content = encode(text).prefix(maxLength - 2)
-        return TokenizedText.wrap(Array(content), start: Self.startToken, end: Self.endToken, pad: Self.endToken, length: maxLength, firstEnd: true)
+        return EncodedText.wrap(Array(content), start: Self.startToken, end: Self.endToken, pad: Self.endToken, length: maxLength, firstEnd: true)
     }
 
     /// `tokenize` for each text.
-    public func tokenize(_ texts: [String]) -> [TokenizedText] { texts.map { tokenize($0) } }
+    public func tokenize(_ texts: [String]) -> [EncodedText] { texts.map { tokenize($0) } }
 
     // MARK: BPE
 
