@@ -32,7 +32,7 @@ let package = Package(
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
-        .target(name: "Models", dependencies: ["Tensor", "CBLAS", "CZlib"], resources: [.copy("Resources")],
+        .target(name: "Models", dependencies: ["Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
         .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),

@@ -26,15 +26,22 @@ public enum InstrumentFamily {
         }
     }
 
-    /// A pitch range that sounds natural for the family (MIDI notes).
-    static func pitches(family: String) -> [Int] {
+    /// A pitch range that sounds natural for the family (MIDI notes, inclusive).
+    static func pitchRange(family: String) -> ClosedRange<Int> {
         switch family {
-        case "bass": return [28, 33, 36, 40, 43, 45]
-        case "flute": return [72, 74, 77, 79, 81, 84]
-        case "mallet": return [64, 67, 72, 76, 79, 84]
-        case "brass", "reed", "string", "vocal": return [52, 55, 60, 64, 67, 71]
-        default: return [48, 52, 55, 60, 64, 67, 72]
+        case "bass": return 28...48
+        case "flute": return 67...88
+        case "mallet": return 60...88
+        case "brass", "reed", "string", "vocal": return 48...74
+        default: return 45...76
         }
+    }
+
+    /// `count` pitches spread evenly over the family's range.
+    static func pitches(family: String, count: Int) -> [Int] {
+        let r = pitchRange(family: family)
+        guard count > 1 else { return [(r.lowerBound + r.upperBound) / 2] }
+        return Array(Set((0..<count).map { r.lowerBound + $0 * (r.upperBound - r.lowerBound) / (count - 1) })).sorted()
     }
 }
 
@@ -53,15 +60,21 @@ public enum FreePatsCatalog {
     }
 
     /// One sample per (program, pitch, velocity) for every program in a family: velocities 64
-    /// and 112, the family's pitches.
-    public static func samples(root: String = defaultRoot) -> [DemoSample] {
+    /// and 112, at least 6 pitches per program and more when a family has few programs (FreePats
+    /// has one vocal patch), so every family offers at least `perFamily` notes.
+    public static func samples(root: String = defaultRoot, perFamily: Int = 40) -> [DemoSample] {
+        var byFamily: [String: [Int]] = [:]
+        for p in programs(root: root) { if let f = InstrumentFamily.of(program: p) { byFamily[f, default: []].append(p) } }
         var out: [DemoSample] = []
-        for p in programs(root: root) {
-            guard let family = InstrumentFamily.of(program: p) else { continue }
-            for pitch in InstrumentFamily.pitches(family: family) {
-                for velocity in [64, 112] {
-                    out.append(DemoSample(label: family, audio: .note(NoteSpec(program: p, pitch: pitch, velocity: velocity)),
-                                          source: source, name: "freepats-gm\(p)-n\(pitch)-v\(velocity)"))
+        for family in byFamily.keys.sorted() {
+            let programs = byFamily[family]!
+            let count = max(6, (perFamily + 2 * programs.count - 1) / (2 * programs.count))
+            for p in programs {
+                for pitch in InstrumentFamily.pitches(family: family, count: count) {
+                    for velocity in [64, 112] {
+                        out.append(DemoSample(label: family, audio: .note(NoteSpec(program: p, pitch: pitch, velocity: velocity)),
+                                              source: source, name: "freepats-gm\(p)-n\(pitch)-v\(velocity)"))
+                    }
                 }
             }
         }

@@ -14,7 +14,9 @@ public struct NoteSpec: Sendable, Hashable {
     public var seconds: Double
     public var tailSeconds: Double
 
-    public init(program: Int, pitch: Int, velocity: Int, seconds: Double = 1.5, tailSeconds: Double = 0.5) {
+    /// The default 2.0 s note plus 0.4 s of release is 104 aisfx frames at 44.1 kHz: one whole
+    /// 100-frame block, so no evaluation clip is mostly zero padding.
+    public init(program: Int, pitch: Int, velocity: Int, seconds: Double = 2.0, tailSeconds: Double = 0.4) {
         self.program = program; self.pitch = pitch; self.velocity = velocity
         self.seconds = seconds; self.tailSeconds = tailSeconds
     }

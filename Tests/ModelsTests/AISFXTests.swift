@@ -82,4 +82,21 @@ final class AISFXTests: XCTestCase {
             assertClose(got, expected, tolerance: 5e-3, "aisfx end-to-end \(name)")
         }
     }
+
+    /// `AISFXAudioEncoder`: files in, one clip embedding (mean of block embeddings) out.
+    func testAudioEncoderClipEmbeddings() throws {
+        guard let path = AISFXEmbeddingNet.locateCheckpoint() else {
+            throw XCTSkip("aisfx checkpoint not found (see testRealCheckpointMatchesAisfx)")
+        }
+        let encoder = try AISFXAudioEncoder(checkpoint: path)
+        let golden = try Fixtures.safetensors("aisfx/golden.safetensors")
+        let names = ["sonicpi_misc_cineboom_44k_stereo", "sonicpi_tabla_ghe2_44k_mono"]
+        let got = try encoder.embed(files: names.map { Fixtures.path("audio/\($0).flac") })
+        XCTAssertEqual(got.shape, [2, 512])
+        for (i, name) in names.enumerated() {
+            let expected = try golden.tensor(name).mean(axis: 0)
+            assertClose(try got.select(axis: 0, index: i).contiguous(), expected, tolerance: 5e-3, "aisfx clip embedding \(name)")
+        }
+        XCTAssertThrowsError(try encoder.embed(files: ["/nonexistent.wav"]))
+    }
 }

@@ -52,16 +52,23 @@ public final class MiniLMTextEncoder: @unchecked Sendable {
 
     /// Sentence embeddings `[n, 384]` of `texts`, as sentence-transformers' `encode`: mean
     /// pooled and, when `normalized` (the model's own last step), L2-normalised. No tape.
-    /// Texts are run in batches of `batchSize` so memory stays bounded.
+    /// Texts are sorted by token count and run `batchSize` at a time, so a batch is cut to a
+    /// length its texts share (little padding) and memory stays bounded; rows come back in the
+    /// order of `texts`.
     public func embed(_ texts: [String], normalized: Bool = true, batchSize: Int = 64) throws -> Tensor {
+        let encoded = tokenizer.tokenize(texts)
+        let order = encoded.indices.sorted { (encoded[$0].endPosition, $0) < (encoded[$1].endPosition, $1) }
+        let out = Tensor.zeros([texts.count, dimension])
         try GradMode.withoutGrad {
-            var parts: [Tensor] = []
-            for start in stride(from: 0, to: texts.count, by: batchSize) {
-                let tokens = tokenize(Array(texts[start..<min(start + batchSize, texts.count)]))
-                let pooled = try features(tokenEmbeddings: tokenEmbeddings(tokens), tokens: tokens)
-                parts.append(normalized ? try pooled.l2Normalized(axis: -1) : pooled)
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let rows = Array(order[start..<min(start + batchSize, order.count)])
+                let tokens = TokenizedText(batch: rows.map { encoded[$0] })
+                var pooled = try features(tokenEmbeddings: tokenEmbeddings(tokens), tokens: tokens)
+                if normalized { pooled = try pooled.l2Normalized(axis: -1) }
+                let p = pooled.contiguous()
+                for (k, r) in rows.enumerated() { (out.pointer + r * dimension).update(from: p.pointer + k * dimension, count: dimension) }
             }
-            return parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: 0)
         }
+        return out
     }
 }
