@@ -144,4 +144,15 @@ final class DemoDataTests: XCTestCase {
         let manifest = try String(contentsOfFile: "\(dir)/manifest.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(manifest.count, 1 + summary.written)
     }
+
+    /// Builds the whole corpus into `$PALM_DEMO_BUILD_DIR` (skipped unless set): a way to make
+    /// the demo data by hand and to time it.
+    func testFullBuildIntoDirectory() throws {
+        guard let dir = ProcessInfo.processInfo.environment["PALM_DEMO_BUILD_DIR"], !dir.isEmpty else {
+            throw XCTSkip("set PALM_DEMO_BUILD_DIR to build the whole demo corpus there")
+        }
+        let start = Date()
+        let summary = try DemoCorpus().build(into: dir)
+        print("demo corpus in \(dir): \(summary.written) written, \(summary.kept) kept, \(summary.alignmentClasses.count) alignment and \(summary.evaluationClasses.count) evaluation classes, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
 }
