@@ -42,7 +42,7 @@ let package = Package(
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor", "Prompting",
+            "Tensor", "Models", "Prompting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 

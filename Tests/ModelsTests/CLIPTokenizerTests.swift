@@ -51,6 +51,13 @@ final class CLIPTokenizerTests: XCTestCase {
         XCTAssertEqual(t.attentionMask.reduce(0, +), 2)
     }
 
+    func testBundledTokenizerIsBuiltOncePerLength() throws {
+        XCTAssertTrue(try CLIPTokenizer.bundled() === CLIPTokenizer.bundled())
+        let short = try CLIPTokenizer.bundled(maxLength: 8)
+        XCTAssertEqual(short.maxLength, 8)
+        XCTAssertEqual(short.tokenize("a dog").ids, [49406, 320, 1929, 49407, 49407, 49407, 49407, 49407])
+    }
+
     func testMissingVocabularyFileNamesThePath() {
         XCTAssertThrowsError(try CLIPTokenizer(bpeFile: "/nonexistent/bpe.txt.gz")) { e in
             XCTAssertTrue("\(e)".contains("/nonexistent/bpe.txt.gz"), "\(e)")

@@ -41,6 +41,27 @@ final class LargeCheckpointTests: XCTestCase {
         }
     }
 
+    /// Resident memory after reading a 256 MiB tensor is the tensor, not the tensor plus the
+    /// mapped file pages it was copied from (the target: peak <= 1.5 x the weights).
+    func testReadTensorLeavesOnlyTheCopyResident() throws {
+        guard residentBytes() != nil else { throw XCTSkip("no /proc/self/status on this system") }
+        let path = ModelsFixtures.temporary("resident.pth")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let count = 64 << 20  // 256 MiB of float32 (a hole: zeros)
+        try TorchZipWriter.write([
+            ("resident/data.pkl", .bytes(StateDictPickle.bytes([.init(key: "w", storage: "0", count: count, shape: [count], strides: [1])]))),
+            ("resident/data/0", .hole(count * 4)),
+        ], to: path)
+        let ck = try PyTorchCheckpoint(path: path)
+        let before = residentBytes()!
+        let t = try ck.tensor("w")
+        let grown = residentBytes()! - before
+        print("reading a \((count * 4) >> 20) MiB tensor: resident memory grew by \(grown >> 20) MiB")
+        XCTAssertEqual(t.count, count)
+        XCTAssertLessThan(Double(grown), 1.2 * Double(count * 4))
+        XCTAssertGreaterThan(Double(grown), 0.8 * Double(count * 4))
+    }
+
     /// VmRSS from /proc (Linux); nil elsewhere.
     private func residentBytes() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

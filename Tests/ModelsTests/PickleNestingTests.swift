@@ -31,6 +31,23 @@ final class PickleNestingTests: XCTestCase {
         }
     }
 
+    func testDeepStructurePoppedAndDroppedIsHarmless() {
+        // ((((None,),),)...) built, POPped, then an empty dict returned: no state dict.
+        let pickle: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: 1_000_000) + [0x30, 0x7D, 0x2E]
+        XCTAssertThrowsError(try load(pickle: pickle, name: "popped.pth")) { e in
+            XCTAssertTrue("\(e)".contains("no state dict"), "\(e)")
+        }
+    }
+
+    func testDeepArgumentsToAnAllowedCallAreHarmless() {
+        // numpy.dtype(((((None,),),)...)): refused for its arguments, then freed.
+        let pickle: [UInt8] = [0x80, 0x02] + Array("cnumpy\ndtype\n".utf8) + [0x4E]
+            + [UInt8](repeating: 0x85, count: 1_000_000) + [0x85, 0x52, 0x2E]
+        XCTAssertThrowsError(try load(pickle: pickle, name: "deep-args.pth")) { e in
+            guard case .malformed = e as? CheckpointError else { return XCTFail("\(e)") }
+        }
+    }
+
     func testDeepStructureFollowedByAnErrorIsRejected() {
         let pickle: [UInt8] = [0x80, 0x02, 0x4E] + [UInt8](repeating: 0x85, count: 1_000_000) + [0xFF]
         XCTAssertThrowsError(try load(pickle: pickle, name: "deep-error.pth")) { e in

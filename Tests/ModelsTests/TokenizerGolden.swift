@@ -1,6 +1,6 @@
 import Foundation
 
-/// One case of a tokenizer golden file (`Scripts/fixtures/tokenizers.py`).
+/// One case of a tokenizer golden file (`Scripts/fixtures/clip_bpe_tokenizers.py`).
 struct TokenizerGoldenCase: Decodable {
     let text: String
     let ids: [Int]

@@ -1,8 +1,8 @@
 import Tensor
 
-/// Prompts tokenized for a model's text tower: ids padded to a common length, where each
-/// sequence ends (the pooled position for CLIP-style towers) and how many tokens are real.
-public struct TokenizedText: Sendable, Equatable {
+/// A batch of prompts tokenized for a model's text tower: ids padded to a common length, where
+/// each sequence ends (the pooled position for CLIP-style towers) and how many tokens are real.
+public struct TokenBatch: Sendable, Equatable {
     /// `[n][length]` token ids, padded.
     public var ids: [[Int]]
     /// Index of the pooled token per sequence (CLIP: the first EOS).
@@ -35,10 +35,10 @@ public protocol AudioLanguageModel: AnyObject {
     /// Frozen text embeddings `[n, d]` (no tape).
     func embedText(_ texts: [String]) throws -> Tensor
     /// Tokenizes prompts for the token-level entry.
-    func tokenize(_ texts: [String]) throws -> TokenizedText
+    func tokenize(_ texts: [String]) throws -> TokenBatch
     /// Frozen token embeddings `[n, T, tokenWidth]` of tokenized prompts (before positions).
-    func tokenEmbeddings(_ tokens: TokenizedText) throws -> Tensor
+    func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor
     /// Text embeddings `[n, d]` from token embeddings, recorded on the tape so gradients reach
     /// learned context vectors. `tokens` gives the pooled positions and lengths.
-    func textFeatures(tokenEmbeddings: Tensor, tokens: TokenizedText) throws -> Tensor
+    func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor
 }

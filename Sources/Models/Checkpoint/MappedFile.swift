@@ -30,6 +30,19 @@ public final class MappedFile: @unchecked Sendable {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 
+    /// Drops the pages under `range` (byte offsets) from this process's resident set, once a
+    /// tensor has been copied out of them. Without this, loading 400 MB of weights would keep
+    /// 400 MB of mapped file pages resident beside the 400 MB of tensors. The mapping is
+    /// private and read-only, so the pages simply re-fault from the file if read again; pages
+    /// shared with a neighbouring tensor at either end are dropped too, harmlessly.
+    public func evict(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, !range.isEmpty, range.lowerBound >= 0, range.upperBound <= bytes.count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page
+        let end = min((range.upperBound + page - 1) / page * page, (bytes.count + page - 1) / page * page)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     /// Little-endian unsigned integer of `width` bytes at `offset` (bounds checked by callers).
     public func uint(at offset: Int, width: Int) -> UInt64 {
         var v: UInt64 = 0

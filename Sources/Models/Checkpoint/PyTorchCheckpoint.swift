@@ -72,7 +72,9 @@ public final class PyTorchCheckpoint: TensorSource {
         let data = try storageBytes(for: r, key: key)
         let t = Tensor.zeros(r.shape)
         let n = t.count
-        guard n > 0, let base = data.baseAddress else { return t }
+        guard n > 0, let base = data.baseAddress, let fileBase = archive.file.bytes.baseAddress else { return t }
+        let start = base - fileBase
+        defer { archive.file.evict(start..<(start + data.count)) }
         let size = r.storage.dtype.size
         let out = t.pointer
         if r.strides == contiguousStrides(r.shape) || n == 1 {

@@ -56,6 +56,7 @@ public final class SafeTensorsFile: TensorSource {
         let t = Tensor.zeros(e.info.shape)
         if t.count > 0 {
             convertToFloat(file.bytes.baseAddress! + dataStart + e.begin, dtype: e.info.dtype, count: t.count, into: t.pointer)
+            file.evict((dataStart + e.begin)..<(dataStart + e.end))
         }
         return t
     }

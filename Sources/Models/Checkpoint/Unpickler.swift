@@ -14,6 +14,10 @@ struct Unpickler {
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
+    /// Every value taken off the stack or out of the memo. Keeping them until `dismantle` means
+    /// no value built from the file is ever freed recursively (a hostile pickle can nest a
+    /// million tuples and then POP them).
+    private var discarded: [PickleValue] = []
 
     init(_ bytes: UnsafeRawBufferPointer, path: String) {
         self.bytes = bytes
@@ -25,9 +29,10 @@ struct Unpickler {
     mutating func load<T>(_ extract: (PickleValue) throws -> T) throws -> T {
         var result: PickleValue = .none
         defer {
-            PickleValue.dismantle([result] + stack + Array(memo.values))
+            PickleValue.dismantle([result] + stack + Array(memo.values) + discarded)
             stack = []
             memo = [:]
+            discarded = []
         }
         result = try run()
         return try extract(result)
@@ -122,9 +127,9 @@ struct Unpickler {
                 _ = try peek()
             case 0x51: // BINPERSID
                 stack.append(try persistent(try pop(), at))
-            case 0x71: memo[Int(try uint(1))] = try peek() // BINPUT
-            case 0x72: memo[Int(try uint(4))] = try peek() // LONG_BINPUT
-            case 0x94: memo[memo.count] = try peek() // MEMOIZE
+            case 0x71: try put(Int(try uint(1))) // BINPUT
+            case 0x72: try put(Int(try uint(4))) // LONG_BINPUT
+            case 0x94: try put(memo.count) // MEMOIZE
             case 0x68: stack.append(try recall(Int(try uint(1)))) // BINGET
             case 0x6A: stack.append(try recall(Int(try uint(4)))) // LONG_BINGET
             default:
@@ -192,6 +197,7 @@ struct Unpickler {
     private mutating func pop() throws -> PickleValue {
         if let m = marks.last, stack.count <= m { throw malformed("pop across a MARK at offset \(pos - 1)") }
         guard let v = stack.popLast() else { throw malformed("stack underflow at offset \(pos - 1)") }
+        discarded.append(v)
         return v
     }
 
@@ -204,7 +210,13 @@ struct Unpickler {
         guard let m = marks.popLast(), m <= stack.count else { throw malformed("no MARK for opcode at offset \(pos - 1)") }
         let items = Array(stack[m...])
         stack.removeSubrange(m...)
+        discarded += items
         return items
+    }
+
+    private mutating func put(_ i: Int) throws {
+        if let old = memo[i] { discarded.append(old) }
+        memo[i] = try peek()
     }
 
     private func recall(_ i: Int) throws -> PickleValue {
@@ -270,7 +282,9 @@ struct Unpickler {
             return data
         case .rebuildFromTypeV2:
             // _rebuild_from_type_v2(func, new_type, args, state): a plain Tensor/Parameter only.
-            guard args.count >= 3, case let .global(t) = args[1], t == .tensorType || t == .parameterType else {
+            // Only a tensor rebuild may be wrapped (which also bounds the recursion).
+            guard args.count >= 3, case let .global(f) = args[0], [.rebuildTensorV2, .rebuildTensor, .rebuildParameter].contains(f),
+                  case let .global(t) = args[1], t == .tensorType || t == .parameterType else {
                 throw malformed("_rebuild_from_type_v2 of a tensor subclass at offset \(at)")
             }
             return try call(args[0], args[2], at)

@@ -35,18 +35,18 @@ public final class MiniLMTextEncoder: @unchecked Sendable {
     }
 
     /// Tokenizes `texts` into one padded batch, cut to the longest text.
-    public func tokenize(_ texts: [String]) -> TokenizedText {
-        TokenizedText(batch: tokenizer.tokenize(texts))
+    public func tokenize(_ texts: [String]) -> TokenBatch {
+        TokenBatch(batch: tokenizer.tokenize(texts))
     }
 
     /// Word embeddings `[n, T, 384]` of a tokenized batch (frozen; no tape).
-    public func tokenEmbeddings(_ tokens: TokenizedText) throws -> Tensor {
+    public func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor {
         try GradMode.withoutGrad { try model.tokenEmbeddings(ids: tokens.ids.flatMap { $0 }, shape: [tokens.ids.count, tokens.length]) }
     }
 
     /// Mean-pooled sentence features `[n, 384]` from word embeddings, on the tape (CoOp and
     /// CoCoOp put learned context vectors into `tokenEmbeddings`). Not normalised.
-    public func features(tokenEmbeddings: Tensor, tokens: TokenizedText) throws -> Tensor {
+    public func features(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
         try model.meanPooled(tokenEmbeddings: tokenEmbeddings, lengths: tokens.lengths)
     }
 
@@ -62,7 +62,7 @@ public final class MiniLMTextEncoder: @unchecked Sendable {
         try GradMode.withoutGrad {
             for start in stride(from: 0, to: order.count, by: batchSize) {
                 let rows = Array(order[start..<min(start + batchSize, order.count)])
-                let tokens = TokenizedText(batch: rows.map { encoded[$0] })
+                let tokens = TokenBatch(batch: rows.map { encoded[$0] })
                 var pooled = try features(tokenEmbeddings: tokenEmbeddings(tokens), tokens: tokens)
                 if normalized { pooled = try pooled.l2Normalized(axis: -1) }
                 let p = pooled.contiguous()

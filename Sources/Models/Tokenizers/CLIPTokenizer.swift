@@ -31,12 +31,32 @@ public final class CLIPTokenizer: Sendable {
     /// Vocabulary size (49408).
     public let vocabularySize: Int
 
-    /// The tokenizer over the vocabulary shipped with palm.
+    /// The tokenizer over the vocabulary shipped with palm. Built once per `maxLength` and
+    /// shared (building it takes about a quarter of a second).
     public static func bundled(maxLength: Int = pengiMaxLength) throws -> CLIPTokenizer {
-        guard let url = Bundle.module.url(forResource: "bpe_simple_vocab_16e6.txt", withExtension: "gz", subdirectory: "Resources") else {
-            throw TokenizerError.unreadable(path: "Resources/bpe_simple_vocab_16e6.txt.gz", reason: "missing from the Models resource bundle")
+        try bundledCache.tokenizer(maxLength: maxLength) {
+            guard let url = Bundle.module.url(forResource: "bpe_simple_vocab_16e6.txt", withExtension: "gz", subdirectory: "Resources") else {
+                throw TokenizerError.unreadable(path: "Resources/bpe_simple_vocab_16e6.txt.gz", reason: "missing from the Models resource bundle")
+            }
+            return try CLIPTokenizer(bpeFile: url.path, maxLength: maxLength)
         }
-        return try CLIPTokenizer(bpeFile: url.path, maxLength: maxLength)
+    }
+
+    private static let bundledCache = BundledCache()
+
+    /// Tokenizers by length, behind a lock (immutable once built, so sharing them is safe).
+    private final class BundledCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var built: [Int: CLIPTokenizer] = [:]
+
+        func tokenizer(maxLength: Int, _ make: () throws -> CLIPTokenizer) throws -> CLIPTokenizer {
+            lock.lock()
+            defer { lock.unlock() }
+            if let t = built[maxLength] { return t }
+            let t = try make()
+            built[maxLength] = t
+            return t
+        }
     }
 
     /// Builds the vocabulary from a `bpe_simple_vocab_16e6.txt.gz` (gzip) or plain-text copy.
@@ -100,13 +120,13 @@ public final class CLIPTokenizer: Sendable {
 
     /// `text` as the model consumes it: start, at most `maxLength - 2` content ids, end, padding
     /// with the end token. `endPosition` is the first end token (PENGI's `argmax(input_ids)`).
-    public func tokenize(_ text: String) -> EncodedText {
+    public func tokenize(_ text: String) -> TokenizedText {
         let content = encode(text).prefix(maxLength - 2)
-        return EncodedText.wrap(Array(content), start: Self.startToken, end: Self.endToken, pad: Self.endToken, length: maxLength, firstEnd: true)
+        return TokenizedText.wrap(Array(content), start: Self.startToken, end: Self.endToken, pad: Self.endToken, length: maxLength, firstEnd: true)
     }
 
     /// `tokenize` for each text.
-    public func tokenize(_ texts: [String]) -> [EncodedText] { texts.map { tokenize($0) } }
+    public func tokenize(_ texts: [String]) -> [TokenizedText] { texts.map { tokenize($0) } }
 
     // MARK: BPE
 

@@ -62,13 +62,13 @@ public final class WordPieceTokenizer: Sendable {
     }
 
     /// `[CLS]`, at most `maxLength - 2` content ids, `[SEP]`, then `[PAD]` to `maxLength`.
-    public func tokenize(_ text: String) -> EncodedText {
+    public func tokenize(_ text: String) -> TokenizedText {
         let content = encode(text).prefix(maxLength - 2)
-        return EncodedText.wrap(Array(content), start: clsToken, end: sepToken, pad: padToken, length: maxLength)
+        return TokenizedText.wrap(Array(content), start: clsToken, end: sepToken, pad: padToken, length: maxLength)
     }
 
     /// `tokenize` for each text.
-    public func tokenize(_ texts: [String]) -> [EncodedText] { texts.map { tokenize($0) } }
+    public func tokenize(_ texts: [String]) -> [TokenizedText] { texts.map { tokenize($0) } }
 
     // MARK: WordPiece
 

@@ -16,7 +16,7 @@ public final class ContextPrompts {
     public let context: Tensor
     public let nCtx: Int
     /// Tokenized class prompts (pooled positions and lengths for the text tower).
-    public let tokens: TokenizedText
+    public let tokens: TokenBatch
     /// Frozen `[c, 1, w]` start tokens and `[c, T - 1 - nCtx, w]` remainders.
     let prefix: Tensor, suffix: Tensor
     /// Token count of each class name (for front/middle placement).
@@ -96,9 +96,9 @@ public final class ContextPrompts {
     }
 
     /// The prompts' tokenization repeated for `b` samples (pooled positions do not move).
-    func repeatedTokens(_ b: Int) -> TokenizedText {
+    func repeatedTokens(_ b: Int) -> TokenBatch {
         if b == 1 { return tokens }
-        return TokenizedText(ids: Array(repeating: tokens.ids, count: b).flatMap { $0 },
+        return TokenBatch(ids: Array(repeating: tokens.ids, count: b).flatMap { $0 },
                              eosPositions: Array(repeating: tokens.eosPositions, count: b).flatMap { $0 },
                              lengths: Array(repeating: tokens.lengths, count: b).flatMap { $0 })
     }

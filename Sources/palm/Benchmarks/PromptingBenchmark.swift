@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Prompting
 import Tensor
 
@@ -24,6 +25,42 @@ enum PromptingBenchmark {
                 try Trainer().fit(learner, on: train)
             }
             print(String(format: "%-13@ 50 epochs, 800 clips x 50 classes x d 1024: %.3f s (%.1f ms/epoch)", method, seconds, seconds * 1000 / 50))
+        }
+    }
+}
+
+/// CoOp and CoCoOp training steps through PENGI's base text tower (random weights, the real
+/// architecture and tokenizer) beside the same steps in PyTorch CPU when available. A step is
+/// what the trainer does per batch of 16 clips: logits, cross-entropy, backward, SGD update.
+enum PromptStepBenchmark {
+    static func run(classes: [Int] = [10, 50], cocoopClasses: [Int] = [10]) throws {
+        print("== CoOp / CoCoOp steps (PENGI base text tower, random weights, batch 16) ==")
+        let model = try PENGIModel(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
+        var g = SeededGenerator(seed: 3)
+        var palm: [String: [Int: Double]] = ["coop": [:], "cocoop": [:]]
+        for (method, counts) in [("coop", classes), ("cocoop", cocoopClasses)] {
+            for c in counts {
+                let learner = try CoOpLearner(model: model, classNames: (0..<c).map { "class \($0)" }, conditional: method == "cocoop")
+                let audio = Tensor.normal([16, model.dimension], generator: &g)
+                let labels = (0..<16).map { $0 % c }
+                let sgd = SGD(parameters: learner.parameters.map(\.tensor), learningRate: 0.05, momentum: 0.9)
+                let seconds = try Stopwatch.median(repeats: method == "cocoop" ? 1 : 3, warmup: 1) {
+                    sgd.zeroGrad()
+                    try learner.logits(audio).crossEntropy(targets: labels).backward()
+                    sgd.step()
+                }
+                palm[method]![c] = seconds
+                print(String(format: "  palm    %@ step, %2d classes: %.3f s", method, c, seconds))
+            }
+        }
+        let arguments = ["--classes", classes.map(String.init).joined(separator: ","),
+                         "--cocoop-classes", cocoopClasses.map(String.init).joined(separator: ",")]
+        guard let torch = PythonBaseline.run(script: "coop.py", arguments: arguments) else { return }
+        for method in ["coop", "cocoop"] {
+            for (k, v) in ((torch[method] as? [String: Double]) ?? [:]).sorted(by: { Int($0.key)! < Int($1.key)! }) {
+                let mine = palm[method]![Int(k)!] ?? .nan
+                print(String(format: "  PyTorch %@ step, %2@ classes: %.3f s  (PyTorch / palm = %.2f)", method, k, v, v / mine))
+            }
         }
     }
 }

@@ -1,8 +1,5 @@
-// Named `EncodedText` (one text) so it does not clash with the ALM protocol's `TokenizedText`
-// (a padded batch); `TokenizedText(batch:cutTo:)` converts between the two.
-
 /// Token ids of one text, padded to the tokenizer's fixed length, as a model consumes them.
-public struct EncodedText: Sendable, Equatable {
+public struct TokenizedText: Sendable, Equatable {
     /// `[start] content... [end] pad...`, exactly `maxLength` ids.
     public let ids: [Int]
     /// 1 for the start token, content and end token; 0 for padding.
@@ -21,24 +18,12 @@ public struct EncodedText: Sendable, Equatable {
 
     /// Wraps `content` (already truncated) with the special tokens and pads it to `length`.
     /// `firstEnd` makes `endPosition` the first `end` id instead of the appended one.
-    static func wrap(_ content: [Int], start: Int, end: Int, pad: Int, length: Int, firstEnd: Bool = false) -> EncodedText {
+    static func wrap(_ content: [Int], start: Int, end: Int, pad: Int, length: Int, firstEnd: Bool = false) -> TokenizedText {
         var ids = [start] + content + [end]
         let used = ids.count
         ids += Array(repeating: pad, count: length - used)
-        return EncodedText(ids: ids, attentionMask: Array(repeating: 1, count: used) + Array(repeating: 0, count: length - used),
+        return TokenizedText(ids: ids, attentionMask: Array(repeating: 1, count: used) + Array(repeating: 0, count: length - used),
                              endPosition: firstEnd ? ids.firstIndex(of: end)! : used - 1)
-    }
-}
-
-extension TokenizedText {
-    /// A batch of tokenizer outputs as the ALM protocol's `TokenizedText`. Padding beyond the
-    /// longest real sequence is cut (`cut: true`, the default) because a bidirectional tower
-    /// with a padding mask, and a causal one pooled at the EOS, give the same pooled output
-    /// without it; `eosPositions` are the tokenizer's end positions.
-    public init(batch: [EncodedText], cut: Bool = true) {
-        let lengths = batch.map { $0.attentionMask.reduce(0, +) }
-        let width = cut ? max(lengths.max() ?? 0, (batch.map { $0.endPosition }.max() ?? -1) + 1) : (batch.first?.ids.count ?? 0)
-        self.init(ids: batch.map { Array($0.ids.prefix(width)) }, eosPositions: batch.map { $0.endPosition }, lengths: lengths)
     }
 }
 
