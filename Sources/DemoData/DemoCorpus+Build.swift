@@ -27,10 +27,11 @@ extension DemoCorpus {
     /// FreePats config. Files already present are kept, so an interrupted build resumes.
     @discardableResult
     public func build(into directory: String, timidity: String = "timidity",
-                      timidityConfig: String = FreePatsCatalog.config) throws -> BuildSummary {
+                      timidityConfig: String = FreePatsCatalog.config, threads: Int = 2) throws -> BuildSummary {
         let fm = FileManager.default
-        var written = 0, kept = 0
         var manifest = "split,class,path,source,licence\n"
+        var jobs: [(sample: DemoSample, target: String)] = []
+        var kept = 0
         for (split, samples) in [("alignment", alignment), ("evaluation", evaluation)] {
             for s in samples {
                 let ext: String
@@ -43,27 +44,45 @@ extension DemoCorpus {
                 manifest += [split, s.label, relative, s.source.id, s.source.licence].map(DemoCorpus.csvField).joined(separator: ",") + "\n"
                 if fm.fileExists(atPath: target) { kept += 1; continue }
                 try DemoCorpus.makeDirectory((target as NSString).deletingLastPathComponent)
-                // Write beside the target and rename, so a half-written file never looks done.
-                let partial = target + ".partial"
-                try? fm.removeItem(atPath: partial)
-                switch s.audio {
-                case let .file(path):
-                    do { try fm.copyItem(atPath: path, toPath: partial) } catch {
-                        throw DemoCorpusError.io(path: path, reason: error.localizedDescription)
-                    }
-                case let .note(spec):
-                    try DemoCorpus.render(spec, to: partial, timidity: timidity, config: timidityConfig)
-                }
-                do { try fm.moveItem(atPath: partial, toPath: target) } catch {
-                    throw DemoCorpusError.io(path: target, reason: error.localizedDescription)
-                }
-                written += 1
+                jobs.append((s, target))
             }
         }
+        // timidity is single-threaded: run `threads` renders (and copies) at once. Each job
+        // writes beside its target and renames, so a half-written file never looks done.
+        let failures = FailureBox()
+        let workers = max(1, threads)
+        let todo = jobs
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for j in stride(from: w, to: todo.count, by: workers) where !failures.isSet {
+                do { try DemoCorpus.produce(todo[j].sample, at: todo[j].target, timidity: timidity, config: timidityConfig) } catch {
+                    failures.set(error)
+                }
+            }
+        }
+        if let error = failures.first { throw error }
+        let written = jobs.count
         try DemoCorpus.write(manifest, to: "\(directory)/manifest.csv")
         try DemoCorpus.write(licencesMarkdown(), to: "\(directory)/LICENSES.md")
         return BuildSummary(written: written, kept: kept, alignmentClasses: DemoCorpus.classes(alignment),
                             evaluationClasses: DemoCorpus.classes(evaluation))
+    }
+
+    /// Copies or renders one sample to `target` through a `.partial` file.
+    static func produce(_ s: DemoSample, at target: String, timidity: String, config: String) throws {
+        let fm = FileManager.default
+        let partial = target + ".partial"
+        try? fm.removeItem(atPath: partial)
+        switch s.audio {
+        case let .file(path):
+            do { try fm.copyItem(atPath: path, toPath: partial) } catch {
+                throw DemoCorpusError.io(path: path, reason: error.localizedDescription)
+            }
+        case let .note(spec):
+            try render(spec, to: partial, timidity: timidity, config: config)
+        }
+        do { try fm.moveItem(atPath: partial, toPath: target) } catch {
+            throw DemoCorpusError.io(path: target, reason: error.localizedDescription)
+        }
     }
 
     /// `LICENSES.md`: one section per source with its package, licence, attribution and the
@@ -120,4 +139,13 @@ extension DemoCorpus {
     static func csvField(_ s: String) -> String {
         s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
+}
+
+/// The first error from concurrent build jobs.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: Error?
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
+    var first: Error? { lock.lock(); defer { lock.unlock() }; return error }
+    func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }
