@@ -6,6 +6,6 @@ struct Palm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palm",
         abstract: "A native workbench for few-shot prompt learning on audio-language models.",
-        subcommands: [Demo.self, Bench.self]
+        subcommands: [Demo.self, Bench.self, EmbedText.self, EmbedAudio.self]
     )
 }
