@@ -109,5 +109,10 @@ final class MiniLMTests: XCTestCase {
         print("[golden] all-MiniLM-L6-v2, \(items.count) texts in \(String(format: "%.3f", seconds)) s: lowest cosine \(worstCos)")
         assertClose(got, expected, tolerance: 1e-5, "all-MiniLM-L6-v2 embeddings")
         XCTAssertGreaterThan(worstCos, 0.99999)
+
+        // The token-level entry (what CoOp/CoCoOp call, with one padded batch) gives the same
+        // vectors as `embed` (length-sorted batches).
+        let viaTokens = try encoder.features(tokenEmbeddings: encoder.tokenEmbeddings(tokens), tokens: tokens).l2Normalized(axis: -1)
+        assertClose(viaTokens, got, tolerance: 1e-6, "token-level entry vs embed")
     }
 }
