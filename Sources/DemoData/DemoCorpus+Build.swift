@@ -79,6 +79,7 @@ extension DemoCorpus {
             }
         case let .note(spec):
             try render(spec, to: partial, timidity: timidity, config: config)
+            try WAVTruncation.truncate(partial, seconds: spec.seconds + spec.tailSeconds)
         }
         do { try fm.moveItem(atPath: partial, toPath: target) } catch {
             throw DemoCorpusError.io(path: target, reason: error.localizedDescription)

@@ -137,6 +137,8 @@ final class DemoDataTests: XCTestCase {
         // Not silence: some 16-bit sample well away from zero.
         let loud = wav.dropFirst(44).withUnsafeBytes { raw in raw.bindMemory(to: Int16.self).contains { abs(Int($0)) > 1000 } }
         XCTAssertTrue(loud, "rendered flute note is silent")
+        // Cut to the note plus its 0.4 s release: 2.4 s of 44.1 kHz mono 16-bit.
+        XCTAssertEqual(wav.count, 44 + 105_840 * 2)
         let licences = try String(contentsOfFile: "\(dir)/LICENSES.md", encoding: .utf8)
         for needle in ["CC0", "CC-BY-SA 3.0", "GPL-2+", "sonic-pi-samples", "asterisk-core-sounds-en-wav", "hydrogen-drumkits"] {
             XCTAssertTrue(licences.contains(needle), "LICENSES.md lacks \(needle)")
@@ -154,5 +156,26 @@ final class DemoDataTests: XCTestCase {
         let start = Date()
         let summary = try DemoCorpus().build(into: dir)
         print("demo corpus in \(dir): \(summary.written) written, \(summary.kept) kept, \(summary.alignmentClasses.count) alignment and \(summary.evaluationClasses.count) evaluation classes, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+
+    /// A hand-made WAV (fmt, data, a trailing LIST chunk) cut to 0.5 s of 8 Hz stereo 16-bit.
+    func testWAVTruncation() throws {
+        func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        let samples = (0..<40).flatMap { i -> [UInt8] in [UInt8(i), 0] }  // 20 frames x 2 channels
+        let fmt: [UInt8] = Array("fmt ".utf8) + le32(16) + [1, 0, 2, 0] + le32(8) + le32(32) + [4, 0, 16, 0]
+        let data: [UInt8] = Array("data".utf8) + le32(samples.count) + samples
+        let list: [UInt8] = Array("LIST".utf8) + le32(4) + Array("INFO".utf8)
+        let body = Array("WAVE".utf8) + fmt + data + list
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("palm-trunc-\(getpid()).wav").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Array("RIFF".utf8) + le32(body.count) + body).write(to: URL(fileURLWithPath: path))
+        try WAVTruncation.truncate(path, seconds: 0.5)
+        let out = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        XCTAssertEqual(out.count, 12 + fmt.count + 8 + 16)            // 4 frames x 4 bytes
+        XCTAssertEqual(Array(out[4..<8]), le32(out.count - 8))
+        XCTAssertEqual(Array(out[(12 + fmt.count + 4)..<(12 + fmt.count + 8)]), le32(16))
+        XCTAssertEqual(Array(out.suffix(16)), Array(samples.prefix(16)))
+        try WAVTruncation.truncate(path, seconds: 10)                   // already short: unchanged
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), out)
     }
 }
