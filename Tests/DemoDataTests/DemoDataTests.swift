@@ -77,6 +77,39 @@ final class DemoDataTests: XCTestCase {
         XCTAssertNil(InstrumentFamily.of(program: 80))
     }
 
+    /// Instrument names used for alignment never contain a family word.
+    func testInstrumentNamesAvoidFamilyWords() {
+        let families: Set<String> = ["bass", "brass", "flute", "guitar", "keyboard", "mallet", "organ", "reed", "string", "vocal"]
+        for p in 0..<128 {
+            guard let f = InstrumentFamily.of(program: p) else { continue }
+            XCTAssertTrue(families.contains(f))
+            let name = InstrumentFamily.instrumentName(program: p)
+            XCTAssertNotNil(name, "program \(p)")
+            let words = name.map { $0.split(whereSeparator: { !$0.isLetter }).map(String.init) } ?? []
+            XCTAssertFalse(words.contains { families.contains($0) || families.contains($0 + "s") || $0.hasSuffix("strings") }, "\(p): \(name ?? "")")
+        }
+    }
+
+    /// Programs split by family: even positions to alignment (instrument names), odd to
+    /// evaluation (family names); a one-program family is evaluation only.
+    func testFreePatsProgramSplit() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("palm-freepats-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/Tone_000", withIntermediateDirectories: true)
+        for f in ["040_Violin.pat", "042_Cello.pat", "046_Harp.pat", "053_Voice_Oohs.pat", "047_Timpani.pat", "120_Fret.pat"] {
+            FileManager.default.createFile(atPath: "\(root)/Tone_000/\(f)", contents: Data())
+        }
+        let (align, eval) = FreePatsCatalog.split(root: root, perFamily: 20)
+        XCTAssertEqual(Set(align.map(\.label)), ["violin", "harp"])
+        XCTAssertEqual(align.count, 2 * 6 * 2)
+        XCTAssertEqual(Set(eval.map(\.label)), ["string", "vocal"])
+        func program(_ s: DemoSample) -> Int { if case let .note(n) = s.audio { return n.program }; return -1 }
+        XCTAssertEqual(Set(eval.filter { $0.label == "string" }.map(program)), [42])
+        XCTAssertEqual(eval.filter { $0.label == "string" }.count, 20)
+        XCTAssertEqual(eval.filter { $0.label == "vocal" }.count, 20)
+        XCTAssertTrue(FreePatsCatalog.split(root: root, instrumentsInAlignment: false).alignment.isEmpty)
+    }
+
     /// The MIDI bytes, checked by hand against the SMF spec: header, tempo, program change,
     /// note on/off with a variable-length delta (1.5 s = 1440 ticks = 0x8B 0x20), end of track.
     func testMIDIFileBytes() {
@@ -117,6 +150,9 @@ final class DemoDataTests: XCTestCase {
         for c in ["kick drum", "snare drum", "hi-hat", "tom-tom", "cymbal", "clap", "spoken digit seven", "tabla"] {
             XCTAssertTrue(alignClasses.contains(c), c)
         }
+        func program(_ s: DemoSample) -> Int? { if case let .note(n) = s.audio { return n.program }; return nil }
+        XCTAssertTrue(Set(full.alignment.compactMap(program)).isDisjoint(with: full.evaluation.compactMap(program)), "a patch is in both splits")
+        XCTAssertTrue(alignClasses.contains("violin"))
         let evalWords = Set(evalClasses)
         XCTAssertFalse(alignClasses.contains { $0.split(separator: " ").contains { evalWords.contains(String($0)) } })
         XCTAssertEqual(Set(full.sources.map(\.package)), ["hydrogen-drumkits", "sonic-pi-samples", "asterisk-core-sounds-en-wav", "freepats (rendered with timidity)"])
