@@ -31,28 +31,35 @@ let package = Package(
 
         // Layers.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
+        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
         .target(name: "Models", dependencies: ["Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
-        .target(name: "Prompting", dependencies: ["Tensor", "Models"], swiftSettings: optimize),
-        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
+        .target(name: "Datasets", dependencies: ["Tensor", "Audio", "Models", "CSndFile"], swiftSettings: optimize),
+        .target(name: "Prompting", dependencies: ["Tensor", "Models", "Datasets"], swiftSettings: optimize),
+        .target(name: "Script", dependencies: ["Tensor", "Audio", "Models", "Datasets", "Prompting", "CReadline"],
+                swiftSettings: optimize),
         // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
         // so it sits beside the layers rather than in them.
         .target(name: "DemoData", swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor", "Models", "Prompting",
+            "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Audio", "TestSupport"]),
-        .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Audio", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),
+        // Runs the REPL on a pseudo-terminal for ScriptTests' readline tests (not shipped).
+        .executableTarget(name: "palm-repl-test", dependencies: ["Script"], path: "Tests/REPLHost"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,15 +17,19 @@ public enum AudioBenchmark {
         public let failures: Int
         /// Wall-clock seconds of the timed passes.
         public let seconds: Double
+        /// CPU seconds the whole process used in the timed passes (all threads). On a shared
+        /// machine `clips / cpuSeconds` is the steadier figure.
+        public let cpuSeconds: Double
         /// `clips / seconds`.
         public var clipsPerSecond: Double { seconds > 0 ? Double(clips) / seconds : 0 }
+        /// `clips / cpuSeconds`.
+        public var clipsPerCPUSecond: Double { cpuSeconds > 0 ? Double(clips) / cpuSeconds : 0 }
 
         public var description: String {
-            let rate = (clipsPerSecond * 10).rounded() / 10
-            let ms = (seconds * 1000 / Double(max(1, clips)) * threadsFactor * 100).rounded() / 100
-            return "\(threads) thread(s): \(rate) clips/s (\(clips) clips in \(String(format: "%.2f", seconds)) s, \(ms) ms per clip per thread\(failures > 0 ? ", \(failures) failures" : ""))"
+            String(format: "%d thread(s): %.1f clips/s wall, %.1f clips per CPU-second (%d clips in %.2f s wall, %.2f s CPU%@)",
+                   threads, clipsPerSecond, clipsPerCPUSecond, clips, seconds, cpuSeconds,
+                   failures > 0 ? ", \(failures) failures" : "")
         }
-        private var threadsFactor: Double { Double(threads) }
     }
 
     /// Processes `files` (each to one fixed-length clip's log-mel under `config`) repeatedly on
@@ -36,6 +40,7 @@ public enum AudioBenchmark {
         let pre = Preprocessor(config: config)
         _ = pre.featuresAll(files, threads: 1)
         var clips = 0, failures = 0
+        let cpuStart = processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         repeat {
@@ -44,6 +49,58 @@ public enum AudioBenchmark {
             }
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         } while elapsed < minimumSeconds && clips + failures > 0 && !files.isEmpty
-        return Measurement(threads: threads, clips: clips, failures: failures, seconds: elapsed)
+        return Measurement(threads: threads, clips: clips, failures: failures, seconds: elapsed,
+                           cpuSeconds: processCPUSeconds() - cpuStart)
     }
+
+    /// Median milliseconds of each stage for one file (decode, channels + resample, clip, STFT
+    /// + mel, log), over `repeats` runs on one thread: where the time goes. Measured in thread
+    /// CPU time (`CLOCK_THREAD_CPUTIME_ID`), so other jobs on a shared machine distort it less
+    /// than wall time.
+    public static func stageTimes(file: String, config: PreprocessingConfig = .pengi,
+                                  repeats: Int = 20) throws(AudioError) -> [(stage: String, milliseconds: Double)] {
+        let pre = Preprocessor(config: config)
+        let spectrogram = PowerSpectrogram(config: config.stft)
+        var samples: [String: [Double]] = [:]
+        func clock<T>(_ stage: String, _ body: () throws(AudioError) -> T) throws(AudioError) -> T {
+            let t0 = threadCPUNanoseconds()
+            let r = try body()
+            samples[stage, default: []].append(Double(threadCPUNanoseconds() - t0) / 1e6)
+            return r
+        }
+        for _ in 0..<(repeats + 1) {
+            let audio = try clock("decode") { () throws(AudioError) in try pre.decoder.decode(file) }
+            let wave = try clock("channels+resample") { () throws(AudioError) in try pre.waveform(audio) }
+            let clip = try clock("clip") { () -> [Float] in
+                guard let policy = config.clip else { return wave }
+                var g = pre.cropGenerator(for: file)
+                return policy.apply(wave, generator: &g)
+            }
+            var mel = try clock("stft+mel") { spectrogram.melSpectrogram(clip, filterbank: pre.filterbank).values }
+            try clock("log") { config.compression.apply(&mel) }
+        }
+        return ["decode", "channels+resample", "clip", "stft+mel", "log"].map { stage in
+            let v = samples[stage]!.dropFirst().sorted()  // the first run warms caches
+            return (stage, v[v.count / 2])
+        }
+    }
+}
+
+/// CPU time consumed by the calling thread, in nanoseconds.
+func threadCPUNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// CPU time (user + system) consumed by the whole process, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

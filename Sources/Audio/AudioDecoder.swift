@@ -89,13 +89,21 @@ public struct AudioDecoder: Sendable {
         let channelsTimesFrames = max(1, initialFrames) * channelCount
         var interleaved = [Float](repeating: 0, count: channelsTimesFrames)
         var total = 0
+        var probe = [Float](repeating: 0, count: 4096 * channelCount)
         while true {
-            if (total + 4096) * channelCount > interleaved.count {
-                interleaved += [Float](repeating: 0, count: max(interleaved.count, 4096 * channelCount))
-            }
             let room = interleaved.count / channelCount - total
-            let got = interleaved.withUnsafeMutableBufferPointer {
-                Int(sf_readf_float(file, $0.baseAddress! + total * channelCount, sf_count_t(room)))
+            let got: Int
+            if room > 0 {
+                got = interleaved.withUnsafeMutableBufferPointer {
+                    Int(sf_readf_float(file, $0.baseAddress! + total * channelCount, sf_count_t(room)))
+                }
+            } else {
+                // The header's length is used up: probe for more (an under-estimated length).
+                got = probe.withUnsafeMutableBufferPointer { Int(sf_readf_float(file, $0.baseAddress!, 4096)) }
+                if got > 0 {
+                    interleaved.removeLast(interleaved.count - total * channelCount)
+                    interleaved.append(contentsOf: probe[0..<got * channelCount])
+                }
             }
             if got <= 0 { break }
             total += got
@@ -165,7 +173,7 @@ public struct AudioDecoder: Sendable {
         case .riffWave, .rf64, .wave64, .aiff, .caf:
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
             if size < 44 { return .truncated(path: path, reason: "only \(size) bytes, shorter than a header (libsndfile: \(message))") }
-            return .unsupportedFormat(path: path, reason: "\(signature) file with an encoding libsndfile cannot decode (libsndfile: \(message))")
+            return .unsupportedFormat(path: path, reason: "\(signature.name) file with an encoding libsndfile cannot decode (libsndfile: \(message))")
         default:
             return .unreadable(path: path, reason: message)
         }

@@ -49,6 +49,25 @@ public enum AudioFileSignature: Equatable, Sendable {
         return [UInt8]((try? h.read(upToCount: count)) ?? Data())
     }
 
+    /// A human name for messages.
+    public var name: String {
+        switch self {
+        case .riffWave: return "RIFF/WAVE"
+        case .rf64: return "RF64"
+        case .wave64: return "Wave64"
+        case .flac: return "FLAC"
+        case .ogg: return "Ogg"
+        case .mp3: return "MP3"
+        case .aiff: return "AIFF"
+        case .caf: return "CAF"
+        case .mpeg4: return "MPEG-4"
+        case .matroska: return "Matroska/WebM"
+        case .asf: return "ASF/WMA"
+        case .text: return "text"
+        case .unknown: return "unknown"
+        }
+    }
+
     /// For a container libsndfile does not handle, a short explanation; nil otherwise.
     var unsupportedReason: String? {
         switch self {

@@ -19,10 +19,12 @@ public enum ChannelPolicy: String, Codable, Hashable, Sendable, CaseIterable {
         case .mean:
             if channels.count == 1 { return channels }
             let n = channels[0].count
-            let scale = 1 / Float(channels.count)
+            // Sum in channel order, then divide (torch/numpy `mean`; a reciprocal multiply
+            // would differ in the last bit for 3, 5, 6... channels).
+            let count = Float(channels.count)
             var out = [Float](repeating: 0, count: n)
             for ch in channels { for i in 0..<n { out[i] += ch[i] } }
-            for i in 0..<n { out[i] *= scale }
+            for i in 0..<n { out[i] /= count }
             return [out]
         }
     }

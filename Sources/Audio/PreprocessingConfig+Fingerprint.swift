@@ -1,3 +1,4 @@
+import Tensor
 extension PreprocessingConfig {
     /// A canonical one-line text of every parameter, in a fixed order with fixed names
     /// (`v1;sr=44100;ch=concat;...`). Doubles print in Swift's shortest round-trip form, which
@@ -25,15 +26,9 @@ extension PreprocessingConfig {
     /// It changes whenever any parameter changes; bump the `v1` tag if the front-end's
     /// arithmetic changes without a parameter changing.
     public var fingerprint: String {
-        let h = fnv1a64(canonicalDescription)
+        let h = FNV1a64.hash(canonicalDescription)
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
 
-/// FNV-1a, 64-bit: `h = 0xcbf29ce484222325; for byte: h = (h ^ byte) * 0x100000001b3`.
-public func fnv1a64(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-    return h
-}

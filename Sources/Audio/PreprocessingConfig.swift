@@ -1,6 +1,12 @@
 /// Every parameter that turns an audio file into model input, as one value. Two configs that
 /// compare equal produce bit-identical features, so the feature store keys on `fingerprint`.
 ///
+/// Provenance: PENGI's `wrapper.py` (`load_audio_into_tensor`: torchaudio load,
+/// `transforms.Resample`, `reshape(-1)`, tile if `7 * sr >= n` else random crop) and its HTSAT
+/// front-end (torchlibrosa 0.1.0 `Spectrogram` + `LogmelFilterBank`); aisfx 0.1.2
+/// `spectrogram/spectrogram_librosa.py` and `preprocessing.py` (`blocking`,
+/// `spectrogram_normalize`). Fidelity is checked by the golden tests in `Tests/AudioTests`.
+///
 /// Presets:
 /// - `.pengi`: faithful to the PENGI reference (concat channels, seeded *random* crop of long
 ///   clips). It is the default because the paper's numbers were produced that way.
@@ -21,7 +27,7 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
     /// Fixed clip length and crop rule; nil keeps the whole file (aisfx).
     public var clip: ClipPolicy?
     /// Seed of the random crop. The generator for a file is seeded with
-    /// `cropSeed ^ fnv1a64(file name)`, so each file gets its own, reproducible crop.
+    /// `cropSeed ^ FNV1a64.hash(file name)`, so each file gets its own, reproducible crop.
     public var cropSeed: UInt64
     /// STFT parameters.
     public var stft: STFTConfig

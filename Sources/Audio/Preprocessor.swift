@@ -16,13 +16,16 @@ public struct Preprocessor: Sendable {
     private let spectrogram: PowerSpectrogram
     private let resamplers: ResamplerCache
 
+    /// Builds the filterbank, window and FFT plan. A config with a `problem` builds a
+    /// placeholder instead, and every call then throws `.invalidParameter` with that problem.
     public init(config: PreprocessingConfig, limits: DecodeLimits = DecodeLimits()) {
+        let safe = config.problem == nil ? config : PreprocessingConfig.pengi
         self.config = config
         decoder = AudioDecoder(limits: limits)
-        filterbank = MelFilterbank(config: config.mel, nFFT: config.stft.nFFT)
-        spectrogram = PowerSpectrogram(config: config.stft)
-        resamplers = ResamplerCache(targetRate: config.sampleRate, lowpassFilterWidth: config.resampleLowpassWidth,
-                                    rolloff: config.resampleRolloff)
+        filterbank = MelFilterbank(config: safe.mel, nFFT: safe.stft.nFFT)
+        spectrogram = PowerSpectrogram(config: safe.stft)
+        resamplers = ResamplerCache(targetRate: safe.sampleRate, lowpassFilterWidth: safe.resampleLowpassWidth,
+                                    rolloff: safe.resampleRolloff)
     }
 
     /// The resampler used for audio at `sourceRate`; `path` only names the file in the error
@@ -49,14 +52,15 @@ public struct Preprocessor: Sendable {
         return x
     }
 
-    /// The generator for `path`'s random crop: seeded with `cropSeed ^ fnv1a64(file name)`.
+    /// The generator for `path`'s random crop: seeded with `cropSeed ^ FNV1a64.hash(file name)`.
     public func cropGenerator(for path: String) -> SeededGenerator {
-        SeededGenerator(seed: config.cropSeed ^ fnv1a64((path as NSString).lastPathComponent))
+        SeededGenerator(seed: config.cropSeed ^ FNV1a64.hash((path as NSString).lastPathComponent))
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
     /// has no clip policy).
     public func clip(path: String) throws(AudioError) -> [Float] {
+        if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
         let audio = try decoder.decode(path)
         let x = try waveform(audio)
         if x.isEmpty { throw .zeroLength(path: path) }
@@ -68,6 +72,7 @@ public struct Preprocessor: Sendable {
     /// Log-mel features of a clip already at `config.sampleRate`: `[frames, nMels]`, or
     /// `[blocks, frames, nMels]` with block cutting.
     public func features(clip x: [Float]) throws(AudioError) -> Tensor {
+        if let p = config.problem { throw .invalidParameter(path: "<clip>", reason: p) }
         let n = config.stft.nFFT
         if config.stft.center && config.stft.padMode == .reflect && x.count <= n / 2 {
             throw .invalidParameter(path: "<clip>", reason: "clip of \(x.count) samples is too short for reflect padding of \(n / 2)")

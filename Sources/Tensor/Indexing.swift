@@ -43,6 +43,12 @@ extension Tensor {
         var outShape = shape
         outShape[a] = indices.count
         let out = Tensor(uninitializedShape: outShape)
+        if a == 0 && isContiguous {
+            // Rows of a contiguous table (embedding lookups, batch gathers): one copy per row.
+            let row = count / Swift.max(n, 1), src = pointer, dst = out.pointer
+            for (j, i) in indices.enumerated() { (dst + j * row).update(from: src + i * row, count: row) }
+            return out.recorded(.indexSelect(axis: a, indices: indices), inputs: [self])
+        }
         var rowShape = shape
         rowShape[a] = 1
         for (j, i) in indices.enumerated() {

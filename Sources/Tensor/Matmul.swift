@@ -43,7 +43,9 @@ public enum BLASThreads {
     nonisolated(unsafe) private static var current: Int32 = -1  // one writer: the calling thread
     private static let all = Int32(ParallelFor.workers)
 
-    @inline(__always) static func prepare(flops: Int) {
+    /// Sets OpenBLAS's thread count for a product of `flops` multiply-adds. Kernels that call
+    /// `cblas_sgemm` directly (several at once from their own threads, say) call this first.
+    @inline(__always) public static func prepare(flops: Int) {
         let want: Int32 = flops < singleThreadBelow ? 1 : all
         if want != current {
             openblas_set_num_threads(want)
@@ -59,6 +61,7 @@ extension Tensor {
         if rank == 0 || other.rank == 0 {
             throw TensorError.shapeMismatch(op: "matmul", shapes: [shape, other.shape], reason: "operands must have at least one dimension")
         }
+        if rank == 1 && other.rank == 1 { return try unsqueeze(0).matmul(other.unsqueeze(1)).reshape([]) }
         if rank == 1 { return try unsqueeze(0).matmul(other).squeeze(-2) }
         if other.rank == 1 { return try matmul(other.unsqueeze(1)).squeeze(-1) }
         let m = shape[rank - 2], k = shape[rank - 1], k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]

@@ -60,8 +60,10 @@ public final class SGD: Optimizer {
     public func step() {
         for (i, p) in parameters.enumerated() {
             guard let gradient = p.grad?.contiguousValues() else { continue }
-            precondition(p.isContiguous, "parameters must be contiguous leaves")
-            let n = p.count, pp = p.pointer, pg = gradient.pointer, lr = learningRate, wd = weightDecay
+            // A strided parameter (a view) is updated through a contiguous copy written back.
+            let values = p.isContiguous ? p : p.copy()
+            defer { if values !== p { assignStrided(p, from: values) } }
+            let n = p.count, pp = values.pointer, pg = gradient.pointer, lr = learningRate, wd = weightDecay
             if momentum == 0 {
                 for j in 0..<n { pp[j] -= lr * (pg[j] + wd * pp[j]) }
             } else if let buf = buffers[i] {
@@ -104,7 +106,9 @@ public final class AdamW: Optimizer {
         let bc1 = 1 - Float(pow(Double(beta1), Double(t))), bc2 = 1 - Float(pow(Double(beta2), Double(t)))
         for (i, p) in parameters.enumerated() {
             guard let gradient = p.grad?.contiguousValues() else { continue }
-            let pp = p.pointer, pg = gradient.pointer, pm = m[i].pointer, pv = v[i].pointer
+            let values = p.isContiguous ? p : p.copy()
+            defer { if values !== p { assignStrided(p, from: values) } }
+            let pp = values.pointer, pg = gradient.pointer, pm = m[i].pointer, pv = v[i].pointer
             for j in 0..<p.count {
                 pp[j] *= 1 - learningRate * weightDecay
                 pm[j] = beta1 * pm[j] + (1 - beta1) * pg[j]

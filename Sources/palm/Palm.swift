@@ -6,6 +6,7 @@ struct Palm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palm",
         abstract: "A native workbench for few-shot prompt learning on audio-language models.",
-        subcommands: [Demo.self, Bench.self, EmbedText.self, EmbedAudio.self]
+        subcommands: [Repl.self, Run.self, Demo.self, EmbedAudio.self, EmbedText.self, DatasetCommand.self, Experiment.self, Bench.self],
+        defaultSubcommand: Repl.self
     )
 }

@@ -14,6 +14,11 @@ final class AudioBenchmarkTests: XCTestCase {
         } else {
             files = try GoldenFixtures.manifest().files.map { GoldenFixtures.path($0.name) }
         }
+        for file in files {
+            let stages = try AudioBenchmark.stageTimes(file: file)
+            let text = stages.map { "\($0.stage) \(String(format: "%.2f", $0.milliseconds))" }.joined(separator: ", ")
+            print("audio stages (ms, median) \((file as NSString).lastPathComponent): \(text)")
+        }
         for threads in [1, 2] {
             let m = AudioBenchmark.run(files: files, threads: threads)
             print("audio benchmark (PENGI log-mel, decode+resample+clip+STFT+mel+dB, \(files.count) files): \(m)")

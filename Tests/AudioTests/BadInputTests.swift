@@ -79,6 +79,21 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(reason.contains("MPEG-4"), reason)
     }
 
+    /// A real WAV container holding a codec libsndfile does not decode (AC-3, tag 0x2000).
+    func testUnsupportedWaveCodec() {
+        let p = dir + "/ac3.wav"
+        func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+        func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+        let payload = [UInt8](repeating: 0x11, count: 1000)
+        var fmt = le16(0x2000) + le16(2) + le32(48000) + le32(48000 * 4) + le16(4) + le16(16)
+        fmt = Array("fmt ".utf8) + le32(UInt32(fmt.count)) + fmt
+        let body = Array("WAVE".utf8) + fmt + Array("data".utf8) + le32(UInt32(payload.count)) + payload
+        let bytes = Array("RIFF".utf8) + le32(UInt32(body.count)) + body
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        guard case .unsupportedFormat(_, let reason)? = decodeError(p) else { return XCTFail("expected .unsupportedFormat") }
+        XCTAssertTrue(reason.contains("RIFF/WAVE"), reason)
+    }
+
     func testNaNAndInfinitySamples() throws {
         let p = dir + "/nan.wav"
         var x = sine(1000)

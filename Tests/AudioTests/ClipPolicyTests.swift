@@ -46,6 +46,19 @@ final class ClipPolicyTests: XCTestCase {
         other.cropSeed = 1
         XCTAssertNotEqual(try Preprocessor(config: other).clip(path: path), a)
     }
+
+    /// `.pengiClean` crops long clips at the centre: the same features as cropping by hand.
+    func testCleanPresetCropsAtCentre() throws {
+        let path = GoldenFixtures.path("asterisk_vm-opts_8k_mono.wav")
+        let pre = Preprocessor(config: .pengiClean)
+        let wave = try pre.waveform(try pre.decoder.decode(path))
+        XCTAssertEqual(wave.count, 333_617)
+        let start = (333_617 - 308_700) / 2
+        let byHand = try pre.features(clip: Array(wave[start..<start + 308_700]))
+        let t = try pre.features(path: path)
+        XCTAssertEqual(t.shape, [965, 64])
+        XCTAssertEqual(t.toArray(), byHand.toArray())
+    }
 }
 
 final class ChannelPolicyTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Tensor
 import XCTest
 
 final class ConfigTests: XCTestCase {
@@ -16,8 +17,8 @@ final class ConfigTests: XCTestCase {
         print("canonical pengi: \(PreprocessingConfig.pengi.canonicalDescription)")
         XCTAssertEqual(PreprocessingConfig.pengi.fingerprint, Self.pengiFingerprint)
         XCTAssertEqual(PreprocessingConfig.aisfx.fingerprint, Self.aisfxFingerprint)
-        XCTAssertEqual(fnv1a64(""), 0xcbf2_9ce4_8422_2325)
-        XCTAssertEqual(fnv1a64("a"), 0xaf63_dc4c_8601_ec8c)  // published FNV-1a 64 test vector
+        XCTAssertEqual(FNV1a64.hash(""), 0xcbf2_9ce4_8422_2325)
+        XCTAssertEqual(FNV1a64.hash("a"), 0xaf63_dc4c_8601_ec8c)  // published FNV-1a 64 test vector
     }
     static let pengiFingerprint = "a8ae107b3b7cb78e"
     static let aisfxFingerprint = "7926734ad97a58d3"
@@ -46,5 +47,23 @@ final class ConfigTests: XCTestCase {
             XCTAssertEqual(back, c)
             XCTAssertEqual(back.fingerprint, c.fingerprint)
         }
+    }
+
+    /// Bad parameters are reported as errors, not crashes.
+    func testInvalidConfigIsAnError() {
+        XCTAssertNil(PreprocessingConfig.pengi.problem)
+        XCTAssertNil(PreprocessingConfig.aisfx.problem)
+        var c = PreprocessingConfig.pengi
+        c.stft.hop = 0
+        XCTAssertNotNil(c.problem)
+        let path = GoldenFixtures.path("sonicpi_tabla_ghe2_44k_mono.flac")
+        XCTAssertThrowsError(try Preprocessor(config: c).features(path: path)) { error in
+            guard case .invalidParameter(let p, let reason)? = error as? AudioError else { return XCTFail("\(error)") }
+            XCTAssertEqual(p, path)
+            XCTAssertTrue(reason.contains("hop"), reason)
+        }
+        c = .pengi
+        c.mel.fMin = 20000
+        XCTAssertNotNil(c.problem)
     }
 }

@@ -19,7 +19,7 @@ final class LogMelTests: XCTestCase {
     /// differ from torchaudio's by ~1e-7 (summation order), which is all there is in bands 90+ dB
     /// down (an 8 kHz source has nothing above 4 kHz). So:
     /// - bands within 60 dB of the clip's maximum: <= 1e-3 dB vs float64 and vs torchlibrosa
-    ///   (measured <= 1.6e-4);
+    ///   (measured <= 1.5e-4 and <= 3.6e-4);
     /// - all values, files at 44.1 kHz (no resampling): <= 5e-3 dB vs float64 (measured 1.4e-3);
     /// - all values, resampled files: <= 0.1 dB (measured 6.1e-2, at a -93 dB band).
     func testPengiLogMelMatchesReference() throws {

@@ -77,3 +77,16 @@ struct SeededSignal {
         return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
     }
 }
+
+final class ResamplerKernelTests: XCTestCase {
+    /// The 48000 -> 44100 kernel ([147, 174]) equals torchaudio's cached float32 kernel bit for
+    /// bit (same float64 formula, including the float32 phase `-i / new`).
+    func testKernelIsBitIdenticalToTorchaudio() throws {
+        let r = Resampler(from: 48000, to: 44100)
+        let expected = try GoldenFixtures.floats("resample_kernel_48000_44100.f32")
+        XCTAssertEqual(r.kernel.count, 147 * 174)
+        let mismatches = zip(r.kernel, expected).filter { $0.bitPattern != $1.bitPattern }.count
+        print("resample kernel 48000 -> 44100: \(mismatches) of \(expected.count) floats differ in any bit; max |diff| = \(maxAbsDiff(r.kernel, expected))")
+        XCTAssertEqual(mismatches, 0)
+    }
+}

@@ -41,6 +41,18 @@ final class CLIPTextTests: XCTestCase {
         XCTAssertEqual(short.toArray(), long.toArray())
     }
 
+    /// The last layer runs only at the EOS rows; it must equal the full layer gathered there.
+    func testLayerAtEOSRowsEqualsFullLayerGathered() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let clip = try tower(weights)
+        let eos = PENGIFixture.ints(try io.tensor("text_eos"))
+        let x = try io.tensor("token_embeddings")
+        let b = x.shape[0], t = x.shape[1]
+        let mask = try Tensor.causalMask(t) + Tensor.paddingMask(lengths: eos.map { $0 + 1 }, maxLength: t)
+        let full = try clip.layers[1](x, mask: mask).reshape([b * t, 32]).indexSelect(axis: 0, indices: eos.enumerated().map { $0.offset * t + $0.element })
+        assertClose(try clip.layers[1](x, onlyAt: eos), full, "CLIP layer at EOS rows vs full", minCosine: 0.9999999, maxAbs: 1e-5)
+    }
+
     func testOverlongSequenceIsRejected() throws {
         let (weights, _) = try PENGIFixture.tiny()
         let x = Tensor.zeros([1, 20, 32])

@@ -12,6 +12,16 @@ final class PENGIEncodersTests: XCTestCase {
         assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "PENGI audio embedding", maxAbs: 1e-4)
     }
 
+    /// Clips are independent: one pass of two clips equals two passes of one.
+    func testAudioEmbeddingDoesNotDependOnClipsPerPass() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        let pengi = try PENGIEncoders(source: weights, config: .tiny)
+        let together = try pengi.embedAudio(logMel: io.tensor("logmel"))
+        pengi.clipsPerPass = 1
+        let apart = try pengi.embedAudio(logMel: io.tensor("logmel"))
+        assertClose(apart, together, "audio, one clip per pass vs two", minCosine: 0.9999999, maxAbs: 1e-5)
+    }
+
     func testTextEmbeddingMatchesPyTorch() throws {
         let (weights, io) = try PENGIFixture.tiny()
         let pengi = try PENGIEncoders(source: weights, config: .tiny)
@@ -52,6 +62,38 @@ final class PENGIEncodersTests: XCTestCase {
         }
         XCTAssertEqual(ignored, Set(expected))
         print("ignored: \(pengi.ignoredKeys.count) keys, recomputed: \(pengi.recomputedKeys.count) buffers")
+    }
+
+    /// The fixture is sensitive: a plausible porting mistake (a shifted relative-position
+    /// table, q/k projections swapped) moves the outputs outside the golden tolerance
+    /// (cosine 0.99999).
+    func testGoldenComparisonCatchesPlausibleMistakes() throws {
+        let (weights, io) = try PENGIFixture.tiny()
+        var all: [String: Tensor] = [:]
+        for k in weights.keys { all[k] = try weights.tensor(k) }
+        func cosine(_ a: Tensor, _ b: Tensor) -> Double {
+            let x = a.toArray(), y = b.toArray()
+            var d = 0.0, nx = 0.0, ny = 0.0
+            for i in x.indices { d += Double(x[i] * y[i]); nx += Double(x[i] * x[i]); ny += Double(y[i] * y[i]) }
+            return d / (nx * ny).squareRoot()
+        }
+        var shifted = all
+        let table = "audio_encoder.base.htsat.layers.1.blocks.1.attn.relative_position_bias_table"
+        shifted[table] = try Tensor.concat([all[table]!.slice(axis: 0, start: 1), all[table]!.slice(axis: 0, start: 0, end: 1)], axis: 0)
+        let wrong = try PENGIEncoders(source: DictionarySource(shifted), config: .tiny)
+        let pooled = try GradMode.withoutGrad { try wrong.htsat(logMel: io.tensor("logmel")) }
+        let ca = cosine(pooled, try io.tensor("htsat_pooled"))
+        let cp = cosine(try wrong.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"))
+        var swapped = all
+        let q = "caption_encoder.base.encoder.layers.0.self_attn.q_proj.weight", k = "caption_encoder.base.encoder.layers.0.self_attn.k_proj.weight"
+        (swapped[q], swapped[k]) = (all[k], all[q])
+        let tokens = try io.tensor("token_embeddings"), eos = PENGIFixture.ints(try io.tensor("text_eos"))
+        let text = try PENGIEncoders(source: DictionarySource(swapped), config: .tiny).textFeatures(tokenEmbeddings: tokens, eosPositions: eos)
+        let ct = cosine(text, try io.tensor("token_text_embedding"))
+        print("cosine with a shifted bias table: HTSAT pooled \(ca), audio embedding \(cp); with q/k swapped: \(ct)")
+        XCTAssertLessThan(ca, 0.99999)
+        XCTAssertLessThan(cp, 0.99999)
+        XCTAssertLessThan(ct, 0.99999)
     }
 
     func testModulePrefixIsAccepted() throws {
@@ -97,6 +139,7 @@ final class PENGIEncodersTests: XCTestCase {
             throw XCTSkip("PALM_PENGI_FULL_RANDOM not set: full-size random PENGI comparison skipped (run Scripts/fixtures/pengi.py --full)")
         }
         let pengi = try PENGIEncoders(source: weights, config: .pengiBase)
+        print("peak resident memory after loading the base encoders: \(peakResidentMB()) MB (weights: \(PENGIEncoders.parameterShapes(.pengiBase).reduce(0) { $0 + $1.shape.reduce(1, *) } * 4 / 1_000_000) MB)")
         assertClose(try GradMode.withoutGrad { try pengi.htsat(logMel: io.tensor("logmel")) }, try io.tensor("htsat_pooled"), "base HTSAT pooled", maxAbs: 1e-3)
         assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding", maxAbs: 1e-3)
         let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
@@ -106,6 +149,25 @@ final class PENGIEncodersTests: XCTestCase {
         let e = try pengi.textFeatures(tokenEmbeddings: tokens, eosPositions: PENGIFixture.ints(try io.tensor("text_eos")))
         try (e * io.tensor("token_loss_weights")).sum().backward()
         assertClose(try XCTUnwrap(tokens.grad), try io.tensor("token_grad"), "base d loss / d token embeddings", maxAbs: 1e-3)
+    }
+}
+
+extension PENGIEncodersTests {
+    /// The same full-size random weights saved by `torch.save({'model': state_dict})` (as
+    /// `base.pth` is), read through the `.pth` reader, when PALM_PENGI_FULL_RANDOM is set.
+    func testFullSizeRandomPthMatchesPyTorch() throws {
+        guard let (weights, io) = try PENGIFixture.fullRandom() else {
+            throw XCTSkip("PALM_PENGI_FULL_RANDOM not set: full-size random .pth comparison skipped")
+        }
+        let pth = String(weights.sourceName.dropLast(".safetensors".count)) + ".pth"
+        guard FileManager.default.fileExists(atPath: pth) else { throw XCTSkip("\(pth) missing: run Scripts/fixtures/pengi.py --full") }
+        let pengi = try PENGIEncoders(source: CheckpointFile.open(pth), config: .pengiBase)
+        print("peak resident memory after loading the base encoders from .pth: \(peakResidentMB()) MB")
+        print("ignored: \(pengi.ignoredKeys.count) keys; recomputed: \(pengi.recomputedKeys.count) buffers")
+        assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding (.pth)", maxAbs: 1e-3)
+        let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
+        let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
+        assertClose(try pengi.embedText(ids: rows), try io.tensor("text_embedding"), "base text embedding (.pth)", maxAbs: 1e-3)
     }
 }
 
@@ -122,13 +184,27 @@ final class PENGIBenchmarkTests: XCTestCase {
         XCTAssertGreaterThan(t.flopsPerItem, 0)
     }
 
-    /// Opt-in (`PALM_PENGI_BENCH=1`): the full-size figures quoted in the README / report.
+    /// Opt-in (`PALM_PENGI_BENCH=1`, or `audio` / `text` for one tower): full-size random-weight
+    /// throughput, printed (never asserted). Compare with `Scripts/fixtures/bench_pengi.py`.
     func testBaseThroughput() throws {
-        guard ProcessInfo.processInfo.environment["PALM_PENGI_BENCH"] != nil else {
+        guard let which = ProcessInfo.processInfo.environment["PALM_PENGI_BENCH"] else {
             throw XCTSkip("PALM_PENGI_BENCH not set: full-size PENGI throughput benchmark skipped")
         }
         let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
-        for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) }
-        print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40))
+        if which != "text" && which != "chunks" { for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) } }
+        if which != "audio" && which != "chunks" { print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40)) }
+        if which == "chunks" {
+            for chunk in [1, 2, 4, 8] {
+                pengi.clipsPerPass = chunk
+                print("clipsPerPass \(chunk):", try PENGIBenchmark.audio(pengi, batch: 8))
+            }
+        }
     }
+}
+
+/// VmHWM from /proc (Linux); 0 elsewhere.
+func peakResidentMB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }

@@ -5,17 +5,13 @@ import TestSupport
 
 /// The text tower of `Scripts/fixtures/coop.py`: PENGI layout, the real CLIP vocabulary size,
 /// width 32, 2 layers, d = 24. Text weights are regenerated from the hash seeds listed in the
-/// fixture's metadata; the audio half (unused by these tests) is constant.
+/// fixture's metadata; the audio half is seeded random (real architecture, meaningless weights).
 enum CoOpFixture {
-    static let textConfig = CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77)
-    static let config = PENGIConfig(audio: .tiny, text: textConfig, embeddingDim: 24)
+    static let config = PENGIConfig.tinyWithCLIPVocabulary
 
     static func model() throws -> PENGIModel {
         let fx = try Fixtures.safetensors("prompting/coop.safetensors")
-        var tensors: [String: Tensor] = [:]
-        for (key, shape) in PENGIEncoders.parameterShapes(config) where key.hasPrefix("audio_encoder.") {
-            tensors[key] = Tensor.full(shape, 0.01)
-        }
+        var tensors = PENGIEncoders.randomSource(config: config, seed: 5).tensors
         let specs = try JSONSerialization.jsonObject(with: Data(fx.metadata["keys"]!.utf8)) as! [[Any]]
         for s in specs {
             let t = HashWeights.tensor(s[1] as! [Int], seed: s[2] as! Int, scale: Float(s[3] as! Double))

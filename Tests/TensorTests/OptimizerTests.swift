@@ -41,3 +41,17 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(LearningRateSchedule.cosine(totalSteps: 10, warmupSteps: 1, warmupStart: 1e-5, warmupConstant: true).rate(at: 0, base: 0.002), 1e-5)
     }
 }
+
+final class OptimizerLayoutTests: XCTestCase {
+    func testSGDUpdatesAStridedParameterInPlace() throws {
+        let base = try Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])
+        let view = try base.T.requiringGrad()  // [3, 2], non-contiguous
+        view.grad = Tensor.ones([3, 2])
+        SGD(parameters: [view], learningRate: 0.5).step()
+        XCTAssertEqual(base.toArray(), [0.5, 1.5, 2.5, 3.5, 4.5, 5.5])
+    }
+
+    func testVectorDotProduct() throws {
+        XCTAssertEqual(try Tensor([1, 2, 3]).matmul(Tensor([4, 5, 6])).item(), 32)
+    }
+}

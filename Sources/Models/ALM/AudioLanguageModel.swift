@@ -1,3 +1,4 @@
+import Audio
 import Tensor
 
 /// A batch of prompts tokenized for a model's text tower: ids padded to a common length, where
@@ -31,6 +32,12 @@ public protocol AudioLanguageModel: AnyObject {
     var dimension: Int { get }
     /// Width of the text tower's token embeddings (CoOp's context vectors live there).
     var tokenWidth: Int { get }
+
+    /// Everything between an audio file and the audio encoder's input.
+    var preprocessing: PreprocessingConfig { get }
+    /// Frozen audio embeddings of files, one `[d]` result per path in order; a file that cannot
+    /// be decoded is a failure in its slot and the rest go on.
+    func embedAudio(paths: [String]) throws -> [Result<[Float], Error>]
 
     /// Frozen text embeddings `[n, d]` (no tape).
     func embedText(_ texts: [String]) throws -> Tensor

@@ -21,4 +21,18 @@ public struct CLIPEncoderLayer: Sendable {
         let h = try x + selfAttention(layerNorm1(x), mask: mask)
         return try h + mlp(layerNorm2(h))
     }
+
+    /// The layer's output at one position per row only (`[B, C]`): `positions[b]` attends to
+    /// keys `0...positions[b]` (causal row + padding), and only those rows go through the
+    /// output projection and the MLP. Equal to `self(x, mask)` gathered at `positions`.
+    public func callAsFunction(_ x: Tensor, onlyAt positions: [Int]) throws -> Tensor {
+        let b = x.shape[0], t = x.shape[1], c = x.shape[2]
+        let rows = positions.enumerated().map { $0.offset * t + $0.element }
+        let y = try layerNorm1(x)
+        let q = try y.reshape([b * t, c]).indexSelect(axis: 0, indices: rows).reshape([b, 1, c])
+        let mask = Tensor.paddingMask(lengths: positions.map { $0 + 1 }, maxLength: t)  // [B, 1, 1, T]
+        let attended = try selfAttention(queries: q, keysValues: y, mask: mask).reshape([b, c])
+        let h = try x.reshape([b * t, c]).indexSelect(axis: 0, indices: rows) + attended
+        return try h + mlp(layerNorm2(h))
+    }
 }

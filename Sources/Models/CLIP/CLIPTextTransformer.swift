@@ -14,7 +14,9 @@ import Tensor
 // Deliberate differences that do not change the pooled output:
 // * Sequences are cut after the longest EOS in the batch: under the causal mask no position
 //   after a row's EOS can influence that row's EOS state, so the tail is dead work.
-// * The final LayerNorm runs only on the pooled rows (LayerNorm is per row).
+// * The last layer computes queries, the output projection, the MLP and the final LayerNorm
+//   only at the EOS rows (everything after attention is per row, and only EOS rows are pooled);
+//   its keys and values still cover every position.
 // The padding mask is still applied, so positions before the cut see exactly what HF's do.
 
 /// CLIP text tower (`CLIPTextModel` layout). Produces the pooled EOS state `[B, width]`.
@@ -82,9 +84,11 @@ public struct CLIPTextTransformer: Sendable {
         var h = try xs + positionEmbedding.weight.slice(axis: 0, start: 0, end: cut)
         // Causal [cut, cut] plus padding [B, 1, 1, cut] (keys after a row's EOS): [B, 1, cut, cut].
         let mask = try Tensor.causalMask(cut) + Tensor.paddingMask(lengths: eos.map { $0 + 1 }, maxLength: cut)
-        for layer in layers { h = try layer(h, mask: mask) }
-        let rows = try h.reshape([b * cut, config.width]).indexSelect(axis: 0, indices: eos.enumerated().map { $0.offset * cut + $0.element })
-        return try finalLayerNorm(rows)
+        guard let last = layers.last else {
+            return try finalLayerNorm(h.reshape([b * cut, config.width]).indexSelect(axis: 0, indices: eos.enumerated().map { $0.offset * cut + $0.element }))
+        }
+        for layer in layers.dropLast() { h = try layer(h, mask: mask) }
+        return try finalLayerNorm(last(h, onlyAt: eos))
     }
 
     /// The EOS position of one id row: the index of its first maximum (`torch.argmax` returns

@@ -1,9 +1,8 @@
-import CBLAS
 import Tensor
 
 // `nn.Linear` as a callable layer. On the tape it is `x @ W^T + b` from Tensor ops; off the tape
-// (frozen encoders) it is one fused GEMM: the output rows are pre-filled with the bias and
-// sgemm accumulates onto them (beta = 1), so no separate broadcast-add pass and no temporary.
+// (frozen encoders) the bias is added in place on the GEMM's fresh output instead of through a
+// broadcasting add that allocates a second output-sized tensor.
 
 /// `y = x W^T + b` (PyTorch `nn.Linear`). Checkpoint keys: `weight` `[out, in]`, `bias` `[out]`.
 public struct Linear: Sendable {
@@ -32,21 +31,27 @@ public struct Linear: Sendable {
         return try Linear.forwardNoTape(x, weight: weight, bias: bias)
     }
 
-    /// The fused inference path (also used by the Swin blocks' fused kernels).
-    static func forwardNoTape(_ x: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
-        let k = weight.shape[1], n = weight.shape[0]
-        let xc = x.isContiguous ? x : x.contiguous()
-        let rows = xc.count / Swift.max(k, 1)
-        let out = Tensor.zeros(Array(x.shape.dropLast()) + [n])
-        let po = out.pointer
-        if let bias {
-            let pb = bias.isContiguous ? bias : bias.contiguous()
-            for r in 0..<rows { (po + r * n).update(from: pb.pointer, count: n) }
+    /// The inference path: Tensor's GEMM (which picks OpenBLAS's thread count per call), then
+    /// the bias (and an optional activation) applied in place on the fresh, unrecorded output:
+    /// one pass, no temporary.
+    static func forwardNoTape(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activation? = nil) throws -> Tensor {
+        let out = try x.matmul(weight.T)
+        if bias == nil && activation == nil { return out }
+        let n = weight.shape[0], rows = out.count / Swift.max(n, 1)
+        let b = bias.map { $0.isContiguous ? $0 : $0.contiguous() }
+        let po = UncheckedBox(out.pointer), pb = UncheckedBox(b?.pointer)
+        ParallelFor.chunks(rows, grain: Swift.max(1, 16384 / Swift.max(n, 1))) { lo, hi in
+            for r in lo..<hi {
+                let o = po.value + r * n
+                if let pb = pb.value { for j in 0..<n { o[j] += pb[j] } }
+                switch activation {
+                case .gelu?: FastGELU.apply(o, count: n)
+                case .quickGelu?: for j in 0..<n { o[j] = Activation.quickGelu(o[j]) }
+                case nil: break
+                }
+            }
         }
-        let w = weight.isContiguous ? weight : weight.contiguous()
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(n), Int32(k), 1,
-                    xc.pointer, Int32(k), w.pointer, Int32(k), bias == nil ? 0 : 1, po, Int32(n))
-        withExtendedLifetime((xc, w)) {}
+        withExtendedLifetime(b) {}
         return out
     }
 }

@@ -12,13 +12,16 @@ public struct PENGIBenchmarkResult: Sendable, CustomStringConvertible {
     public let batch: Int
     /// Median wall-clock seconds per run.
     public let seconds: Double
+    /// Median process CPU seconds (user + system, all threads) per run: steadier than wall
+    /// time on a shared machine, and with `seconds` it shows how well the cores were used.
+    public let cpuSeconds: Double
     /// Estimated multiply-add FLOPs (x2) per item of the GEMM/attention work.
     public let flopsPerItem: Double
     public var itemsPerSecond: Double { Double(batch) / seconds }
     public var gflopsPerSecond: Double { flopsPerItem * Double(batch) / seconds / 1e9 }
     public var description: String {
-        String(format: "%@: batch %d, %.3f s/run, %.2f items/s, %.1f GFLOP/item, %.1f GFLOP/s",
-               name, batch, seconds, itemsPerSecond, flopsPerItem / 1e9, gflopsPerSecond)
+        String(format: "%@: batch %d, %.3f s/run (cpu %.3f s), %.2f items/s, %.1f GFLOP/item, %.1f GFLOP/s",
+               name, batch, seconds, cpuSeconds, itemsPerSecond, flopsPerItem / 1e9, gflopsPerSecond)
     }
 }
 
@@ -28,8 +31,8 @@ public enum PENGIBenchmark {
     public static func audio(_ encoders: PENGIEncoders, batch: Int, frames: Int = 965, repeats: Int = 3, seed: UInt64 = 1) throws -> PENGIBenchmarkResult {
         var g = SeededGenerator(seed: seed)
         let logMel = Tensor.normal([batch, 1, frames, encoders.config.audio.melBins], mean: -20, std: 10, generator: &g)
-        let seconds = try median(repeats: repeats) { _ = try encoders.embedAudio(logMel: logMel) }
-        return PENGIBenchmarkResult(name: "PENGI audio (log-mel -> HTSAT -> projection)", batch: batch, seconds: seconds,
+        let (seconds, cpu) = try median(repeats: repeats) { _ = try encoders.embedAudio(logMel: logMel) }
+        return PENGIBenchmarkResult(name: "PENGI audio (log-mel -> HTSAT -> projection)", batch: batch, seconds: seconds, cpuSeconds: cpu,
                                     flopsPerItem: audioFlops(encoders.config))
     }
 
@@ -39,8 +42,8 @@ public enum PENGIBenchmark {
         var g = SeededGenerator(seed: seed)
         let v = encoders.config.text.vocabSize
         let ids = (0..<prompts).map { _ in [v - 2] + (0..<(tokens - 2)).map { _ in g.int(below: v - 2) } + [v - 1] }
-        let seconds = try median(repeats: repeats) { _ = try encoders.embedText(ids: ids) }
-        return PENGIBenchmarkResult(name: "PENGI text (ids -> CLIP -> projections), \(tokens) tokens", batch: prompts, seconds: seconds,
+        let (seconds, cpu) = try median(repeats: repeats) { _ = try encoders.embedText(ids: ids) }
+        return PENGIBenchmarkResult(name: "PENGI text (ids -> CLIP -> projections), \(tokens) tokens", batch: prompts, seconds: seconds, cpuSeconds: cpu,
                                     flopsPerItem: textFlops(encoders.config, tokens: tokens))
     }
 
@@ -67,14 +70,25 @@ public enum PENGIBenchmark {
         return Double(t.layers) * perLayer + 2 * w * w + 2 * w * d + 2 * d * d
     }
 
-    static func median(repeats: Int, _ body: () throws -> Void) throws -> Double {
+    static func median(repeats: Int, _ body: () throws -> Void) throws -> (wall: Double, cpu: Double) {
         try body()  // warm-up: page in weights, size OpenBLAS buffers
-        var times: [Double] = []
+        var wall: [Double] = [], cpu: [Double] = []
         for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
             try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            cpu.append(processCPUSeconds() - cpuStart)
         }
-        return times.sorted()[times.count / 2]
+        return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
+    }
+
+    static func processCPUSeconds() -> Double {
+        var u = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+        #else
+        getrusage(RUSAGE_SELF, &u)
+        #endif
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 }

@@ -57,10 +57,22 @@ public final class PENGIEncoders: @unchecked Sendable {
     /// The CLIP token-embedding table `[vocab, width]` (CoOp builds prompts in this space).
     public var tokenEmbeddingTable: Tensor { textTower.tokenEmbedding.weight }
 
+    /// Clips per pass through HTSAT in `embedAudio`: larger batches make fewer, larger GEMMs,
+    /// but a batch's activations (~7 MB per clip in stage 1) fall out of cache for the
+    /// memory-bound passes (LayerNorm, gathers, GELU). Results do not depend on it.
+    public var clipsPerPass: Int = 8
+
     /// Audio embeddings `[B, d]` (not normalised) for log-mels `[B, 1, T, 64]`, T <= 1024
-    /// (PENGI's 7 s clips: 965). Frozen: runs without the tape.
+    /// (PENGI's 7 s clips: 965), computed `clipsPerPass` clips at a time. Frozen: no tape.
     public func embedAudio(logMel: Tensor) throws -> Tensor {
-        try GradMode.withoutGrad { try audioProjection(htsat(logMel: logMel)) }
+        try GradMode.withoutGrad {
+            let b = logMel.shape.first ?? 0, step = Swift.max(1, clipsPerPass)
+            if b <= step { return try audioProjection(htsat(logMel: logMel)) }
+            let parts = try stride(from: 0, to: b, by: step).map { start in
+                try audioProjection(htsat(logMel: logMel.slice(axis: 0, start: start, end: Swift.min(b, start + step))))
+            }
+            return try Tensor.concat(parts, axis: 0)
+        }
     }
 
     /// Text embeddings `[B, d]` (not normalised) for token id rows (BOS ... EOS, padding); each

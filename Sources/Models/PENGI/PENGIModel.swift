@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Tensor
 
@@ -8,17 +9,49 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
     public let tokenizer: CLIPTokenizer
     public let name = "pengi"
     public let fingerprint: String
+    public let preprocessing: PreprocessingConfig
+    /// Clips per HTSAT batch (Swin layers run batched; memory grows with it).
+    public var audioBatchSize = 8
+    /// Threads for decoding and log-mel (the encoder itself uses OpenBLAS's threads).
+    public var preprocessingThreads = 2
 
     /// Loads a `.pth` or `.safetensors` checkpoint strictly (see `PENGIEncoders.init`).
-    public convenience init(path: String, config: PENGIConfig = .pengiBase) throws {
-        let source: TensorSource = path.hasSuffix(".safetensors") ? try SafeTensorsFile(path: path) : try PyTorchCheckpoint(path: path)
-        try self.init(source: source, config: config)
+    public convenience init(path: String, config: PENGIConfig = .pengiBase, preprocessing: PreprocessingConfig = .pengi) throws {
+        try self.init(source: CheckpointFile.open(path), config: config, preprocessing: preprocessing)
     }
 
-    public init(source: TensorSource, config: PENGIConfig = .pengiBase, tokenizer: CLIPTokenizer? = nil) throws {
+    /// - Parameter preprocessing: `.pengi` (the reference's front-end, quirks included) or
+    ///   `.pengiClean` (mono mean, centre crop).
+    public init(source: TensorSource, config: PENGIConfig = .pengiBase, preprocessing: PreprocessingConfig = .pengi,
+                tokenizer: CLIPTokenizer? = nil) throws {
         encoders = try PENGIEncoders(source: source, config: config)
         self.tokenizer = try tokenizer ?? CLIPTokenizer.bundled()
+        self.preprocessing = preprocessing
         fingerprint = try WeightFingerprint.of(source, prefix: "pengi")
+    }
+
+    /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches
+    /// of `audioBatchSize` clips, without the tape.
+    public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
+        let pre = Preprocessor(config: preprocessing)
+        var out = [Result<[Float], Error>?](repeating: nil, count: paths.count)
+        for start in stride(from: 0, to: paths.count, by: audioBatchSize) {
+            let chunk = Array(start..<min(start + audioBatchSize, paths.count))
+            let mels = pre.featuresAll(chunk.map { paths[$0] }, threads: preprocessingThreads)
+            var good: [(Int, Tensor)] = []
+            for (i, r) in zip(chunk, mels) {
+                switch r {
+                case .success(let m): good.append((i, m))
+                case .failure(let e): out[i] = .failure(e)
+                }
+            }
+            guard !good.isEmpty else { continue }
+            let batch = try Tensor.stack(good.map { $0.1 }).unsqueeze(1)  // [B, 1, frames, mels]
+            let emb = try encoders.embedAudio(logMel: batch)
+            let d = emb.shape[1], values = emb.toArray()
+            for (row, (i, _)) in good.enumerated() { out[i] = .success(Array(values[(row * d)..<((row + 1) * d)])) }
+        }
+        return out.map { $0! }
     }
 
     public var dimension: Int { encoders.embeddingDim }
@@ -47,15 +80,14 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
 /// elements, so only a few MB are read). Retrained weights change those values.
 public enum WeightFingerprint {
     public static func of(_ source: TensorSource, prefix: String, keys: [String]? = nil) throws -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var h = FNV1a64()
         for key in keys ?? source.keys {
             guard let info = source.info(key), !key.hasPrefix("caption_decoder.") else { continue }
-            mix(key.utf8)
-            for d in info.shape { withUnsafeBytes(of: Int64(d).littleEndian) { mix($0) } }
+            h.combine(key.utf8)
+            for d in info.shape { h.combine(integer: Int64(d)) }
             guard elementCount(info.shape) <= 4096 else { continue }
-            for v in try source.tensor(key).toArray() { withUnsafeBytes(of: v.bitPattern.littleEndian) { mix($0) } }
+            for v in try source.tensor(key).toArray() { h.combine(integer: v.bitPattern) }
         }
-        return "\(prefix)-" + String(h, radix: 16)
+        return "\(prefix)-" + String(h.value, radix: 16)
     }
 }

@@ -64,3 +64,50 @@ enum PromptStepBenchmark {
         }
     }
 }
+
+/// `palm bench training-cost`: the paper's Table 3 with time added. Every method on PENGI's
+/// base architecture (random weights), ESC50-Actions-sized: 10 classes, 16 shots (10 batches
+/// of 16 per epoch), d = 1024. Seconds per epoch = median seconds of a training step x 10
+/// (the text-tower methods are too slow to run whole epochs in a benchmark). Peak memory is the
+/// process's high-water mark after the method ran; methods run in order of growing memory, so
+/// each figure bounds that method's peak.
+enum TrainingCostBenchmark {
+    static func run() throws {
+        print("== training cost per method (PENGI base architecture, 10 classes x 16 shots, d 1024) ==")
+        let model = try PENGIModel(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
+        let names = (0..<10).map { "class \($0)" }
+        var g = SeededGenerator(seed: 4)
+        let labels = (0..<10).flatMap { Array(repeating: $0, count: 16) }
+        let train = try FeatureSet(features: Tensor.normal([160, 1024], generator: &g), labels: labels, classNames: names)
+        print("| method | trainable parameters | ms / epoch | peak RSS after (MB) |")
+        print("|---|---:|---:|---:|")
+        let order = ["zeroshot", "linear-probe", "palm-dagger", "palm", "tip-adapter", "tip-adapter-f", "cocoop-dagger",
+                     "coop", "palm+coop", "cocoop", "palm+cocoop"]
+        for method in order {
+            let learner = try Methods.make(method, model: model, classNames: names, seed: 0)
+            try learner.prepare(training: train)
+            let params = learner.parameters.map(\.tensor)
+            let heavy = method.contains("coop") && !method.contains("dagger")
+            var perEpoch = 0.0
+            if !params.isEmpty {
+                let sgd = SGD(parameters: params, learningRate: 0.05, momentum: 0.9)
+                let batch = try train.subset(Array(0..<16).map { $0 * 10 })  // 16 clips, every class present
+                let step = try Stopwatch.median(repeats: heavy ? 1 : 5, warmup: heavy ? 0 : 1) {
+                    sgd.zeroGrad()
+                    try learner.logits(batch.features).crossEntropy(targets: batch.labels).backward()
+                    sgd.step()
+                }
+                perEpoch = step * 10
+            }
+            print(String(format: "| %@ | %d | %@ | %.0f |", method, learner.parameterCount,
+                         params.isEmpty ? "no training" : String(format: "%.1f", perEpoch * 1000), peakResidentMB()))
+        }
+    }
+
+    /// The process's maximum resident set size so far, in MB.
+    static func peakResidentMB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

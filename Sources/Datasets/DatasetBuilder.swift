@@ -1,0 +1,95 @@
+import Foundation
+
+/// Where an entry came from, for error messages: a list file and line, or a directory.
+struct EntrySource: Sendable {
+    var file: String
+    var line: Int?
+    var description: String { line.map { "\(file):\($0)" } ?? file }
+}
+
+/// One labelled file as a layout reader found it, before labels are assigned.
+struct Entry: Sendable {
+    /// Absolute path.
+    var path: String
+    /// Reference class string.
+    var classname: String
+    var source: EntrySource
+}
+
+/// One split as a reader describes it (entries, not yet labelled).
+struct RawSplit {
+    var fold: Int?
+    var train: [Entry]
+    var test: [Entry]
+}
+
+/// Turns what a layout reader found into a checked `Dataset`: assigns sorted labels and checks
+/// the rules every layout shares (no duplicate file in a list, no file in both train and test,
+/// no empty class, every reference class present for a known dataset).
+///
+/// Labels index the sorted union of the classes of all lists. The reference sorts each CSV's
+/// own classes and asserts that train and test agree; here every class must have training
+/// items, while a test part that lacks a class is accepted (its labels cannot shift, as they
+/// come from the union).
+struct DatasetBuilder {
+    var name: String
+    var layout: String
+    var root: String
+    /// When set, the classes must be exactly this dataset's reference classes.
+    var known: KnownDataset?
+
+    func build(splits raw: [RawSplit], folds: Int?) throws -> Dataset {
+        for s in raw {
+            try Self.checkDuplicates(s.train)
+            try Self.checkDuplicates(s.test)
+            let testPaths = Set(s.test.map(\.path))
+            if let overlap = s.train.first(where: { testPaths.contains($0.path) }) {
+                throw DatasetError.trainTestOverlap(path: overlap.path, fold: s.fold)
+            }
+        }
+        let seen = Set(raw.flatMap { $0.train.map(\.classname) + $0.test.map(\.classname) })
+        let classes: [String]
+        if let known {
+            for c in known.classes where !seen.contains(c) {
+                throw DatasetError.emptyClass(name: c, location: "no file of this class under \(root)")
+            }
+            classes = known.classes
+        } else {
+            classes = ClassOrder.sorted(Array(seen))
+        }
+        for s in raw {
+            let trained = Set(s.train.map(\.classname))
+            for c in classes where !trained.contains(c) {
+                let part = s.fold.map { "training part of fold \($0)" } ?? "training part"
+                throw DatasetError.emptyClass(name: c, location: "\(part) of \(root)")
+            }
+        }
+        let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        func items(_ entries: [Entry]) -> [DatasetItem] {
+            entries.map { DatasetItem(path: $0.path, label: labelOf[$0.classname]!, classname: $0.classname) }
+        }
+        let splits = raw.map { DatasetSplit(fold: $0.fold, train: items($0.train), test: items($0.test)) }
+        return Dataset(name: name, layout: layout, root: root, classes: classes, folds: folds, splits: splits)
+    }
+
+    /// A file listed twice in one list is a duplicate row.
+    static func checkDuplicates(_ entries: [Entry]) throws {
+        var first: [String: EntrySource] = [:]
+        for e in entries {
+            if let f = first[e.path] {
+                throw DatasetError.duplicateRow(file: e.source.file, line: e.source.line ?? 0,
+                                                firstLine: f.line ?? 0, path: e.path)
+            }
+            first[e.path] = e.source
+        }
+    }
+
+    /// Splits entries whose fold is known: fold k tests on fold k and trains on the others.
+    static func foldSplits(_ entries: [(entry: Entry, fold: Int)], folds: Int) -> [RawSplit] {
+        (1...folds).map { k in
+            RawSplit(fold: k,
+                     train: entries.filter { $0.fold != k }.map(\.entry),
+                     test: entries.filter { $0.fold == k }.map(\.entry))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// One labelled clip of a dataset.
+public struct DatasetItem: Hashable, Sendable, Codable {
+    /// Absolute path of the audio file.
+    public var path: String
+    /// Index of `classname` in the dataset's sorted `classes`.
+    public var label: Int
+    /// The class string exactly as the reference spells it.
+    public var classname: String
+
+    public init(path: String, label: Int, classname: String) {
+        self.path = path
+        self.label = label
+        self.classname = classname
+    }
+}
+
+/// The train and test parts of one fold (or of a dataset's single split).
+public struct DatasetSplit: Sendable, Equatable {
+    /// The fold number (1-based), or nil for a dataset with a single train/test split.
+    public var fold: Int?
+    public var train: [DatasetItem]
+    public var test: [DatasetItem]
+
+    public init(fold: Int?, train: [DatasetItem], test: [DatasetItem]) {
+        self.fold = fold
+        self.train = train
+        self.test = test
+    }
+
+    /// This split with `train` replaced by its few-shot sample (`test` stays whole, as in the
+    /// reference). See `FewShotSampler`.
+    public func fewShot(k: Int, seed: UInt64) -> DatasetSplit {
+        DatasetSplit(fold: fold, train: train.fewShot(k: k, seed: seed), test: test)
+    }
+}

@@ -1,0 +1,60 @@
+extension FeatureStore {
+    /// Embeddings of `items` of `dataset`, cached so that every clip is embedded once for all
+    /// folds, few-shot samples and seeds.
+    ///
+    /// Cache files: for a folded dataset, `<name>-fold<k>` holds the clips of fold k's test part
+    /// (so fold k's training part is served from the other folds' files, never recomputed);
+    /// clips in no test part go to `<name>-rest`. A single-split dataset uses `<name>-train` and
+    /// `<name>-test`. `items` may be any list of the dataset's items (a split part, a few-shot
+    /// sample); the result keeps its order.
+    public func features(for items: [DatasetItem], of dataset: Dataset) throws -> EmbeddedItems {
+        let fileOf = Self.cacheFiles(of: dataset)
+        var groups: [String: [Int]] = [:]
+        for (i, item) in items.enumerated() { groups[fileOf[item.path] ?? "\(dataset.name)-rest", default: []].append(i) }
+        var parts: [String: EmbeddedItems] = [:]
+        for name in groups.keys.sorted() {
+            parts[name] = try features(for: groups[name]!.map { items[$0] }, split: name)
+        }
+        // Reassemble in input order.
+        var out = EmbeddedItems(items: [], dimension: embedder.dimension, embeddings: [], failures: [],
+                             computed: parts.values.reduce(0) { $0 + $1.computed },
+                             cached: parts.values.reduce(0) { $0 + $1.cached },
+                             corruptEntries: parts.values.reduce(0) { $0 + $1.corruptEntries })
+        var rowOf: [String: (String, Int)] = [:]
+        var failed: [String: FileFailure] = [:]
+        for (name, set) in parts {
+            for (row, item) in set.items.enumerated() { rowOf[item.path] = (name, row) }
+            for f in set.failures { failed[f.path] = f }
+        }
+        out.embeddings.reserveCapacity(items.count * embedder.dimension)
+        for item in items {
+            if let (name, row) = rowOf[item.path] {
+                out.items.append(item)
+                out.embeddings += parts[name]!.embedding(row)
+            } else if let f = failed[item.path] {
+                out.failures.append(f)
+            }
+        }
+        return out
+    }
+
+    /// Both parts of `dataset`'s split `fold` (see `features(for:of:)`); pass a few-shot
+    /// `split` to embed only the chosen training clips.
+    public func features(of dataset: Dataset, split: DatasetSplit) throws -> (train: EmbeddedItems, test: EmbeddedItems) {
+        (try features(for: split.train, of: dataset), try features(for: split.test, of: dataset))
+    }
+
+    /// Item path -> cache file name.
+    static func cacheFiles(of dataset: Dataset) -> [String: String] {
+        var fileOf: [String: String] = [:]
+        for s in dataset.splits {
+            if let k = s.fold {
+                for item in s.test where fileOf[item.path] == nil { fileOf[item.path] = "\(dataset.name)-fold\(k)" }
+            } else {
+                for item in s.train { fileOf[item.path] = "\(dataset.name)-train" }
+                for item in s.test { fileOf[item.path] = "\(dataset.name)-test" }
+            }
+        }
+        return fileOf
+    }
+}

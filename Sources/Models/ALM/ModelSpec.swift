@@ -1,0 +1,42 @@
+import Foundation
+
+/// Models by name on the command line and in scripts: `pengi:PATH` (a `base.pth` or
+/// `.safetensors`), `pengi-clean:PATH` (same weights, mono-mean / centre-crop front-end), and
+/// `pengi-random:tiny|base[:SEED]` (the real architecture with seeded random weights, for
+/// trying palm without a checkpoint: its outputs mean nothing).
+public enum ModelSpec {
+    /// The spec forms palm understands, for error messages and help.
+    public static let forms = ["pengi:PATH", "pengi-clean:PATH", "pengi-random:tiny|base[:SEED]"]
+
+    /// Loads the model `spec` names.
+    public static func load(_ spec: String) throws -> AudioLanguageModel {
+        let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+        let kind = parts[0], rest = parts.count > 1 ? parts[1] : ""
+        switch kind {
+        case "pengi", "pengi-clean":
+            guard !rest.isEmpty else { throw CheckpointError.unreadable(path: spec, reason: "expected \(kind):PATH") }
+            return try PENGIModel(path: (rest as NSString).expandingTildeInPath, preprocessing: kind == "pengi" ? .pengi : .pengiClean)
+        case "pengi-random":
+            let f = rest.split(separator: ":").map(String.init)
+            let seed = f.count > 1 ? UInt64(f[1]) ?? 0 : 0
+            let config: PENGIConfig
+            switch f.first ?? "tiny" {
+            case "base": config = .pengiBase
+            case "tiny", "": config = .tinyWithCLIPVocabulary
+            default: throw CheckpointError.unreadable(path: spec, reason: "pengi-random takes tiny or base")
+            }
+            return try PENGIModel(source: PENGIEncoders.randomSource(config: config, seed: seed), config: config)
+        default:
+            throw CheckpointError.unreadable(path: spec, reason: "unknown model spec; expected one of: \(forms.joined(separator: ", "))")
+        }
+    }
+}
+
+extension PENGIConfig {
+    /// A tiny PENGI whose text tower takes the real CLIP tokenizer's ids (vocabulary 49408,
+    /// 77 positions) with width 32 and 2 layers, HTSAT `.tiny`, d = 24: small enough for tests
+    /// and for trying the whole path in seconds.
+    public static let tinyWithCLIPVocabulary = PENGIConfig(
+        audio: .tiny, text: CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77),
+        embeddingDim: 24)
+}

@@ -1,0 +1,105 @@
+@preconcurrency import CReadline
+import Foundation
+
+/// Where the REPL gets its input lines. Three implementations: GNU readline on a terminal,
+/// plain lines from a pipe or file, and a list of lines (tests).
+public protocol LineReader: AnyObject {
+    /// The next line without its newline, or nil at end of input. `prompt` is shown only by
+    /// interactive readers.
+    func readLine(prompt: String) -> String?
+    /// Offers a finished entry to the reader's own history (readline's up-arrow).
+    func addHistory(_ line: String)
+    /// True when Ctrl-C was pressed at the prompt before the last line was entered: the REPL
+    /// drops any unfinished multi-line input gathered before it.
+    var lineWasCancelled: Bool { get }
+}
+
+extension LineReader {
+    public func addHistory(_ line: String) {}
+    public var lineWasCancelled: Bool { false }
+}
+
+/// Lines from standard input without prompts or editing (stdin is not a terminal).
+public final class PlainLineReader: LineReader {
+    public init() {}
+    public func readLine(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
+}
+
+/// Lines from an array, for tests; records the prompts it was shown.
+public final class ScriptedLineReader: LineReader {
+    private var lines: [String]
+    public private(set) var prompts: [String] = []
+    public init(_ lines: [String]) { self.lines = lines }
+    public func readLine(prompt: String) -> String? {
+        prompts.append(prompt)
+        return lines.isEmpty ? nil : lines.removeFirst()
+    }
+}
+
+// Readline calls back through C function pointers, which cannot capture context; the REPL
+// being completed and the Ctrl-C state therefore live in globals. `nonisolated(unsafe)`: they
+// are only touched on the thread running the REPL (readline's hooks run synchronously inside
+// `readline()` on that thread), and there is at most one interactive REPL per process.
+nonisolated(unsafe) var completingREPL: REPL?
+nonisolated(unsafe) var completionCandidates: [String] = []
+nonisolated(unsafe) var completionIndex = 0
+nonisolated(unsafe) var readlineCancelled = false
+/// The word-break characters: not `.` (so `t.su` completes as a member) and not `/` or `~` (so
+/// paths complete whole).
+/// The prompt readline redraws after Ctrl-C (a C string for the signal hook).
+nonisolated(unsafe) let primaryPrompt = strdup(REPL.prompt)
+nonisolated(unsafe) let completionWordBreaks = strdup(" \t\n\"'`@$><=;|&{(,[+-*^%!")
+
+/// GNU readline: line editing, history (up-arrow), tab completion; Ctrl-C at the prompt
+/// abandons the line.
+public final class ReadlineLineReader: LineReader {
+    public private(set) var lineWasCancelled = false
+
+    public init(repl: REPL) {
+        completingREPL = repl
+        rl_readline_name = UnsafePointer(strdup("palm"))
+        rl_completer_word_break_characters = UnsafePointer(completionWordBreaks)
+        rl_attempted_completion_function = { text, start, _ in
+            rl_attempted_completion_over = 1  // never fall back to readline's file completion
+            guard let text, let repl = completingREPL else { return nil }
+            let line = rl_line_buffer.map { String(cString: $0) } ?? ""
+            let prefix = String(decoding: line.utf8.prefix(Int(start)), as: UTF8.self)
+            completionCandidates = repl.completions(word: String(cString: text), before: prefix)
+            completionIndex = 0
+            // A directory completes without a trailing space so the path can go on.
+            if completionCandidates.count == 1, completionCandidates[0].hasSuffix("/") { rl_completion_append_character = 0 }
+            return rl_completion_matches(text) { _, _ in
+                guard completionIndex < completionCandidates.count else { return nil }
+                defer { completionIndex += 1 }
+                return strdup(completionCandidates[completionIndex])  // readline frees it
+            }
+        }
+        // Readline's own SIGINT handling calls our handler (which sets the interrupt flag),
+        // then this hook: drop the typed text and start a fresh prompt, as a shell does.
+        // (Setting rl_done would only take effect after the next key, which would be lost.)
+        rl_signal_event_hook = {
+            if scriptInterruptRequested != 0 {
+                scriptInterruptRequested = 0
+                readlineCancelled = true
+                rl_replace_line("", 0)
+                rl_crlf()
+                rl_set_prompt(primaryPrompt)
+                rl_on_new_line()
+                rl_redisplay()
+            }
+            return 0
+        }
+    }
+
+    public func readLine(prompt: String) -> String? {
+        readlineCancelled = false
+        guard let p = readline(prompt) else { return nil }
+        defer { free(p) }
+        lineWasCancelled = readlineCancelled
+        return String(cString: p)
+    }
+
+    public func addHistory(_ line: String) {
+        add_history(line)
+    }
+}

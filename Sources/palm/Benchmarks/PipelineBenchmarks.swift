@@ -1,0 +1,44 @@
+import Audio
+import Datasets
+import Foundation
+import Models
+
+/// `palm bench audio`: the PENGI front-end (decode + resample + clip + log-mel) on the audio
+/// fixtures, one and two threads, beside PyTorch/librosa when available.
+enum AudioFrontEndBenchmark {
+    static func run() throws {
+        print("== audio front-end (PENGI log-mel, 7 s clips) ==")
+        let dir = repositoryRoot.appendingPathComponent("Tests/Fixtures/audio").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+            .filter { [".wav", ".flac", ".ogg", ".mp3"].contains(where: $0.hasSuffix) }.sorted().map { dir + "/" + $0 }
+        for t in [1, 2] { print("  palm  " + AudioBenchmark.run(files: files, threads: t).description) }
+        print("  (torchlibrosa/librosa on the same files: python3 Scripts/fixtures/bench_audio.py)")
+    }
+}
+
+/// `palm bench pengi`: PENGI encoders with random base weights (real architecture): audio
+/// embeddings/s at batch 1 and 8 and text embeddings/s.
+enum PENGIEncoderBenchmark {
+    static func run() throws {
+        print("== PENGI encoders (random base weights) ==")
+        let encoders = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
+        for b in [1, 8] { print("  palm  " + (try PENGIBenchmark.audio(encoders, batch: b)).description) }
+        print("  palm  " + (try PENGIBenchmark.text(encoders)).description)
+        print("  (PyTorch on the same workloads: python3 Scripts/fixtures/bench_pengi.py)")
+    }
+}
+
+/// `palm bench datasets`: feature-store extraction of 200 seven-second clips, cold and cached,
+/// with the tiny random PENGI (real front-end and architecture).
+enum FeatureStoreThroughputBenchmark {
+    static func run() throws {
+        print("== feature store (200 x 7 s clips, tiny PENGI) ==")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palm-bench-featurestore").path
+        let model = try ModelSpec.load("pengi-random:tiny")
+        print("  " + (try FeatureStoreBenchmark.run(directory: dir, embedder: ModelEmbedder(model))).description)
+    }
+}
+
+/// The checkout this binary was built from (benchmarks read fixtures from it).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()

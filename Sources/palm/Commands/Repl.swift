@@ -1,0 +1,26 @@
+import ArgumentParser
+import class Script.REPL
+import func Script.runREPL
+import func Script.runScript
+
+/// `palm` with no subcommand: the interactive REPL.
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "repl", abstract: "Start the interactive REPL (the default).")
+
+    @Option(help: "History file (default ~/.palm_history).") var history: String?
+
+    func run() throws { runREPL(historyPath: history ?? REPL.defaultHistoryPath) }
+}
+
+/// `palm run script.palm [args...]`.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a palm script.")
+
+    @Argument(help: "The script (.palm).") var script: String
+    @Argument(parsing: .captureForPassthrough, help: "Arguments the script sees as `args`.") var arguments: [String] = []
+
+    func run() throws {
+        let status = runScript(path: script, arguments: arguments)
+        if status != 0 { throw ExitCode(status) }
+    }
+}

@@ -1,0 +1,32 @@
+import XCTest
+import Datasets
+
+/// `ProgressBar`: a bar with rate and ETA on a terminal, plain lines otherwise.
+final class ProgressBarTests: XCTestCase {
+    final class Sink: @unchecked Sendable { var text = "" }
+
+    func testPlainLinesWhenNotATerminal() {
+        let sink = Sink()
+        let bar = ProgressBar(title: "embedding x", total: 10, unit: "clips", isTerminal: false) { sink.text += $0 }
+        for _ in 0..<10 { bar.advance() }
+        bar.finish(note: ", 1 failed")
+        let lines = sink.text.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, sink.text)
+        XCTAssertEqual(lines[0], "embedding x: 10 clips to do")
+        XCTAssertTrue(lines[1].hasPrefix("embedding x: 10 clips in "), sink.text)
+        XCTAssertTrue(lines[1].hasSuffix(", 1 failed"), sink.text)
+        XCTAssertFalse(sink.text.contains("\r"))
+    }
+
+    func testBarWithRateAndETAOnATerminal() {
+        let sink = Sink()
+        let bar = ProgressBar(title: "embedding x", total: 4, unit: "clips", isTerminal: true) { sink.text += $0 }
+        bar.advance(by: 4)   // the last step is always drawn
+        XCTAssertTrue(sink.text.hasPrefix("\r"), sink.text)
+        XCTAssertTrue(sink.text.contains("[########################] 4/4"), sink.text)
+        XCTAssertTrue(sink.text.contains("clips/s"), sink.text)
+        XCTAssertTrue(sink.text.contains("ETA "), sink.text)
+        bar.finish()
+        XCTAssertTrue(sink.text.hasSuffix("\n"))
+    }
+}
