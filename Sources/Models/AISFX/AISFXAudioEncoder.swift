@@ -11,11 +11,15 @@ public final class AISFXAudioEncoder: @unchecked Sendable {
     public let preprocessor: Preprocessor
     /// The checkpoint the weights came from.
     public let checkpoint: String
+    /// Identifies the weights (`aisfx-<hash>` of the `embedding_net.*` keys).
+    public let fingerprint: String
     /// Embedding width (512).
     public var dimension: Int { net.config.dimension }
 
     public init(checkpoint path: String, config: AISFXConfig = .aisfx012) throws {
-        net = try AISFXEmbeddingNet(checkpoint: path, config: config)
+        let source = try PyTorchCheckpoint(path: path)
+        net = try AISFXEmbeddingNet(source, config: config)
+        fingerprint = try WeightFingerprint.of(source, prefix: "aisfx", keys: source.keys.filter { $0.hasPrefix("embedding_net.") })
         preprocessor = Preprocessor(config: .aisfx)
         checkpoint = path
     }

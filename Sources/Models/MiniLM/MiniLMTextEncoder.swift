@@ -14,6 +14,8 @@ public final class MiniLMTextEncoder: @unchecked Sendable {
     public let tokenizer: WordPieceTokenizer
     /// The directory the weights came from (for messages and fingerprints).
     public let directory: String
+    /// Identifies the weights (`minilm-<hash>` of every key, shape and small tensor).
+    public let fingerprint: String
     /// Output width (384).
     public var dimension: Int { model.config.width }
 
@@ -22,7 +24,9 @@ public final class MiniLMTextEncoder: @unchecked Sendable {
     public init(directory: String, config: BERTConfig = .allMiniLML6v2, maxLength: Int = 256) throws {
         let weights = (directory as NSString).appendingPathComponent("model.safetensors")
         let vocab = (directory as NSString).appendingPathComponent("vocab.txt")
-        model = try BERTModel(WeightLoader(SafeTensorsFile(path: weights)), config: config)
+        let file = try SafeTensorsFile(path: weights)
+        model = try BERTModel(WeightLoader(file), config: config)
+        fingerprint = try WeightFingerprint.of(file, prefix: "minilm")
         tokenizer = try WordPieceTokenizer(vocabFile: vocab, maxLength: min(maxLength, config.maxPositions))
         self.directory = directory
     }
