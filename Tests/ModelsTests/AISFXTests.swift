@@ -99,4 +99,17 @@ final class AISFXTests: XCTestCase {
         }
         XCTAssertThrowsError(try encoder.embed(files: ["/nonexistent.wav"]))
     }
+
+    /// `aisfx` as a model spec: clip embeddings per file (failures in their slots); no text tower.
+    func testModelSpecAisfx() throws {
+        guard AISFXEmbeddingNet.locateCheckpoint() != nil else { throw XCTSkip("aisfx not installed (see testRealCheckpointMatchesAisfx)") }
+        let model = try ModelSpec.load("aisfx")
+        XCTAssertEqual(model.dimension, 512)
+        XCTAssertTrue(model.fingerprint.hasPrefix("aisfx-"))
+        let results = try model.embedAudio(paths: [Fixtures.path("audio/sonicpi_tabla_ghe2_44k_mono.flac"), "/nonexistent.wav"])
+        let golden = try Fixtures.safetensors("aisfx/golden.safetensors").tensor("sonicpi_tabla_ghe2_44k_mono").mean(axis: 0)
+        assertClose(try Tensor(results[0].get()), golden, tolerance: 5e-3, "aisfx spec clip embedding")
+        XCTAssertThrowsError(try results[1].get())
+        XCTAssertThrowsError(try model.embedText(["x"])) { XCTAssertTrue($0 is MissingTower) }
+    }
 }

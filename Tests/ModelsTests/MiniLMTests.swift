@@ -115,4 +115,18 @@ final class MiniLMTests: XCTestCase {
         let viaTokens = try encoder.features(tokenEmbeddings: encoder.tokenEmbeddings(tokens), tokens: tokens).l2Normalized(axis: -1)
         assertClose(viaTokens, got, tolerance: 1e-6, "token-level entry vs embed")
     }
+
+    /// `minilm` as a model spec: the text tower's unnormalised features; no audio tower.
+    func testModelSpecMiniLM() throws {
+        guard MiniLMTextEncoder.locate() != nil else { throw XCTSkip("all-MiniLM-L6-v2 not installed (see testRealMiniLMMatchesTransformers)") }
+        let model = try ModelSpec.load("minilm")
+        XCTAssertEqual(model.name, "minilm")
+        XCTAssertEqual(model.dimension, 384)
+        XCTAssertTrue(model.fingerprint.hasPrefix("minilm-"))
+        let e = try model.embedText(["dog bark"])
+        XCTAssertEqual(e.shape, [1, 384])
+        let encoder = try XCTUnwrap(model as? MiniLMTextEncoder)
+        assertClose(try e.l2Normalized(axis: -1), try encoder.embed(["dog bark"]), tolerance: 1e-6, "spec vs embed")
+        XCTAssertThrowsError(try model.embedAudio(paths: ["x.wav"])) { XCTAssertTrue($0 is MissingTower) }
+    }
 }
