@@ -39,6 +39,9 @@ let package = Package(
         .target(name: "Prompting", dependencies: ["Tensor", "Models", "Datasets"], swiftSettings: optimize),
         .target(name: "Script", dependencies: ["Tensor", "Audio", "Models", "Datasets", "Prompting", "CReadline"],
                 swiftSettings: optimize),
+        // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
+        // so it sits beside the layers rather than in them.
+        .target(name: "DemoData", swiftSettings: optimize),
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
@@ -50,7 +53,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Audio", "TestSupport"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),

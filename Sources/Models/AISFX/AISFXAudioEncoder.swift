@@ -1,0 +1,44 @@
+import Audio
+import Foundation
+import Tensor
+
+/// aisfx end to end: audio file -> palm's aisfx front-end (`PreprocessingConfig.aisfx`:
+/// mono mean, 44.1 kHz, peak-normalised, HTK log-mel 96, blocks of 100 frames hop 50,
+/// time-major) -> `AISFXEmbeddingNet` -> one 512-d clip embedding, the mean of the clip's
+/// block embeddings (palm's rule; aisfx itself stops at block embeddings).
+public final class AISFXAudioEncoder: @unchecked Sendable {
+    public let net: AISFXEmbeddingNet
+    public let preprocessor: Preprocessor
+    /// The checkpoint the weights came from.
+    public let checkpoint: String
+    /// Identifies the weights (`aisfx-<hash>` of the `embedding_net.*` keys).
+    public let fingerprint: String
+    /// Embedding width (512).
+    public var dimension: Int { net.config.dimension }
+
+    public init(checkpoint path: String, config: AISFXConfig = .aisfx012) throws {
+        let source = try PyTorchCheckpoint(path: path)
+        net = try AISFXEmbeddingNet(source, config: config)
+        fingerprint = try WeightFingerprint.of(source, prefix: "aisfx", keys: source.keys.filter { $0.hasPrefix("embedding_net.") })
+        preprocessor = Preprocessor(config: .aisfx)
+        checkpoint = path
+    }
+
+    /// Clip embeddings `[n, 512]` for audio files (any format libsndfile reads), in order.
+    /// Front-ends run on `threads` threads; the CNN batches each clip's blocks. The first file
+    /// that cannot be read or decoded throws, naming it.
+    public func embed(files: [String], threads: Int = 2) throws -> Tensor {
+        let out = Tensor.zeros([files.count, dimension])
+        // Front-ends in chunks, so at most `chunk` clips' features are held at once.
+        let chunk = 32
+        for start in stride(from: 0, to: files.count, by: chunk) {
+            let paths = Array(files[start..<min(start + chunk, files.count)])
+            for (k, result) in preprocessor.featuresAll(paths, threads: threads).enumerated() {
+                let blocks = try result.get()
+                let e = try net.clipEmbedding(blocks: blocks).contiguous()
+                (out.pointer + (start + k) * dimension).update(from: e.pointer, count: dimension)
+            }
+        }
+        return out
+    }
+}

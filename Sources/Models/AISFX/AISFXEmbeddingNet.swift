@@ -1,0 +1,87 @@
+import Foundation
+import Tensor
+
+// The aisfx sound-effects embedding CNN.
+//
+// Provenance: PyPI `aisfx` 0.1.2 (Tidemann/Lee, ISMIR 2022 "X-Sequential-CE" model),
+// `aisfx/models/cnn2d.py` `EmbeddingNet` (itself the DCASE 2018 cross-task baseline
+// `Cnn_9layers`), loaded as `CrossNet(EmbeddingNet('max', 3, 1, 64), ds_dict)` from
+// `aisfx/models/checkpoint.pth`, a `(state_dict, ds_dict)` tuple. Only `embedding_net.*` is the
+// embedding; `fc.*` are the per-dataset classifier heads of its training (listed as ignored),
+// and `num_batches_tracked` counters are training state.
+//
+// Forward (`EmbeddingNet.forward`): input `[N, T=100, F=96]` (time as height, mel as width:
+// the model was trained time-major; aisfx's librosa path forgets that transpose, palm does
+// not copy the slip), unsqueeze to `[N, 1, T, F]`, 4 `ConvBlock`s with 64/128/256/512
+// channels, max-pool 2x2 (floor) after blocks 1-3, then the mean over mel and the max over
+// time -> `[N, 512]`. BatchNorm uses running statistics (eval).
+//
+// Clip embedding (palm's rule; aisfx defines none): the mean of the clip's block embeddings.
+// The blocks overlap by half, so the mean weighs every part of the clip about equally; a
+// clip shorter than one block is one zero-padded block (the `Audio` preset's blocking).
+
+/// aisfx's EmbeddingNet: `[N, blockFrames, melBins]` log-mel blocks -> `[N, 512]`.
+public struct AISFXEmbeddingNet: Sendable {
+    public let config: AISFXConfig
+    public let blocks: [AISFXConvBlock]
+    /// Keys present in the checkpoint and deliberately not loaded.
+    public let ignoredKeys: [String]
+
+    /// Loads `embedding_net.conv_block{1..4}.*` from `source` (the aisfx checkpoint or a
+    /// fixture); every other key must be a classifier head (`fc.*`) or a BN counter.
+    public init(_ source: TensorSource, config c: AISFXConfig = .aisfx012) throws {
+        config = c
+        let root = WeightLoader(source)
+        let net = root.scoped("embedding_net")
+        var inChannels = 1
+        var built: [AISFXConvBlock] = []
+        for (i, out) in c.channels.enumerated() {
+            built.append(try AISFXConvBlock(net.scoped("conv_block\(i + 1)"), inChannels: inChannels, outChannels: out,
+                                            pool: i < 3 ? (2, 2) : (1, 1)))
+            inChannels = out
+        }
+        blocks = built
+        ignoredKeys = try root.finish(ignorablePrefixes: ["fc."], ignorableSuffixes: [".num_batches_tracked"])
+    }
+
+    /// Loads the aisfx checkpoint at `path` (PyTorch zip; its numpy globals are rebuilt as data).
+    public init(checkpoint path: String, config: AISFXConfig = .aisfx012) throws {
+        try self.init(PyTorchCheckpoint(path: path), config: config)
+    }
+
+    /// `$PALM_AISFX_CHECKPOINT` when set, else `aisfx/models/checkpoint.pth` in the first Python
+    /// `site-packages` that has it.
+    public static func locateCheckpoint() -> String? {
+        if let p = ProcessInfo.processInfo.environment["PALM_AISFX_CHECKPOINT"], !p.isEmpty { return p }
+        return SitePackages.find("aisfx/models", containing: "checkpoint.pth").map { $0 + "/checkpoint.pth" }
+    }
+
+    /// Block embeddings `[N, 512]` of log-mel blocks `[N, T, F]` (time-major; any `T`, `F`
+    /// that survive three 2x2 pools). Runs without the tape.
+    public func callAsFunction(_ blocks: Tensor) throws -> Tensor {
+        guard blocks.rank == 3 else {
+            throw TensorError.shapeMismatch(op: "AISFXEmbeddingNet", shapes: [blocks.shape], reason: "expected blocks [N, frames, mels]")
+        }
+        guard blocks.shape[1] >= 8, blocks.shape[2] >= 8 else {
+            throw TensorError.invalidArgument(op: "AISFXEmbeddingNet", message: "blocks of \(blocks.shape[1]) x \(blocks.shape[2]) are too small for three 2x2 pools")
+        }
+        return try GradMode.withoutGrad {
+            var x = try blocks.unsqueeze(1)
+            for b in self.blocks { x = try b(x) }
+            return try x.mean(axis: 3).max(axis: 2)
+        }
+    }
+
+    /// One clip's embedding `[512]` from its blocks `[N, T, F]`: the mean of the block
+    /// embeddings (palm's rule; see the file header). Blocks are run `batchSize` at a time.
+    public func clipEmbedding(blocks: Tensor, batchSize: Int = 16) throws -> Tensor {
+        let n = blocks.shape[0]
+        guard n > 0 else { throw TensorError.invalidArgument(op: "AISFXEmbeddingNet", message: "a clip needs at least one block") }
+        var parts: [Tensor] = []
+        for s in stride(from: 0, to: n, by: batchSize) {
+            parts.append(try self(blocks.slice(axis: 0, start: s, end: min(s + batchSize, n))))
+        }
+        let all = parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: 0)
+        return try GradMode.withoutGrad { try all.mean(axis: 0) }
+    }
+}

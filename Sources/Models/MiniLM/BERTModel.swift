@@ -1,0 +1,95 @@
+import Tensor
+
+// The BERT encoder with sentence-transformers mean pooling, as all-MiniLM-L6-v2 runs it.
+//
+// Provenance: Hugging Face transformers `BertModel` (models/bert/modeling_bert.py, eager
+// attention) for the encoder, sentence-transformers `Pooling(mode_mean_tokens=True)` for the
+// pooling, as configured by all-MiniLM-L6-v2 (`modules.json`: Transformer, Pooling, Normalize).
+// Keys (no prefix): `embeddings.{word,position,token_type}_embeddings.weight`,
+// `embeddings.LayerNorm.*`, `encoder.layer.i.*`. `embeddings.position_ids` is an arange buffer
+// (checked, recomputed) and `pooler.dense.*` is BERT's [CLS] pooler, which mean pooling does
+// not use (listed as ignored).
+//
+// Deliberate differences that do not change the output:
+// * A batch is cut to its longest real sequence: with the padding mask no real token attends
+//   to padding, and mean pooling only reads real tokens, so the padded tail is dead work.
+// * HF masks with the dtype's minimum; palm with -inf. Both give padding exactly zero weight.
+// * Segment ids are all 0 (single sentences), so the token-type row 0 is added everywhere.
+
+/// A BERT encoder (`BertModel` layout) with masked mean pooling.
+public struct BERTModel: Sendable {
+    public let config: BERTConfig
+    public let wordEmbedding: Embedding
+    public let positionEmbedding: Embedding
+    public let tokenTypeEmbedding: Embedding
+    public let embeddingLayerNorm: LayerNorm
+    public let layers: [BERTLayer]
+    /// Keys present in the checkpoint and deliberately not loaded.
+    public let ignoredKeys: [String]
+
+    /// Loads every encoder tensor from `loader` and checks that nothing else is left except
+    /// `embeddings.position_ids` (must be `0..<maxPositions`) and `pooler.*`.
+    public init(_ loader: WeightLoader, config c: BERTConfig) throws {
+        config = c
+        let emb = loader.scoped("embeddings")
+        wordEmbedding = try Embedding(emb.scoped("word_embeddings"), count: c.vocabSize, dim: c.width)
+        positionEmbedding = try Embedding(emb.scoped("position_embeddings"), count: c.maxPositions, dim: c.width)
+        tokenTypeEmbedding = try Embedding(emb.scoped("token_type_embeddings"), count: c.typeVocabSize, dim: c.width)
+        embeddingLayerNorm = try LayerNorm(emb.scoped("LayerNorm"), dim: c.width, eps: c.layerNormEps)
+        if emb.contains("position_ids") {
+            // Read around the loader so the key is reported as ignored (recomputed), not used.
+            let ids = try loader.source.tensor(emb.key("position_ids"))
+            guard ids.shape == [1, c.maxPositions], ids.toArray() == (0..<c.maxPositions).map(Float.init) else {
+                throw CheckpointError.malformed(path: loader.source.sourceName, reason: "'\(emb.key("position_ids"))' is not 0..<\(c.maxPositions)")
+            }
+        }
+        let enc = loader.scoped("encoder").scoped("layer")
+        layers = try (0..<c.layers).map { try BERTLayer(enc.scoped($0), config: c) }
+        ignoredKeys = try loader.finish(ignorablePrefixes: ["pooler.", "embeddings.position_ids"])
+    }
+
+    /// Word-embedding rows `[B, T, width]` for ids `[B, T]` (row-major), before positions and
+    /// token types are added: the space CoOp's context vectors live in.
+    public func tokenEmbeddings(ids: [Int], shape: [Int]) throws -> Tensor {
+        try wordEmbedding(ids, shape: shape)
+    }
+
+    /// Hidden states `[B, T, width]` after the last layer, from word embeddings `[B, T, width]`
+    /// and each row's real length (keys at positions `>= length` are masked). Differentiable
+    /// in `tokenEmbeddings`.
+    public func hiddenStates(tokenEmbeddings x: Tensor, lengths: [Int]) throws -> Tensor {
+        guard x.rank == 3, x.shape[2] == config.width, lengths.count == x.shape[0] else {
+            throw TensorError.shapeMismatch(op: "BERTModel", shapes: [x.shape, [lengths.count]],
+                                            reason: "expected token embeddings [B, T, \(config.width)] and one length per row")
+        }
+        let t = x.shape[1]
+        guard t <= config.maxPositions else {
+            throw TensorError.invalidArgument(op: "BERTModel", message: "sequence of \(t) tokens exceeds \(config.maxPositions) positions")
+        }
+        if let bad = lengths.first(where: { $0 < 1 || $0 > t }) {
+            throw TensorError.invalidArgument(op: "BERTModel", message: "length \(bad) outside 1...\(t)")
+        }
+        let positions = try positionEmbedding.weight.slice(axis: 0, start: 0, end: t)
+        let segment = try tokenTypeEmbedding.weight.slice(axis: 0, start: 0, end: 1)
+        var h = try embeddingLayerNorm(x + (positions + segment))
+        let mask = Tensor.paddingMask(lengths: lengths, maxLength: t)
+        for layer in layers { h = try layer(h, mask: mask) }
+        return h
+    }
+
+    /// Mean of the hidden states over each row's real tokens (`[CLS]` and `[SEP]` included):
+    /// `[B, width]`, not normalised. Differentiable in `tokenEmbeddings`.
+    public func meanPooled(tokenEmbeddings x: Tensor, lengths: [Int]) throws -> Tensor {
+        let h = try hiddenStates(tokenEmbeddings: x, lengths: lengths)
+        return try BERTModel.maskedMean(h, lengths: lengths)
+    }
+
+    /// `sum_{t < len_b} h[b, t] / len_b` as one broadcast multiply and sum (so it records on the
+    /// tape like any other op), for `h [B, T, C]`.
+    static func maskedMean(_ h: Tensor, lengths: [Int]) throws -> Tensor {
+        let b = h.shape[0], t = h.shape[1]
+        var w = [Float](repeating: 0, count: b * t)
+        for (r, len) in lengths.enumerated() { for j in 0..<len { w[r * t + j] = 1 / Float(len) } }
+        return try (h * Tensor(w, shape: [b, t, 1])).sum(axis: 1)
+    }
+}
