@@ -12,15 +12,16 @@ struct Repl: ParsableCommand {
     func run() throws { runREPL(historyPath: history ?? REPL.defaultHistoryPath) }
 }
 
-/// `palm run script.palm [args...]`.
+/// `palm run script.palm [--report out.html|out.md] [args...]`.
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a palm script.")
+    static let configuration = CommandConfiguration(abstract: "Run a palm script, optionally writing a notebook-style report.")
 
+    @Option(help: "Write a report of every #%% cell (code, output, tables, plots): .html or .md.") var report: String?
     @Argument(help: "The script (.palm).") var script: String
     @Argument(parsing: .captureForPassthrough, help: "Arguments the script sees as `args`.") var arguments: [String] = []
 
     func run() throws {
-        let status = runScript(path: script, arguments: arguments)
+        let status = runScript(path: script, arguments: arguments, report: report)
         if status != 0 { throw ExitCode(status) }
     }
 }
