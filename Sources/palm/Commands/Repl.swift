@@ -21,7 +21,14 @@ struct Run: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments the script sees as `args`.") var arguments: [String] = []
 
     func run() throws {
-        let status = runScript(path: script, arguments: arguments, report: report)
+        // Script arguments are passed through untouched, so `--report` after the script name
+        // lands among them: take it out here so both orders work.
+        var args = arguments, out = report
+        if let i = args.firstIndex(of: "--report"), i + 1 < args.count {
+            out = args[i + 1]
+            args.removeSubrange(i...(i + 1))
+        }
+        let status = runScript(path: script, arguments: args, report: out)
         if status != 0 { throw ExitCode(status) }
     }
 }
