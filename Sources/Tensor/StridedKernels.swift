@@ -85,14 +85,15 @@ func assignStrided(_ dst: Tensor, from src: Tensor, accumulate: Bool = false) {
 }
 
 /// Applies a binary function over two tensors already expanded to one shape, writing a new
-/// contiguous tensor. Inner loops are specialised for unit and zero strides.
+/// contiguous tensor. Inner loops are specialised for unit and zero strides; large results
+/// whose layout collapses to at most two dimensions (same-shape, row- or column-broadcast: the
+/// bias adds and residuals of every layer) are split across cores by rows.
 @inline(__always) @usableFromInline
 func mapBinary(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: (Float, Float) -> Float) -> Tensor {
     let out = Tensor(uninitializedShape: shape)
     let pa = a.storage.base, pb = b.storage.base, po = out.pointer
-    var written = 0
-    forEachRow2(shape: shape, stridesA: a.strides, offsetA: a.offset, stridesB: b.strides, offsetB: b.offset) { oa, ob, n, sa, sb in
-        let x = pa + oa, y = pb + ob, o = po + written
+    @inline(__always) func row(_ oa: Int, _ ob: Int, _ n: Int, _ sa: Int, _ sb: Int, _ o: UnsafeMutablePointer<Float>) {
+        let x = pa + oa, y = pb + ob
         if sa == 1 && sb == 1 {
             for i in 0..<n { o[i] = f(x[i], y[i]) }
         } else if sa == 1 && sb == 0 {
@@ -104,6 +105,29 @@ func mapBinary(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: (Float, Float) -> Fl
         } else {
             for i in 0..<n { o[i] = f(x[i * sa], y[i * sb]) }
         }
+    }
+    let total = out.count
+    if total >= 1 << 16 {
+        let (dims, st) = collapseDims(shape, [a.strides, b.strides])
+        if dims.count == 1 {
+            ParallelFor.chunks(dims[0], grain: 1 << 15) { lo, hi in
+                row(a.offset + lo * st[0][0], b.offset + lo * st[1][0], hi - lo, st[0][0], st[1][0], po + lo)
+            }
+            return out
+        }
+        if dims.count == 2 {
+            let n = dims[1]
+            ParallelFor.chunks(dims[0], grain: Swift.max(1, (1 << 15) / Swift.max(n, 1))) { lo, hi in
+                for r in lo..<hi {
+                    row(a.offset + r * st[0][0], b.offset + r * st[1][0], n, st[0][1], st[1][1], po + r * n)
+                }
+            }
+            return out
+        }
+    }
+    var written = 0
+    forEachRow2(shape: shape, stridesA: a.strides, offsetA: a.offset, stridesB: b.strides, offsetB: b.offset) { oa, ob, n, sa, sb in
+        row(oa, ob, n, sa, sb, po + written)
         written += n
     }
     return out
