@@ -35,8 +35,9 @@ public final class Storage: @unchecked Sendable {
     /// serves blocks above its mmap threshold with fresh mappings (a page fault per 4 KB on
     /// first touch) and trims freed heap back to the system; raising the threshold to 4 MB and
     /// the trim threshold to 256 MB keeps such buffers in the heap for reuse (PALM's 50 epochs:
-    /// median 1.11 s -> 0.68 s over 5 runs each, `palm bench prompting`), while large activations still get their own mappings (keeping
-    /// those in the heap measured slower). Done once, before the first tensor.
+    /// median 1.11 s -> 0.68 s over 5 runs each, `palm bench prompting`), while large
+    /// activations still get their own mappings (keeping those in the heap measured slower).
+    /// Done once, before the first tensor.
     private static let allocatorTuned: Bool = {
         _ = glibcMallopt(-3, 4 << 20)  // M_MMAP_THRESHOLD (malloc.h; not in the Glibc module)
         _ = glibcMallopt(-1, 256 << 20)  // M_TRIM_THRESHOLD
