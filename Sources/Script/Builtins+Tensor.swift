@@ -205,7 +205,7 @@ extension Interpreter {
             try t.mean(axes: a[1].map { [try $0.asInt("mean argument 'axis'")] }, keepDims: a.bool(2, default: false))
         }
         builtin("matmul", "Matrix product a @ b (batched, NumPy rules).", [Param("a", "tensor"), Param("b", "tensor")], returns: "tensor") { args, _ in
-            .tensor(try Script.matmul(args.value(0).asTensor("matmul argument 'a'"), args.value(1).asTensor("matmul argument 'b'")))
+            .tensor(try args.value(0).asTensor("matmul argument 'a'").matmul(args.value(1).asTensor("matmul argument 'b'")))
         }
         builtin("cosine", "Cosine similarity of every row of a with every row of b: [N, D], [M, D] -> [N, M].",
                 [Param("a", "tensor"), Param("b", "tensor")], returns: "tensor") { args, _ in
@@ -347,7 +347,7 @@ extension ValueMembers {
         tm("gelu", "GELU elementwise.") { t, _ in .tensor(t.gelu()) },
         tm("pow", "x^p elementwise.", [Param("p", "exponent")]) { t, a in .tensor(t.pow(Float(try a.number(0)))) },
         tm("matmul", "Matrix product with other.", [Param("other", "tensor")]) { t, a in
-            .tensor(try Script.matmul(t, a.value(0).asTensor("matmul argument 'other'")))
+            .tensor(try t.matmul(a.value(0).asTensor("matmul argument 'other'")))
         },
         MethodSpec("tensor.reshape", "The same elements in a new shape (one dimension may be -1).", [], variadic: true, returns: "tensor") { v, a, _ in
             let dims: [Value] = a.rest.count == 1 ? (try? a.rest[0].asList("")) ?? a.rest : a.rest

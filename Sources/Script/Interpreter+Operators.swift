@@ -109,7 +109,7 @@ extension Interpreter {
             guard let ta, let tb else {
                 throw ScriptError(.type, "'@' needs two tensors, found \(a.typeName) and \(b.typeName)")
             }
-            return .tensor(try matmul(ta, tb))
+            return .tensor(try ta.matmul(tb))
         case .remainder:
             throw ScriptError(.type, "'%' does not apply to tensors")
         case .less, .lessEqual, .greater, .greaterEqual:
@@ -281,18 +281,6 @@ extension Interpreter {
               editDistance(best, name) <= max(1, name.count / 3) else { return "" }
         return " (did you mean '\(best)'?)"
     }
-}
-
-/// `a @ b`. Two vectors give their dot product `sum(a * b)` (a scalar): the engine's matmul
-/// handles a vector on one side only.
-func matmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-    if a.rank == 1, b.rank == 1 {
-        guard a.shape == b.shape else {
-            throw TensorError.shapeMismatch(op: "matmul", shapes: [a.shape, b.shape], reason: "vectors of different lengths")
-        }
-        return try (a * b).sum()
-    }
-    return try a.matmul(b)
 }
 
 /// `tensor.sum` -> `sum`.

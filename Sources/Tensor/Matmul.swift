@@ -56,12 +56,18 @@ public enum BLASThreads {
 
 extension Tensor {
     /// Matrix product with NumPy semantics: `[..., M, K] @ [..., K, N] -> [..., M, N]`; 1-d
-    /// operands are treated as a row (left) or column (right) vector and the dim is dropped.
+    /// operands are treated as a row (left) or column (right) vector and the dim is dropped
+    /// (two vectors give their dot product, a scalar).
     public func matmul(_ other: Tensor) throws -> Tensor {
         if rank == 0 || other.rank == 0 {
             throw TensorError.shapeMismatch(op: "matmul", shapes: [shape, other.shape], reason: "operands must have at least one dimension")
         }
-        if rank == 1 && other.rank == 1 { return try unsqueeze(0).matmul(other.unsqueeze(1)).reshape([]) }
+        if rank == 1 && other.rank == 1 {
+            guard shape == other.shape else {
+                throw TensorError.shapeMismatch(op: "matmul", shapes: [shape, other.shape], reason: "vectors of different lengths")
+            }
+            return try unsqueeze(0).matmul(other.unsqueeze(1)).reshape([])
+        }
         if rank == 1 { return try unsqueeze(0).matmul(other).squeeze(-2) }
         if other.rank == 1 { return try matmul(other.unsqueeze(1)).squeeze(-1) }
         let m = shape[rank - 2], k = shape[rank - 1], k2 = other.shape[other.rank - 2], n = other.shape[other.rank - 1]
