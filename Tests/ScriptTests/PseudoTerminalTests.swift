@@ -163,7 +163,12 @@ final class PseudoTerminalTests: XCTestCase {
         check("interrupted", "Ctrl-C stops the loop")
         t.send("i > 0\n")
         check("true", "variables intact after Ctrl-C")
-        t.send("abandoned\u{03}")
+        // Wait for each step to show: on ^C the terminal driver flushes input not yet read, so
+        // text sent right behind it could be lost (a race of the test, not of a person typing).
+        t.send("abandoned")
+        check("abandoned", "typed text echoed")
+        t.send("\u{03}")
+        check("palm> ", "a fresh prompt after Ctrl-C at the prompt")
         t.send("40 + 2\n")
         check("42", "Ctrl-C at the prompt drops the typed line")
         t.send("99 + 1\n")
