@@ -50,6 +50,19 @@ nonisolated(unsafe) var readlineCancelled = false
 nonisolated(unsafe) let primaryPrompt = strdup(REPL.prompt)
 nonisolated(unsafe) let completionWordBreaks = strdup(" \t\n\"'`@$><=;|&{(,[+-*^%!")
 
+/// Abandons the line being typed after Ctrl-C: echoes `^C`, clears the buffer and draws a
+/// fresh primary prompt (the REPL then drops any unfinished multi-line entry).
+private func cancelReadlineLine() {
+    scriptInterruptRequested = 0
+    readlineCancelled = true
+    if let out = rl_outstream { fputs("^C", out) }
+    rl_replace_line("", 0)
+    rl_crlf()
+    rl_set_prompt(primaryPrompt)
+    rl_on_new_line()
+    rl_redisplay()
+}
+
 /// GNU readline: line editing, history (up-arrow), tab completion; Ctrl-C at the prompt
 /// abandons the line.
 public final class ReadlineLineReader: LineReader {
@@ -74,20 +87,39 @@ public final class ReadlineLineReader: LineReader {
                 return strdup(completionCandidates[completionIndex])  // readline frees it
             }
         }
-        // Readline's own SIGINT handling calls our handler (which sets the interrupt flag),
-        // then this hook: drop the typed text and start a fresh prompt, as a shell does.
-        // (Setting rl_done would only take effect after the next key, which would be lost.)
-        rl_signal_event_hook = {
-            if scriptInterruptRequested != 0 {
-                scriptInterruptRequested = 0
-                readlineCancelled = true
-                rl_replace_line("", 0)
-                rl_crlf()
-                rl_set_prompt(primaryPrompt)
-                rl_on_new_line()
-                rl_redisplay()
+        // Ctrl-C at the prompt drops the typed text and starts a fresh prompt, as a shell
+        // does. Readline's own signal handling only reports a signal that lands while it is
+        // blocked in read(): one that arrives while it redraws is noticed after the next key.
+        // So readline leaves SIGINT to our handler, and its input function waits with the
+        // signal unblocked only inside ppoll, atomically, so no ^C can slip between the flag
+        // check and the wait.
+        rl_catch_signals = 0
+        rl_getc_function = { stream in
+            let fd = stream.map { fileno($0) } ?? 0
+            var interrupt = sigset_t(), saved = sigset_t()
+            sigemptyset(&interrupt)
+            sigaddset(&interrupt, SIGINT)
+            while true {
+                pthread_sigmask(SIG_BLOCK, &interrupt, &saved)
+                if scriptInterruptRequested != 0 {
+                    pthread_sigmask(SIG_SETMASK, &saved, nil)
+                    cancelReadlineLine()
+                    continue
+                }
+                var waitMask = saved
+                sigdelset(&waitMask, SIGINT)
+                let ready = palm_wait_readable(fd, &waitMask)
+                pthread_sigmask(SIG_SETMASK, &saved, nil)
+                if ready < 0 {
+                    if errno == EINTR { continue }
+                    return EOF
+                }
+                var byte: UInt8 = 0
+                let n = read(fd, &byte, 1)
+                if n == 1 { return Int32(byte) }
+                if n < 0, errno == EINTR || errno == EAGAIN { continue }
+                return EOF
             }
-            return 0
         }
     }
 
