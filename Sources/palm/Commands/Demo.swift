@@ -23,6 +23,7 @@ struct Demo: ParsableCommand {
     @Option(help: "Demo heads (.safetensors from Stdlib/demo_align.palm; default the bundled ones).") var heads: String?
     @Option(help: "The HTML (or .md) report (default DIR/demo-report.html).") var report: String?
     @Option(help: "Clips per class at most (a smaller corpus, in its own folder: for a quick look).") var perClass: Int?
+    @Flag(help: "Train CoOp and CoCoOp with the paper's full recipe (slow on a CPU; see the report's protocol cell).") var paper = false
     @Flag(help: "Only build the corpus.") var corpusOnly = false
 
     func run() throws {
@@ -39,6 +40,7 @@ struct Demo: ParsableCommand {
         let out = report.map { ($0 as NSString).expandingTildeInPath } ?? root + "/demo-report.html"
         var args = ["\(corpusDir)/evaluation", "seeds=\(seeds)", "shots=\(shots)", "out=\(root)/results"]
         if let epochs { args.append("epochs=\(epochs)") }
+        if paper { args.append("protocol=paper") }
         if let heads { args.append("heads=\((heads as NSString).expandingTildeInPath)") }
         let status = runScript(path: script, arguments: args, report: out)
         if status != 0 { throw ExitCode(status) }

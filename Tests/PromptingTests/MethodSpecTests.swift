@@ -1,0 +1,68 @@
+import Models
+import Prompting
+import Tensor
+import TestSupport
+import XCTest
+
+/// Method names with settings (`coop:n_ctx=4,batch=160`): parsing, the errors, and that the
+/// settings reach the learner and its training options.
+final class MethodSpecTests: XCTestCase {
+    func testParsesAndAppliesSettings() throws {
+        let s = try MethodSpec("CoOp:n_ctx=4, batch=160,lr=0.01,position=front,csc=true")
+        XCTAssertEqual(s.name, "coop")
+        XCTAssertEqual(s.description, "coop:n_ctx=4,batch=160,lr=0.01,position=front,csc=true")
+        let o = try s.trainingOptions(epochs: 7)
+        XCTAssertEqual(o.batchSize, 160)
+        XCTAssertEqual(o.learningRate, 0.01)
+        XCTAssertEqual(o.epochs, 7, "a grid-wide epoch count applies when the spec sets none")
+        XCTAssertEqual(try MethodSpec("coop:epochs=3").trainingOptions(epochs: 7).epochs, 3, "the spec's own epochs win")
+        XCTAssertEqual(try MethodSpec("palm").trainingOptions().epochs, 50)
+        XCTAssertEqual(try MethodSpec("zero-shot").name, "zeroshot")
+        let ctx = try s.contextSettings()
+        XCTAssertEqual(ctx.nCtx, 4)
+        XCTAssertEqual(ctx.position, .front)
+        XCTAssertTrue(ctx.classSpecific)
+
+        let model = try CoOpFixture.model()
+        let learner = try XCTUnwrap(Methods.make("cocoop:n_ctx=3", model: model, classNames: ["dog", "rain"], seed: 0) as? CoOpLearner)
+        XCTAssertEqual(learner.prompts.nCtx, 3)
+        XCTAssertNotNil(learner.metaNet)
+        let words = try XCTUnwrap(Methods.make("coop:init=a recording of", model: model, classNames: ["dog"], seed: 0) as? CoOpLearner)
+        XCTAssertEqual(words.prompts.nCtx, 3, "n_ctx becomes the initial words' token count")
+    }
+
+    func testErrorsNameTheSetting() {
+        func message(_ text: String) -> String {
+            do { _ = try MethodSpec(text); return "" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(message("coop:nctx=4").contains("unknown setting 'nctx'"))
+        XCTAssertTrue(message("palm:n_ctx=4").contains("'n_ctx' applies only to"))
+        XCTAssertTrue(message("coop:n_ctx=0").contains("n_ctx must be a positive integer, found '0'"))
+        XCTAssertTrue(message("coop:batch").contains("expected key=value"))
+        XCTAssertTrue(message("coop:position=left").contains("position must be end, middle or front"))
+        XCTAssertTrue(message("coop:optimizer=adam").contains("optimizer must be sgd or adamw"))
+        XCTAssertTrue(message("coopp").contains("unknown method 'coopp'"))
+    }
+
+    /// A grid with a variant: the full spec names its results, apart from the plain method.
+    func testGridKeepsVariantsApart() throws {
+        let model = try CoOpFixture.model()
+        var g = SeededGenerator(seed: 2)
+        let x = Tensor.normal([8, model.dimension], generator: &g)
+        let set = try FeatureSet(features: x, labels: [0, 1, 0, 1, 0, 1, 0, 1], classNames: ["dog", "rain"])
+        let data = StaticExperimentData(name: "toy", classNames: ["dog", "rain"], train: set, test: set)
+        let grid = ExperimentGrid(model: model, datasets: [data], methods: ["coop", "coop:n_ctx=2,epochs=1"], seeds: [0], shots: 0, epochs: 2)
+        let records = try grid.run()
+        XCTAssertEqual(records.map(\.method), ["coop", "coop:n_ctx=2,epochs=1"])
+        XCTAssertThrowsError(try ExperimentGrid(model: model, datasets: [data], methods: ["coop:n_ctx=x"], seeds: [0], shots: 0).run())
+    }
+}
+
+/// Fixed features as an experiment's data (one split, no sampling).
+struct StaticExperimentData: ExperimentData {
+    let name: String
+    let classNames: [String]
+    let train: FeatureSet, test: FeatureSet
+    var folds: [Int] { [0] }
+    func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet) { (train, test) }
+}
