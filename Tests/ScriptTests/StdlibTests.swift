@@ -4,16 +4,18 @@ import Script
 
 /// The experiment scripts in `Stdlib/` parse, and each runs end to end in quick mode (1 seed,
 /// 2 shots, 3 epochs) on a tiny random PENGI and the tiny test dataset, writing a report with
-/// its tables and plots.
+/// its tables and plots (the demo's two scripts run in Tests/DemoTests).
 final class StdlibTests: XCTestCase {
     static let stdlib = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Stdlib")
 
     static let scripts = ["table2", "ablations", "shots", "prompts", "efficiency"]
+    /// The demo's scripts need the demo model's encoders; Tests/DemoTests runs them.
+    static let demoScripts = ["demo", "demo_align"]
 
     func testEveryScriptParses() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.stdlib.path).filter { $0.hasSuffix(".palm") }
-        XCTAssertEqual(Set(files), Set(Self.scripts.map { $0 + ".palm" } + ["prelude.palm"]))
+        XCTAssertEqual(Set(files), Set((Self.scripts + Self.demoScripts).map { $0 + ".palm" } + ["prelude.palm"]))
         for f in files {
             let text = try String(contentsOf: Self.stdlib.appendingPathComponent(f), encoding: .utf8)
             XCTAssertNoThrow(try Notebook(file: SourceFile(name: f, text: text)), f)
