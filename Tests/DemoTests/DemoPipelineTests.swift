@@ -69,8 +69,10 @@ final class DemoPipelineTests: XCTestCase {
         }
     }
 
-    /// `palm demo` itself (the executable built beside the tests) on a corpus capped at 3 clips
-    /// a class, one seed, two shots, one epoch: the table, the verdict line and the HTML report.
+    /// `palm demo` itself (the executable built beside the tests) on a corpus capped at 6 clips
+    /// a class, one seed, four shots, the demo protocol: the table, PALM beating zero-shot (as
+    /// the issue demands of the demo; the gap is about 50 points here, 68 on the full demo),
+    /// and the HTML report.
     func testPalmDemoEndToEnd() throws {
         try requireDemoInstall()
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -81,7 +83,7 @@ final class DemoPipelineTests: XCTestCase {
         let dir = try TemporaryDirectory("demo-e2e")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: palm)
-        process.arguments = ["demo", "--dir", dir.path, "--per-class", "3", "--seeds", "1", "--shots", "2", "--epochs", "1"]
+        process.arguments = ["demo", "--dir", dir.path, "--per-class", "6", "--seeds", "1", "--shots", "4"]
         var env = ProcessInfo.processInfo.environment
         env["PALM_CACHE"] = dir.file("cache")
         env["PALM_STDLIB"] = DemoPipelineTests.stdlib
@@ -95,10 +97,10 @@ final class DemoPipelineTests: XCTestCase {
         print(output.split(separator: "\n").filter { !$0.contains("\r") && !$0.hasPrefix("embedding") }.joined(separator: "\n"))
         XCTAssertEqual(process.terminationStatus, 0, output)
         for method in ["zeroshot", "coop", "cocoop", "palm"] { XCTAssertTrue(output.contains(method), "no \(method) in the output") }
-        XCTAssertTrue(output.contains("vs zero-shot"), "no verdict line")
+        XCTAssertTrue(output.contains("PALM wins by"), "PALM must beat zero-shot on the demo")
         let report = try String(contentsOfFile: dir.file("demo-report.html"), encoding: .utf8)
         XCTAssertTrue(report.contains("<svg"), "the report has no plot")
         XCTAssertTrue(report.contains("palm"))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("corpus-3/LICENSES.md")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("corpus-6/LICENSES.md")))
     }
 }
