@@ -1,7 +1,10 @@
 import Foundation
 
 // Scaled dot-product attention and the additive masks used by CLIP (causal + padding) and
-// Swin (shifted windows). Built from differentiable primitives, so gradients come for free.
+// Swin (shifted windows). The usual case is one fused op (GEMMs per batch item, mask and
+// softmax in place, backward in `attentionBackward`); other layouts fall back to the same
+// computation from differentiable primitives, which the tests compare it with.
+// Shapes: q [..., Tq, D], k [..., Tk, D], v [..., Tk, Dv]; scores and probabilities [..., Tq, Tk].
 
 extension Tensor {
     /// `softmax(q k^T * scale + mask) v` for `q, k, v` of shape `[..., T, Dh]`.
