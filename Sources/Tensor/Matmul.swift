@@ -241,7 +241,27 @@ extension Tensor {
 /// Gradients of `y = x W^T + b` over the rows of `x` (batch dims folded):
 /// dx = g W, dW = g^T x (written straight into W's `[out, in]` layout), db = column sums of g.
 func linearBackward(_ g: Tensor, x: Tensor, weight: Tensor, hasBias: Bool) throws -> [Tensor?] {
-    let n = weight.shape[0], k = weight.shape[1]
+    let n = weight.shape[0], k = weight.shape[1], rows = x.count / Swift.max(k, 1)
+    if x.requiresGrad, weight.requiresGrad, rows * n * k >= BLASThreads.splitAbove, ParallelFor.workers == 2 {
+        // dx and dW are the same number of multiply-adds: one whole single-threaded GEMM per
+        // core rather than each GEMM cut in two.
+        let gc = g.contiguousValues(), xc = x.contiguousValues(), w = weight.blasView()
+        let gx = Tensor(uninitializedShape: x.shape), gw = Tensor(uninitializedShape: [n, k])
+        let (pg, px, pgx, pgw) = (UncheckedBox(gc.pointer), UncheckedBox(xc.pointer), UncheckedBox(gx.pointer), UncheckedBox(gw.pointer))
+        let wm = UncheckedBox(w.matrix)
+        BLASThreads.singleThreaded()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {  // dx [rows, k] = g [rows, n] @ W [n, k]
+                sgemmCall(BLASMatrix(pointer: pg.value, transposed: false, ld: n), wm.value, m: rows, n: k, k: n,
+                          c: pgx.value, ldc: k, alpha: 1, beta: 0)
+            } else {  // dW [n, k] = g^T [n, rows] @ x [rows, k]
+                sgemmCall(BLASMatrix(pointer: pg.value, transposed: true, ld: n), BLASMatrix(pointer: px.value, transposed: false, ld: k),
+                          m: n, n: k, k: rows, c: pgw.value, ldc: k, alpha: 1, beta: 0)
+            }
+        }
+        withExtendedLifetime((gc, xc, w.owner)) {}
+        return hasBias ? [gx, gw, gc.reduceSum(to: [n])] : [gx, gw]
+    }
     let gx = x.requiresGrad ? try g.matmul(weight) : nil
     var gw: Tensor? = nil
     if weight.requiresGrad {
