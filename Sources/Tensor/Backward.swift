@@ -8,8 +8,9 @@ extension Op {
     func gradients(inputs x: [Tensor], output y: Tensor, gradOutput g: Tensor) throws -> [Tensor?] {
         switch self {
         // d(a+b) = da + db; broadcast dims are summed back.
-        case .add: return [g.reduceSum(to: x[0].shape), g.reduceSum(to: x[1].shape)]
-        case .sub: return [g.reduceSum(to: x[0].shape), (-g).reduceSum(to: x[1].shape)]
+        // (Inputs that need no gradient, such as an additive mask, get none computed.)
+        case .add: return [x[0].requiresGrad ? g.reduceSum(to: x[0].shape) : nil, x[1].requiresGrad ? g.reduceSum(to: x[1].shape) : nil]
+        case .sub: return [x[0].requiresGrad ? g.reduceSum(to: x[0].shape) : nil, x[1].requiresGrad ? (-g).reduceSum(to: x[1].shape) : nil]
         // d(ab) = b da + a db.
         case .mul:
             return [x[0].requiresGrad ? try (g * x[1]).reduceSum(to: x[0].shape) : nil,
@@ -19,7 +20,7 @@ extension Op {
             return [x[0].requiresGrad ? try (g / x[1]).reduceSum(to: x[0].shape) : nil,
                     x[1].requiresGrad ? try (-(g * y) / x[1]).reduceSum(to: x[1].shape) : nil]
         case .addScalar: return [g]
-        case let .mulScalar(s): return [g * s]
+        case let .mulScalar(s): return [mapUnary(g, MulScalarKernel(s: s))]
         // d(x^p) = p x^(p-1).
         case let .powScalar(p): return [try g * (x[0].pow(p - 1) * p)]
         case .neg: return [-g]
@@ -33,10 +34,10 @@ extension Op {
         case .erf: return [mapBinary2(g, x[0]) { gv, xv in gv * 1.1283791670955126 * Foundation.exp(-xv * xv) }]
         case .abs: return [mapBinary2(g, x[0]) { gv, xv in xv > 0 ? gv : (xv < 0 ? -gv : 0) }]
         // d sigmoid = s (1 - s).
-        case .sigmoid: return [mapBinary2(g, y) { gv, s in gv * s * (1 - s) }]
+        case .sigmoid: return [mapBinary2(g, y, SigmoidGradKernel())]
         case .relu: return [mapBinary2(g, x[0]) { gv, xv in xv > 0 ? gv : 0 }]
-        case .gelu: return [mapBinary2(g, x[0]) { gv, xv in gv * Activation.geluDerivative(xv) }]
-        case .quickGelu: return [mapBinary2(g, x[0]) { gv, xv in gv * Activation.quickGeluDerivative(xv) }]
+        case .gelu: return [mapBinary2(g, x[0], GELUGradKernel())]
+        case .quickGelu: return [mapBinary2(g, x[0], QuickGELUGradKernel())]
 
         // Sum: every input element receives the gradient of its output element.
         case let .sum(kept):
@@ -55,6 +56,10 @@ extension Op {
 
         // C = A B: dA = dC B^T, dB = A^T dC (batch dims summed back when broadcast).
         case .matmul: return try matmulBackward(g, x[0], x[1])
+        // y = x W^T + b: dx = g W, dW = g^T x, db = sum over rows of g.
+        case let .linear(hasBias): return try linearBackward(g, x: x[0], weight: x[1], hasBias: hasBias)
+        // O = softmax(scale q k^T + mask) v (Attention.swift).
+        case let .attention(scale, p): return attentionBackward(g, q: x[0], k: x[1], v: x[2], scale: scale, probabilities: p)
 
         case .reshape: return [try g.reshape(x[0].shape)]
         case let .permute(p):
@@ -115,6 +120,11 @@ private func mapBinary2(_ g: Tensor, _ v: Tensor, _ f: (Float, Float) -> Float) 
     mapBinary(g, v, shape: v.shape, f)
 }
 
+@inline(__always)
+private func mapBinary2<K: BinaryKernel>(_ g: Tensor, _ v: Tensor, _ f: K) -> Tensor {
+    mapBinary(g, v, shape: v.shape, f)
+}
+
 private func scatterMaxGradient(_ g: Tensor, input: Tensor, axis: Int, indices: [Int32]) -> Tensor {
     var perm = Array(0..<input.rank)
     perm.remove(at: axis)
@@ -137,12 +147,11 @@ private func softmaxBackward(_ g: Tensor, _ y: Tensor, log: Bool) -> Tensor {
     ParallelFor.chunks(rows, grain: Swift.max(1, 32768 / Swift.max(n, 1))) { lo, hi in
         for r in lo..<hi {
             let gr = pg + r * n, yr = py + r * n, o = po + r * n
-            var s: Float = 0
             if log {
-                for i in 0..<n { s += gr[i] }
-                for i in 0..<n { o[i] = gr[i] - Foundation.exp(yr[i]) * s }
+                let s = VectorKernels.sum(gr, n)
+                for i in 0..<n { o[i] = gr[i] - FastMath.expNonPositive(yr[i]) * s }
             } else {
-                for i in 0..<n { s += gr[i] * yr[i] }
+                let s = VectorKernels.dot(gr, yr, n)
                 for i in 0..<n { o[i] = yr[i] * (gr[i] - s) }
             }
         }
@@ -153,33 +162,45 @@ private func softmaxBackward(_ g: Tensor, _ y: Tensor, log: Bool) -> Tensor {
 /// LayerNorm backward with xhat = (x - mean) rstd:
 /// dweight = sum_rows g xhat, dbias = sum_rows g,
 /// dx = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat)) with gxhat = g * weight.
+/// Rows are split across cores; each part sums its own dweight/dbias, added up at the end.
 private func layerNormBackward(_ g: Tensor, x: Tensor, weight: Tensor?, hasBias: Bool, mean: [Float], rstd: [Float]) -> [Tensor?] {
     let c = x.shape.last ?? 1, rows = x.count / Swift.max(c, 1)
     let gc = g.contiguousValues(), xc = x.contiguousValues(), wc = weight?.contiguousValues()
     let gx = Tensor(uninitializedShape: x.shape)
-    let gw = Tensor.zeros([c]), gb = Tensor.zeros([c])
-    let pg = gc.pointer, px = xc.pointer, pw = wc?.pointer, po = gx.pointer, pgw = gw.pointer, pgb = gb.pointer
-    var xhat = [Float](repeating: 0, count: c), gh = [Float](repeating: 0, count: c)
-    for r in 0..<rows {
-        let m = mean[r], s = rstd[r]
-        var sumG: Float = 0, sumGX: Float = 0
-        for i in 0..<c {
-            let xh = (px[r * c + i] - m) * s
-            let gi = pg[r * c + i]
-            xhat[i] = xh
-            pgw[i] += gi * xh
-            pgb[i] += gi
-            let ghi = pw.map { gi * $0[i] } ?? gi
-            gh[i] = ghi
-            sumG += ghi
-            sumGX += ghi * xh
+    let grain = Swift.max(1, 16384 / Swift.max(c, 1)), parts = ParallelFor.parts(rows, grain: grain)
+    // Per part: dweight partial sums, dbias partial sums, then a row of scratch (xhat, gxhat).
+    let scratch = Tensor.zeros([parts, 4 * c])
+    let pg = gc.pointer, px = xc.pointer, pw = wc?.pointer, po = gx.pointer, ps = scratch.pointer
+    mean.withUnsafeBufferPointer { mp in
+        rstd.withUnsafeBufferPointer { rp in
+            let pm = UncheckedBox(mp.baseAddress!), pr = UncheckedBox(rp.baseAddress!)
+            ParallelFor.indexedChunks(rows, grain: grain) { part, lo, hi in
+                let gw = ps + part * 4 * c, gb = gw + c, xhat = gb + c, gh = xhat + c
+                for r in lo..<hi {
+                    let m = pm.value[r], s = pr.value[r]
+                    let xr = px + r * c, gr = pg + r * c
+                    for i in 0..<c {
+                        let xh = (xr[i] - m) * s
+                        xhat[i] = xh
+                        gw[i] += gr[i] * xh
+                        gb[i] += gr[i]
+                    }
+                    if let pw { for i in 0..<c { gh[i] = gr[i] * pw[i] } } else { gh.update(from: gr, count: c) }
+                    let mg = VectorKernels.sum(gh, c) / Float(c), mgx = VectorKernels.dot(gh, xhat, c) / Float(c)
+                    let o = po + r * c
+                    for i in 0..<c { o[i] = s * (gh[i] - mg - xhat[i] * mgx) }
+                }
+            }
         }
-        let mg = sumG / Float(c), mgx = sumGX / Float(c)
-        for i in 0..<c { po[r * c + i] = s * (gh[i] - mg - xhat[i] * mgx) }
     }
     var result: [Tensor?] = [gx]
-    if weight != nil { result.append(gw) }
-    if hasBias { result.append(gb) }
+    func total(_ k: Int) -> Tensor {
+        let out = Tensor.zeros([c])
+        for p in 0..<parts { let src = ps + p * 4 * c + k * c; for i in 0..<c { out.pointer[i] += src[i] } }
+        return out
+    }
+    if weight != nil { result.append(total(0)) }
+    if hasBias { result.append(total(1)) }
     return result
 }
 

@@ -67,9 +67,9 @@ extension Tensor {
             geo.im2col(x.pointer + i * geo.c * geo.h * geo.w, cols.base)
             let dst = out.pointer + i * geo.o * plane
             // out[i] = W [O, CKK] @ cols [CKK, HW]
-            BLASThreads.prepare(flops: geo.o * plane * geo.columnRows)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(geo.o), Int32(plane), Int32(geo.columnRows),
-                        1, wt.pointer, Int32(geo.columnRows), cols.base, Int32(plane), 0, dst, Int32(plane))
+            sgemm(BLASMatrix(pointer: wt.pointer, transposed: false, ld: geo.columnRows),
+                  BLASMatrix(pointer: cols.base, transposed: false, ld: plane),
+                  m: geo.o, n: plane, k: geo.columnRows, c: dst, ldc: plane)
             if let bias {
                 let b = bias.contiguousValues()
                 for oc in 0..<geo.o { let v = b.pointer[oc]; for j in 0..<plane { dst[oc * plane + j] += v } }
@@ -109,15 +109,16 @@ func conv2dBackward(_ g: Tensor, input: Tensor, weight: Tensor, stride: (Int, In
     let cols = Storage(uninitializedCount: ckk * plane)
     for i in 0..<geo.n {
         let gi = gc.pointer + i * geo.o * plane
-        BLASThreads.prepare(flops: geo.o * plane * ckk)
         if weight.requiresGrad {
             geo.im2col(x.pointer + i * geo.c * geo.h * geo.w, cols.base)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(geo.o), Int32(ckk), Int32(plane),
-                        1, gi, Int32(plane), cols.base, Int32(plane), 1, gw.pointer, Int32(ckk))
+            // dW += g[i] [O, HW] @ cols^T [HW, CKK]
+            sgemm(BLASMatrix(pointer: gi, transposed: false, ld: plane), BLASMatrix(pointer: cols.base, transposed: true, ld: plane),
+                  m: geo.o, n: ckk, k: plane, c: gw.pointer, ldc: ckk, beta: 1)
         }
         if input.requiresGrad {
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(ckk), Int32(plane), Int32(geo.o),
-                        1, wt.pointer, Int32(ckk), gi, Int32(plane), 0, cols.base, Int32(plane))
+            // cols = W^T [CKK, O] @ g[i] [O, HW]
+            sgemm(BLASMatrix(pointer: wt.pointer, transposed: true, ld: ckk), BLASMatrix(pointer: gi, transposed: false, ld: plane),
+                  m: ckk, n: plane, k: geo.o, c: cols.base, ldc: plane)
             geo.col2im(cols.base, gx.pointer + i * geo.c * geo.h * geo.w)
         }
         if hasBias { for oc in 0..<geo.o { var s: Float = 0; for j in 0..<plane { s += gi[oc * plane + j] }; gb.pointer[oc] += s } }

@@ -14,23 +14,23 @@ extension Tensor {
     }
 
     @inline(__always)
-    func binary(_ other: Tensor, name: String, _ op: Op, _ f: (Float, Float) -> Float) throws -> Tensor {
+    func binary<K: BinaryKernel>(_ other: Tensor, name: String, _ op: Op, _ f: K) throws -> Tensor {
         let s = try broadcastShapes(shape, other.shape, op: name)
         return mapBinary(broadcastView(to: s), other.broadcastView(to: s), shape: s, f)
             .recorded(op, inputs: [self, other])
     }
 
     /// `a + b` with broadcasting.
-    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "add", .add, +) }
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "add", .add, AddKernel()) }
     /// `a - b` with broadcasting.
-    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "sub", .sub, -) }
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "sub", .sub, SubKernel()) }
     /// `a * b` (elementwise) with broadcasting.
-    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "mul", .mul, *) }
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "mul", .mul, MulKernel()) }
     /// `a / b` (elementwise) with broadcasting.
-    public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "div", .div, /) }
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(b, name: "div", .div, DivKernel()) }
 
     /// `x + s`.
-    public static func + (a: Tensor, s: Float) -> Tensor { mapUnary(a) { $0 + s }.recorded(.addScalar, inputs: [a]) }
+    public static func + (a: Tensor, s: Float) -> Tensor { mapUnary(a, AddScalarKernel(s: s)).recorded(.addScalar, inputs: [a]) }
     /// `s + x`.
     public static func + (s: Float, a: Tensor) -> Tensor { a + s }
     /// `x - s`.
@@ -38,7 +38,7 @@ extension Tensor {
     /// `s - x`.
     public static func - (s: Float, a: Tensor) -> Tensor { (-a) + s }
     /// `x * s`.
-    public static func * (a: Tensor, s: Float) -> Tensor { mapUnary(a) { $0 * s }.recorded(.mulScalar(s), inputs: [a]) }
+    public static func * (a: Tensor, s: Float) -> Tensor { mapUnary(a, MulScalarKernel(s: s)).recorded(.mulScalar(s), inputs: [a]) }
     /// `s * x`.
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
     /// `x / s`.
@@ -46,7 +46,7 @@ extension Tensor {
     /// `s / x`.
     public static func / (s: Float, a: Tensor) -> Tensor { a.pow(-1) * s }
     /// `-x`.
-    public static prefix func - (a: Tensor) -> Tensor { mapUnary(a) { -$0 }.recorded(.neg, inputs: [a]) }
+    public static prefix func - (a: Tensor) -> Tensor { mapUnary(a, MulScalarKernel(s: -1)).recorded(.neg, inputs: [a]) }
 
     /// `x ** p` for a scalar exponent.
     public func pow(_ p: Float) -> Tensor {
@@ -63,7 +63,13 @@ extension Tensor {
     // MARK: Unary maps
 
     /// `e^x`.
-    public func exp() -> Tensor { mapUnary(self) { Foundation.exp($0) }.recorded(.exp, inputs: [self]) }
+    public func exp() -> Tensor {
+        let out = mapUnary(self, ExpKernel())
+        // Outside [-87, 88] (overflow to inf, subnormal results) libm's exp gives the exact value.
+        let p = out.pointer, x = contiguousValues().pointer
+        for i in 0..<out.count where !(x[i] >= -87 && x[i] <= 88) && !x[i].isNaN { p[i] = Foundation.exp(x[i]) }
+        return out.recorded(.exp, inputs: [self])
+    }
     /// Natural logarithm.
     public func log() -> Tensor { mapUnary(self) { Foundation.log($0) }.recorded(.log, inputs: [self]) }
     /// Square root.
@@ -75,29 +81,21 @@ extension Tensor {
     /// Absolute value (gradient `sign(x)`, 0 at 0).
     public func abs() -> Tensor { mapUnary(self) { Swift.abs($0) }.recorded(.abs, inputs: [self]) }
     /// Logistic sigmoid `1 / (1 + e^-x)`.
-    public func sigmoid() -> Tensor { mapUnary(self, Activation.sigmoid).recorded(.sigmoid, inputs: [self]) }
+    public func sigmoid() -> Tensor { mapUnary(self, SigmoidKernel()).recorded(.sigmoid, inputs: [self]) }
     /// `max(x, 0)`.
     public func relu() -> Tensor { mapUnary(self) { $0 > 0 ? $0 : 0 }.recorded(.relu, inputs: [self]) }
     /// GELU, exact erf form: `x * Phi(x)` (PyTorch `nn.GELU()` default; PENGI projections, HTSAT).
-    public func gelu() -> Tensor { mapUnary(self, Activation.gelu).recorded(.gelu, inputs: [self]) }
+    public func gelu() -> Tensor { mapUnary(self, GELUKernel()).recorded(.gelu, inputs: [self]) }
     /// QuickGELU `x * sigmoid(1.702 x)` (CLIP's text tower).
-    public func quickGelu() -> Tensor { mapUnary(self, Activation.quickGelu).recorded(.quickGelu, inputs: [self]) }
+    public func quickGelu() -> Tensor { mapUnary(self, QuickGELUKernel()).recorded(.quickGelu, inputs: [self]) }
 }
 
-/// Scalar activation functions and their derivatives, shared by forward and backward kernels.
-enum Activation {
-    @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
-    @inline(__always) static func gelu(_ x: Float) -> Float { 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752)) }
-    /// d/dx [x Phi(x)] = Phi(x) + x phi(x).
-    @inline(__always) static func geluDerivative(_ x: Float) -> Float {
-        let cdf = 0.5 * (1 + Foundation.erf(x * 0.70710678118654752))
-        let pdf = 0.39894228040143268 * Foundation.exp(-0.5 * x * x)
-        return cdf + x * pdf
-    }
-    @inline(__always) static func quickGelu(_ x: Float) -> Float { x * sigmoid(1.702 * x) }
-    /// d/dx [x s(1.702x)] = s + 1.702 x s (1 - s).
-    @inline(__always) static func quickGeluDerivative(_ x: Float) -> Float {
-        let s = sigmoid(1.702 * x)
-        return s + 1.702 * x * s * (1 - s)
-    }
-}
+// The kernels of the activations, forward and backward (`g` the output gradient).
+struct ExpKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.exp(x) } }
+struct SigmoidKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.sigmoid(x) } }
+struct GELUKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.gelu(x) } }
+struct QuickGELUKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.quickGelu(x) } }
+/// g s (1 - s) from the output s.
+struct SigmoidGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ s: Float) -> Float { g * s * (1 - s) } }
+struct GELUGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * FastMath.geluDerivative(x) } }
+struct QuickGELUGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * FastMath.quickGeluDerivative(x) } }

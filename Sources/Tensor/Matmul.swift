@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 // Matrix products through OpenBLAS `cblas_sgemm`. Transposed and sliced operands are passed to
 // BLAS with the right transpose flag and leading dimension instead of being copied; batch
@@ -9,6 +10,12 @@ struct BLASMatrix {
     let pointer: UnsafeMutablePointer<Float>
     let transposed: Bool
     let ld: Int
+
+    init(pointer: UnsafeMutablePointer<Float>, transposed: Bool, ld: Int) {
+        self.pointer = pointer
+        self.transposed = transposed
+        self.ld = ld
+    }
 
     /// `nil` when the view's strides are not expressible as a (transposed) row-major matrix.
     init?(base: UnsafeMutablePointer<Float>, offset: Int, rows r: Int, cols c: Int, s0: Int, s1: Int) {
@@ -26,27 +33,68 @@ struct BLASMatrix {
 }
 
 /// `C = alpha * A(MxK) B(KxN) + beta * C`, C row-major with leading dimension `ldc`.
+/// Products of at least `BLASThreads.splitAbove` multiply-adds are cut into one block of rows
+/// (or columns, when C is wider than tall) per core, each a single-threaded OpenBLAS call on
+/// its own thread; smaller ones run on the calling thread.
 @inline(__always)
 func sgemm(_ a: BLASMatrix, _ b: BLASMatrix, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
            alpha: Float = 1, beta: Float = 0) {
-    BLASThreads.prepare(flops: m * n * k)
+    BLASThreads.singleThreaded()
+    let parts = m * n * k < BLASThreads.splitAbove ? 1 : ParallelFor.workers
+    if parts <= 1 || (m < 32 && n < 32) {
+        sgemmCall(a, b, m: m, n: n, k: k, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        return
+    }
+    let splitRows = m >= n
+    let total = splitRows ? m : n
+    // Block edges on multiples of 16 (the micro-kernel's tile), so no part gets a ragged tile.
+    let unit = (total + 15) / 16
+    let (pa, pb, pc) = (UncheckedBox(a), UncheckedBox(b), UncheckedBox(c))
+    DispatchQueue.concurrentPerform(iterations: parts) { p in
+        let lo = Swift.min(total, unit * p / parts * 16), hi = Swift.min(total, unit * (p + 1) / parts * 16)
+        guard hi > lo else { return }
+        if splitRows {
+            let av = pa.value.rows(from: lo)
+            sgemmCall(av, pb.value, m: hi - lo, n: n, k: k, c: pc.value + lo * ldc, ldc: ldc, alpha: alpha, beta: beta)
+        } else {
+            let bv = pb.value.columns(from: lo)
+            sgemmCall(pa.value, bv, m: m, n: hi - lo, k: k, c: pc.value + lo, ldc: ldc, alpha: alpha, beta: beta)
+        }
+    }
+}
+
+@inline(__always)
+func sgemmCall(_ a: BLASMatrix, _ b: BLASMatrix, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+                       alpha: Float, beta: Float) {
     cblas_sgemm(CblasRowMajor, a.transposed ? CblasTrans : CblasNoTrans, b.transposed ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a.pointer, Int32(a.ld), b.pointer, Int32(b.ld), beta, c, Int32(ldc))
 }
 
-/// Chooses OpenBLAS's thread count per call. Small products run on one thread: splitting them
-/// costs more than it gains, and OpenBLAS's idle workers spin (sched_yield) on the core the
-/// elementwise kernels need. Large products use every core.
+extension BLASMatrix {
+    /// The same matrix from row `r` on.
+    func rows(from r: Int) -> BLASMatrix { BLASMatrix(pointer: pointer + (transposed ? r : r * ld), transposed: transposed, ld: ld) }
+    /// The same matrix from column `j` on.
+    func columns(from j: Int) -> BLASMatrix { BLASMatrix(pointer: pointer + (transposed ? j * ld : j), transposed: transposed, ld: ld) }
+}
+
+/// OpenBLAS's own threads stay off: its idle workers spin (sched_yield) for a while after each
+/// threaded call, on the cores the next elementwise kernel or our own GEMM blocks need. The
+/// engine splits large products across cores itself (`sgemm`); OpenBLAS runs single-threaded.
 public enum BLASThreads {
-    /// Products below this many multiply-adds run single-threaded.
-    public static let singleThreadBelow = 1 << 22
+    /// Products with at least this many multiply-adds are split across cores.
+    public static let splitAbove = 1 << 21
     nonisolated(unsafe) private static var current: Int32 = -1  // one writer: the calling thread
     private static let all = Int32(ParallelFor.workers)
 
-    /// Sets OpenBLAS's thread count for a product of `flops` multiply-adds. Kernels that call
-    /// `cblas_sgemm` directly (several at once from their own threads, say) call this first.
-    @inline(__always) public static func prepare(flops: Int) {
-        let want: Int32 = flops < singleThreadBelow ? 1 : all
+    /// Puts OpenBLAS in single-threaded mode (cheap when it already is). Kernels that call
+    /// `cblas_sgemm` directly, several at once from their own threads, call this first.
+    @inline(__always) public static func singleThreaded() { set(1) }
+
+    /// Sets OpenBLAS's thread count for a direct `cblas_sgemm` call of `flops` multiply-adds:
+    /// every core for large ones (a raw-BLAS baseline), one thread otherwise.
+    @inline(__always) public static func prepare(flops: Int) { set(flops < (1 << 22) ? 1 : all) }
+
+    @inline(__always) private static func set(_ want: Int32) {
         if want != current {
             openblas_set_num_threads(want)
             current = want
@@ -96,12 +144,11 @@ extension Tensor {
         let ca = BLASMatrix(base: ea.storage.base, offset: ea.offset, rows: m, cols: k, s0: ea.strides[ea.rank - 2], s1: ea.strides[ea.rank - 1]) == nil ? ea.contiguousValues() : ea
         let cb = BLASMatrix(base: eb.storage.base, offset: eb.offset, rows: k, cols: n, s0: eb.strides[eb.rank - 2], s1: eb.strides[eb.rank - 1]) == nil ? eb.contiguousValues() : eb
         let sa = Array(ca.strides.dropLast(2)), sb = Array(cb.strides.dropLast(2))
+        var offsets = [(Int, Int)](repeating: (0, 0), count: nb)
         var index = [Int](repeating: 0, count: batch.count)
         var oa = ca.offset, ob = cb.offset
         for i in 0..<nb {
-            let am = BLASMatrix(base: ca.storage.base, offset: oa, rows: m, cols: k, s0: ca.strides[ca.rank - 2], s1: ca.strides[ca.rank - 1])!
-            let bmx = BLASMatrix(base: cb.storage.base, offset: ob, rows: k, cols: n, s0: cb.strides[cb.rank - 2], s1: cb.strides[cb.rank - 1])!
-            sgemm(am, bmx, m: m, n: n, k: k, c: out.pointer + i * m * n, ldc: n)
+            offsets[i] = (oa, ob)
             var d = batch.count - 1
             while d >= 0 {
                 index[d] += 1; oa += sa[d]; ob += sb[d]
@@ -110,6 +157,30 @@ extension Tensor {
                 d -= 1
             }
         }
+        let (as0, as1) = (ca.strides[ca.rank - 2], ca.strides[ca.rank - 1]), (bs0, bs1) = (cb.strides[cb.rank - 2], cb.strides[cb.rank - 1])
+        let (baseA, baseB, po) = (UncheckedBox(ca.storage.base), UncheckedBox(cb.storage.base), UncheckedBox(out.pointer))
+        @inline(__always) func product(_ i: Int) {
+            let am = BLASMatrix(base: baseA.value, offset: offsets[i].0, rows: m, cols: k, s0: as0, s1: as1)!
+            let bmx = BLASMatrix(base: baseB.value, offset: offsets[i].1, rows: k, cols: n, s0: bs0, s1: bs1)!
+            sgemm(am, bmx, m: m, n: n, k: k, c: po.value + i * m * n, ldc: n)
+        }
+        if m * n * k >= BLASThreads.splitAbove || nb * m * n * k < BLASThreads.splitAbove {
+            for i in 0..<nb { product(i) }  // each product splits itself, or all are too small to split
+        } else {
+            // Many small products (attention heads): whole products per core.
+            BLASThreads.singleThreaded()
+            offsets.withUnsafeBufferPointer { ob in
+                let offs = UncheckedBox(ob.baseAddress!)
+                ParallelFor.chunks(nb, grain: 1) { lo, hi in
+                    for i in lo..<hi {
+                        let am = BLASMatrix(base: baseA.value, offset: offs.value[i].0, rows: m, cols: k, s0: as0, s1: as1)!
+                        let bmx = BLASMatrix(base: baseB.value, offset: offs.value[i].1, rows: k, cols: n, s0: bs0, s1: bs1)!
+                        sgemmCall(am, bmx, m: m, n: n, k: k, c: po.value + i * m * n, ldc: n, alpha: 1, beta: 0)
+                    }
+                }
+            }
+        }
+        withExtendedLifetime((ca, cb)) {}
     }
 
     /// Views `[..., M, K]` as one `[prod(...) * M, K]` row-major matrix when strides allow.
@@ -139,9 +210,65 @@ extension Tensor {
 
 extension Tensor {
     /// `x @ weight^T + bias` (PyTorch `F.linear`): `weight` is `[out, in]` as checkpoints store
-    /// it; the transpose is a view, passed to BLAS as a flag.
+    /// it; the transpose is a view, passed to BLAS as a flag. The bias is written into the
+    /// output first and the GEMM accumulates onto it (beta 1): no separate broadcast add, no
+    /// second output-sized tensor.
     public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
-        let y = try matmul(weight.T)
-        return try bias.map { try y + $0 } ?? y
+        guard rank >= 2, weight.rank == 2, shape[rank - 1] == weight.shape[1], bias.map({ $0.shape == [weight.shape[0]] }) ?? true,
+              count > 0, weight.shape[0] > 0, let rows = foldedRows() else {
+            let y = try matmul(weight.T)
+            return try bias.map { try y + $0 } ?? y
+        }
+        let n = weight.shape[0], k = weight.shape[1], m = count / Swift.max(k, 1)
+        let out = Tensor(uninitializedShape: Array(shape.dropLast()) + [n])
+        let po = out.pointer
+        if let bias {
+            let b = bias.contiguousValues(), pb = b.pointer
+            ParallelFor.chunks(m, grain: Swift.max(1, (1 << 15) / n)) { lo, hi in
+                for r in lo..<hi { (po + r * n).update(from: pb, count: n) }
+            }
+        }
+        let w = weight.blasView()  // [out, in]; used transposed
+        let wt = BLASMatrix(pointer: w.matrix.pointer, transposed: !w.matrix.transposed, ld: w.matrix.ld)
+        sgemm(rows, wt, m: m, n: n, k: k, c: po, ldc: n, beta: bias == nil ? 0 : 1)
+        withExtendedLifetime((self, w.owner)) {}
+        var inputs = [self, weight]
+        if let bias { inputs.append(bias) }
+        return out.recorded(.linear(hasBias: bias != nil), inputs: inputs)
     }
+}
+
+/// Gradients of `y = x W^T + b` over the rows of `x` (batch dims folded):
+/// dx = g W, dW = g^T x (written straight into W's `[out, in]` layout), db = column sums of g.
+func linearBackward(_ g: Tensor, x: Tensor, weight: Tensor, hasBias: Bool) throws -> [Tensor?] {
+    let n = weight.shape[0], k = weight.shape[1], rows = x.count / Swift.max(k, 1)
+    if x.requiresGrad, weight.requiresGrad, rows * n * k >= BLASThreads.splitAbove, ParallelFor.workers == 2 {
+        // dx and dW are the same number of multiply-adds: one whole single-threaded GEMM per
+        // core rather than each GEMM cut in two.
+        let gc = g.contiguousValues(), xc = x.contiguousValues(), w = weight.blasView()
+        let gx = Tensor(uninitializedShape: x.shape), gw = Tensor(uninitializedShape: [n, k])
+        let (pg, px, pgx, pgw) = (UncheckedBox(gc.pointer), UncheckedBox(xc.pointer), UncheckedBox(gx.pointer), UncheckedBox(gw.pointer))
+        let wm = UncheckedBox(w.matrix)
+        BLASThreads.singleThreaded()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {  // dx [rows, k] = g [rows, n] @ W [n, k]
+                sgemmCall(BLASMatrix(pointer: pg.value, transposed: false, ld: n), wm.value, m: rows, n: k, k: n,
+                          c: pgx.value, ldc: k, alpha: 1, beta: 0)
+            } else {  // dW [n, k] = g^T [n, rows] @ x [rows, k]
+                sgemmCall(BLASMatrix(pointer: pg.value, transposed: true, ld: n), BLASMatrix(pointer: px.value, transposed: false, ld: k),
+                          m: n, n: k, k: rows, c: pgw.value, ldc: k, alpha: 1, beta: 0)
+            }
+        }
+        withExtendedLifetime((gc, xc, w.owner)) {}
+        return hasBias ? [gx, gw, gc.reduceSum(to: [n])] : [gx, gw]
+    }
+    let gx = x.requiresGrad ? try g.matmul(weight) : nil
+    var gw: Tensor? = nil
+    if weight.requiresGrad {
+        let g2 = try g.reshape([-1, n]), x2 = try x.reshape([-1, k])
+        gw = try g2.T.matmul(x2)
+    }
+    var result: [Tensor?] = [gx, gw]
+    if hasBias { result.append(g.reduceSum(to: [n])) }
+    return result
 }

@@ -24,14 +24,13 @@ extension Tensor {
                 ParallelFor.chunks(rows, grain: Swift.max(1, 16384 / Swift.max(c, 1))) { lo, hi in
                     for r in lo..<hi {
                         let row = px + r * c, o = po + r * c
-                        // Two-pass mean/variance in double: stable for large offsets.
-                        var s = 0.0
-                        for i in 0..<c { s += Double(row[i]) }
-                        let mean = s / Double(c)
-                        var v = 0.0
-                        for i in 0..<c { let d = Double(row[i]) - mean; v += d * d }
-                        let rstd = Float(1 / (v / Double(c) + Double(eps)).squareRoot())
-                        let m = Float(mean)
+                        // Two passes with SIMD accumulators: the mean of the deviations from
+                        // the row's first value (so a large common offset costs no precision),
+                        // then the variance about the mean.
+                        let shift = row[0]
+                        let m = shift + VectorKernels.sumOfDifferences(row, shift, c) / Float(c)
+                        let v = VectorKernels.sumOfSquaredDifferences(row, m, c) / Float(c)
+                        let rstd = 1 / (v + eps).squareRoot()
                         mBox.value[r] = m
                         rBox.value[r] = rstd
                         if let pw, let pb {

@@ -17,6 +17,9 @@ enum Op {
     case l2Normalize(norms: [Float], eps: Float)
     // Linear algebra (inputs: a, b).
     case matmul
+    case linear(hasBias: Bool)
+    // Fused scaled dot-product attention (inputs: q, k, v); the mask needs no gradient.
+    case attention(scale: Float, probabilities: Tensor)
     // Views and copies (input: x).
     case reshape, permute([Int]), expand, slice(axis: Int, start: Int, step: Int), contiguous
     case concat(axis: Int, sizes: [Int])

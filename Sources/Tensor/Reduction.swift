@@ -112,8 +112,8 @@ extension Tensor {
                 var m = -Float.infinity
                 for i in 0..<n { m = Swift.max(m, row[i]) }
                 if m == -.infinity { m = 0 }  // fully masked row: avoid inf - inf
-                var s: Float = 0
-                for i in 0..<n { let e = Foundation.exp(row[i] - m); o[i] = e; s += e }
+                for i in 0..<n { o[i] = FastMath.expNonPositive(row[i] - m) }
+                let s = VectorKernels.sum(o, n)
                 if log {
                     let ls = Foundation.log(s) + m
                     for i in 0..<n { o[i] = row[i] - ls }

@@ -84,12 +84,42 @@ func assignStrided(_ dst: Tensor, from src: Tensor, accumulate: Bool = false) {
     }
 }
 
+/// An elementwise function of two floats. Kernels are types rather than closures because a
+/// closure handed through `ParallelFor` is called once per element, which stops the compiler
+/// from vectorising the loop; a generic kernel is specialised and inlined into it.
+@usableFromInline protocol BinaryKernel { func callAsFunction(_ a: Float, _ b: Float) -> Float }
+/// An elementwise function of one float (see `BinaryKernel`).
+@usableFromInline protocol UnaryKernel { func callAsFunction(_ x: Float) -> Float }
+
+/// Adapts a closure (rare ops, where a per-element call is fine).
+@usableFromInline struct BinaryClosure: BinaryKernel {
+    let f: (Float, Float) -> Float
+    @inline(__always) @usableFromInline func callAsFunction(_ a: Float, _ b: Float) -> Float { f(a, b) }
+}
+@usableFromInline struct UnaryClosure: UnaryKernel {
+    let f: (Float) -> Float
+    @inline(__always) @usableFromInline func callAsFunction(_ x: Float) -> Float { f(x) }
+}
+
 /// Applies a binary function over two tensors already expanded to one shape, writing a new
+/// contiguous tensor.
+@inline(__always) @usableFromInline
+func mapBinary(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: (Float, Float) -> Float) -> Tensor {
+    withoutActuallyEscaping(f) { f in mapBinary(a, b, shape: shape, BinaryClosure(f: f)) }
+}
+
+/// Applies `f` elementwise into a new contiguous tensor.
+@inline(__always) @usableFromInline
+func mapUnary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
+    withoutActuallyEscaping(f) { f in mapUnary(a, UnaryClosure(f: f)) }
+}
+
+/// Applies a binary kernel over two tensors already expanded to one shape, writing a new
 /// contiguous tensor. Inner loops are specialised for unit and zero strides; large results
 /// whose layout collapses to at most two dimensions (same-shape, row- or column-broadcast: the
 /// bias adds and residuals of every layer) are split across cores by rows.
 @inline(__always) @usableFromInline
-func mapBinary(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: (Float, Float) -> Float) -> Tensor {
+func mapBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: K) -> Tensor {
     let out = Tensor(uninitializedShape: shape)
     let pa = a.storage.base, pb = b.storage.base, po = out.pointer
     @inline(__always) func row(_ oa: Int, _ ob: Int, _ n: Int, _ sa: Int, _ sb: Int, _ o: UnsafeMutablePointer<Float>) {
@@ -133,9 +163,9 @@ func mapBinary(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: (Float, Float) -> Fl
     return out
 }
 
-/// Applies a unary function elementwise into a new contiguous tensor.
+/// Applies a unary kernel elementwise into a new contiguous tensor.
 @inline(__always) @usableFromInline
-func mapUnary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
+func mapUnary<K: UnaryKernel>(_ a: Tensor, _ f: K) -> Tensor {
     let x = a.contiguousValues()
     let out = Tensor(uninitializedShape: a.shape)
     let px = x.pointer, po = out.pointer
@@ -143,5 +173,20 @@ func mapUnary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
     ParallelFor.chunks(n, grain: 1 << 15) { lo, hi in
         for i in lo..<hi { po[i] = f(px[i]) }
     }
+    withExtendedLifetime(x) {}
     return out
+}
+
+// The kernels of the hot elementwise ops (see `BinaryKernel`).
+@usableFromInline struct AddKernel: BinaryKernel { @inline(__always) @usableFromInline func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b } }
+@usableFromInline struct SubKernel: BinaryKernel { @inline(__always) @usableFromInline func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b } }
+@usableFromInline struct MulKernel: BinaryKernel { @inline(__always) @usableFromInline func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b } }
+@usableFromInline struct DivKernel: BinaryKernel { @inline(__always) @usableFromInline func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b } }
+@usableFromInline struct AddScalarKernel: UnaryKernel {
+    let s: Float
+    @inline(__always) @usableFromInline func callAsFunction(_ x: Float) -> Float { x + s }
+}
+@usableFromInline struct MulScalarKernel: UnaryKernel {
+    let s: Float
+    @inline(__always) @usableFromInline func callAsFunction(_ x: Float) -> Float { x * s }
 }

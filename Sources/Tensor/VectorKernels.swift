@@ -32,4 +32,38 @@ enum VectorKernels {
         while i < n { s += x[i]; i += 1 }
         return s
     }
+
+    /// `sum_i (x[i] - c)`.
+    @inline(__always)
+    static func sumOfDifferences(_ x: UnsafePointer<Float>, _ c: Float, _ n: Int) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        let cv = SIMD8<Float>(repeating: c)
+        var i = 0
+        while i + 16 <= n {
+            acc0 += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - cv
+            acc1 += UnsafeRawPointer(x + i + 8).loadUnaligned(as: SIMD8<Float>.self) - cv
+            i += 16
+        }
+        var s = (acc0 + acc1).sum()
+        while i < n { s += x[i] - c; i += 1 }
+        return s
+    }
+
+    /// `sum_i (x[i] - c)^2`.
+    @inline(__always)
+    static func sumOfSquaredDifferences(_ x: UnsafePointer<Float>, _ c: Float, _ n: Int) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        let cv = SIMD8<Float>(repeating: c)
+        var i = 0
+        while i + 16 <= n {
+            let d0 = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - cv
+            let d1 = UnsafeRawPointer(x + i + 8).loadUnaligned(as: SIMD8<Float>.self) - cv
+            acc0 += d0 * d0
+            acc1 += d1 * d1
+            i += 16
+        }
+        var s = (acc0 + acc1).sum()
+        while i < n { let d = x[i] - c; s += d * d; i += 1 }
+        return s
+    }
 }

@@ -68,6 +68,13 @@ final class GradientTests: XCTestCase {
     func testMatmulAndViews() throws {
         try assertGradientsMatchFiniteDifferences([rand([3, 4]), rand([4, 5])], "matmul") { try $0[0].matmul($0[1]) }
         try assertGradientsMatchFiniteDifferences([rand([2, 3, 4]), rand([5, 4])], "matmul shared weight^T") { try $0[0].matmul($0[1].T) }
+        try assertGradientsMatchFiniteDifferences([rand([2, 3, 4]), rand([5, 4]), rand([5])], "linear (bias in the GEMM)") {
+            try $0[0].linear(weight: $0[1], bias: $0[2])
+        }
+        try assertGradientsMatchFiniteDifferences([rand([3, 4]), rand([5, 4])], "linear no bias") { try $0[0].linear(weight: $0[1]) }
+        try assertGradientsMatchFiniteDifferences([rand([4, 3]), rand([5, 4]), rand([5])], "linear of a transposed view") {
+            try $0[0].T.linear(weight: $0[1], bias: $0[2])
+        }
         try assertGradientsMatchFiniteDifferences([rand([2, 1, 3, 4]), rand([3, 4, 2])], "batched broadcast matmul") { try $0[0].matmul($0[1]) }
         try assertGradientsMatchFiniteDifferences([rand([4]), rand([4, 3])], "vector @ matrix") { try $0[0].matmul($0[1]) }
         try assertGradientsMatchFiniteDifferences([rand([2, 3, 4])], "permute+reshape") { try $0[0].permute([2, 0, 1]).reshape([4, 6]) }
@@ -84,6 +91,13 @@ final class GradientTests: XCTestCase {
         let causal = Tensor.causalMask(4, value: -1e9)
         try assertGradientsMatchFiniteDifferences([rand([2, 4, 3]), rand([2, 4, 3]), rand([2, 4, 3])], "causal attention") {
             try Tensor.scaledDotProductAttention(q: $0[0], k: $0[1], v: $0[2], mask: causal)
+        }
+        try assertGradientsMatchFiniteDifferences([rand([2, 4, 3]), rand([2, 5, 3]), rand([2, 5, 2])], "attention, Tk != Tq, Dv != D") {
+            try Tensor.scaledDotProductAttention(q: $0[0], k: $0[1], v: $0[2], scale: 0.7)
+        }
+        try assertGradientsMatchFiniteDifferences([rand([2, 4, 6]), rand([2, 4, 6]), rand([2, 4, 6])], "attention of head-split views") {
+            func heads(_ t: Tensor) throws -> Tensor { try t.reshape([2, 4, 2, 3]).transpose(1, 2) }
+            return try Tensor.scaledDotProductAttention(q: heads($0[0]), k: heads($0[1]), v: heads($0[2]), mask: causal).transpose(1, 2).reshape([2, 4, 6])
         }
         let pad = Tensor.paddingMask(lengths: [4, 2], maxLength: 4, value: -1e9)  // [2, 1, 1, 4]
         try assertGradientsMatchFiniteDifferences([rand([2, 2, 4, 3]), rand([2, 2, 4, 3]), rand([2, 2, 4, 3])], "padding attention") {

@@ -22,10 +22,8 @@ enum WindowAttentionKernel {
         let scale = 1 / Float(d).squareRoot()
         let jobs = w * heads
         // These GEMMs are tiny (N x N x D) and run from several threads at once, so OpenBLAS must
-        // be single-threaded here. Tensor picks the thread count per product but keeps that
-        // switch internal; a 1 x 1 product through Tensor puts it in single-threaded mode, and
-        // the next large Tensor product switches back. (Asked the engine owner for a public hook.)
-        _ = try Tensor.zeros([1, 1]).matmul(Tensor.zeros([1, 1]))
+        // be single-threaded here.
+        BLASThreads.singleThreaded()
         ParallelFor.chunks(jobs, grain: 4) { lo, hi in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             defer { scores.deallocate() }
@@ -45,7 +43,7 @@ enum WindowAttentionKernel {
                     } else {
                         for j in 0..<n { row[j] += br[j] }
                     }
-                    FastSoftmax.row(row, count: n)
+                    FastMath.softmaxRow(row, count: n)
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(n), 1,
                             scores, Int32(n), v, Int32(c3), 0, po.value + win * n * c + h * d, Int32(c))

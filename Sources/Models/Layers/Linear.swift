@@ -1,8 +1,7 @@
 import Tensor
 
-// `nn.Linear` as a callable layer. On the tape it is `x @ W^T + b` from Tensor ops; off the tape
-// (frozen encoders) the bias is added in place on the GEMM's fresh output instead of through a
-// broadcasting add that allocates a second output-sized tensor.
+// `nn.Linear` as a callable layer: Tensor's `linear` (bias folded into the GEMM). Off the tape
+// (frozen encoders) an activation can be fused: applied in place on the fresh output.
 
 /// `y = x W^T + b` (PyTorch `nn.Linear`). Checkpoint keys: `weight` `[out, in]`, `bias` `[out]`.
 public struct Linear: Sendable {
@@ -24,34 +23,23 @@ public struct Linear: Sendable {
         guard x.shape.last == inFeatures else {
             throw TensorError.shapeMismatch(op: "Linear", shapes: [x.shape, weight.shape], reason: "input features must be \(inFeatures)")
         }
-        if GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad || (bias?.requiresGrad ?? false)) {
-            let y = try x.matmul(weight.T)
-            return try bias.map { try y + $0 } ?? y
-        }
-        return try Linear.forwardNoTape(x, weight: weight, bias: bias)
+        return try x.linear(weight: weight, bias: bias)
     }
 
-    /// The inference path: Tensor's GEMM (which picks OpenBLAS's thread count per call), then
-    /// the bias (and an optional activation) applied in place on the fresh, unrecorded output:
-    /// one pass, no temporary.
+    /// The inference path: Tensor's `linear`, then the activation (if any) applied in place on
+    /// the fresh, unrecorded output: one pass, no temporary.
     static func forwardNoTape(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activation? = nil) throws -> Tensor {
-        let out = try x.matmul(weight.T)
-        if bias == nil && activation == nil { return out }
+        let out = try x.linear(weight: weight, bias: bias)
+        guard let activation else { return out }
         let n = weight.shape[0], rows = out.count / Swift.max(n, 1)
-        let b = bias.map { $0.isContiguous ? $0 : $0.contiguous() }
-        let po = UncheckedBox(out.pointer), pb = UncheckedBox(b?.pointer)
+        let po = UncheckedBox(out.pointer)
         ParallelFor.chunks(rows, grain: Swift.max(1, 16384 / Swift.max(n, 1))) { lo, hi in
-            for r in lo..<hi {
-                let o = po.value + r * n
-                if let pb = pb.value { for j in 0..<n { o[j] += pb[j] } }
-                switch activation {
-                case .gelu?: FastGELU.apply(o, count: n)
-                case .quickGelu?: for j in 0..<n { o[j] = Activation.quickGelu(o[j]) }
-                case nil: break
-                }
+            let o = po.value + lo * n, count = (hi - lo) * n
+            switch activation {
+            case .gelu: FastMath.gelu(o, count: count)
+            case .quickGelu: FastMath.quickGelu(o, count: count)
             }
         }
-        withExtendedLifetime(b) {}
         return out
     }
 }

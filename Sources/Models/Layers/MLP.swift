@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 
 /// The activations the encoders use. CLIP's text tower uses QuickGELU (`x * sigmoid(1.702 x)`);
-/// Swin/HTSAT and the PENGI projection use the exact erf GELU.
+/// Swin/HTSAT and the PENGI projection use the erf GELU (Tensor's `gelu`).
 public enum Activation: Sendable {
     case gelu, quickGelu
 
@@ -12,10 +12,6 @@ public enum Activation: Sendable {
         case .quickGelu: return x.quickGelu()
         }
     }
-
-    /// Tensor's QuickGELU formula, for the fused inference pass (results bit-identical). The
-    /// fused GELU is `FastGELU` (vectorised erf, ~4e-7 from the exact one).
-    @inline(__always) static func quickGelu(_ x: Float) -> Float { x * (1 / (1 + Foundation.exp(-(1.702 * x)))) }
 }
 
 /// Transformer feed-forward block `fc2(act(fc1(x)))`. Checkpoint keys: `fc1.*`, `fc2.*`.
@@ -34,7 +30,7 @@ public struct MLP: Sendable {
         if GradMode.isEnabled && (x.requiresGrad || fc1.weight.requiresGrad) {
             return try fc2(activation(fc1(x)))
         }
-        // Frozen: bias and activation fused into one in-place pass over the hidden activations.
+        // Frozen: the activation applied in place on fc1's output (Tensor's FastMath kernels).
         return try fc2(Linear.forwardNoTape(x, weight: fc1.weight, bias: fc1.bias, activation: activation))
     }
 }

@@ -15,6 +15,7 @@ enum EngineBenchmark {
             let c = Tensor.zeros([n, n])
             let repeats = n >= 2048 ? 5 : 15
             let raw = Stopwatch.median(repeats: repeats) {
+                BLASThreads.prepare(flops: n * n * n)  // OpenBLAS's own threads on every core
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
                             a.pointer, Int32(n), b.pointer, Int32(n), 0, c.pointer, Int32(n))
             }
