@@ -33,12 +33,23 @@ struct BLASMatrix {
 }
 
 /// `C = alpha * A(MxK) B(KxN) + beta * C`, C row-major with leading dimension `ldc`.
-/// Products of at least `BLASThreads.splitAbove` multiply-adds are cut into one block of rows
-/// (or columns, when C is wider than tall) per core, each a single-threaded OpenBLAS call on
-/// its own thread; smaller ones run on the calling thread.
+/// Products with every dimension at least `BLASThreads.ownThreadsFrom` run on OpenBLAS's own
+/// threads (measured: 512^3 at 0.98-1.0x raw sgemm this way, 0.47-0.61x split in two halves;
+/// the transformer block the same either way within noise). Other products of at least
+/// `BLASThreads.splitAbove` multiply-adds are cut into one block of rows (or columns, when C is
+/// wider than tall) per core, each a single-threaded OpenBLAS call on its own thread; smaller
+/// ones run on the calling thread. Only the calling thread may reach the OpenBLAS path (no
+/// parallel loop issues products that large).
 @inline(__always)
 func sgemm(_ a: BLASMatrix, _ b: BLASMatrix, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
            alpha: Float = 1, beta: Float = 0) {
+    if Swift.min(m, n, k) >= BLASThreads.ownThreadsFrom {
+        // A big square-ish product: OpenBLAS's own threads share one packed panel of B
+        // between the cores, which beats two separate single-threaded halves at these sizes.
+        BLASThreads.allThreads()
+        sgemmCall(a, b, m: m, n: n, k: k, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        return
+    }
     BLASThreads.singleThreaded()
     let parts = m * n * k < BLASThreads.splitAbove ? 1 : ParallelFor.workers
     if parts <= 1 || (m < 32 && n < 32) {
@@ -77,9 +88,10 @@ extension BLASMatrix {
     func columns(from j: Int) -> BLASMatrix { BLASMatrix(pointer: pointer + (transposed ? j * ld : j), transposed: transposed, ld: ld) }
 }
 
-/// OpenBLAS's own threads stay off: its idle workers spin (sched_yield) for a while after each
-/// threaded call, on the cores the next elementwise kernel or our own GEMM blocks need. The
-/// engine splits large products across cores itself (`sgemm`); OpenBLAS runs single-threaded.
+/// OpenBLAS's own threads stay off except for big square-ish products: its idle workers spin
+/// (sched_yield) for a while after each threaded call, on the cores the next elementwise kernel
+/// or our own GEMM blocks need. The engine splits mid-sized products across cores itself
+/// (`sgemm`); OpenBLAS runs single-threaded for them.
 public enum BLASThreads {
     /// Products with at least this many multiply-adds are split across cores.
     public static let splitAbove = 1 << 21
@@ -89,6 +101,12 @@ public enum BLASThreads {
     /// Puts OpenBLAS in single-threaded mode (cheap when it already is). Kernels that call
     /// `cblas_sgemm` directly, several at once from their own threads, call this first.
     @inline(__always) public static func singleThreaded() { set(1) }
+
+    /// Products whose every dimension is at least this go to OpenBLAS's own threads.
+    public static let ownThreadsFrom = 512
+
+    /// Puts OpenBLAS on every core.
+    @inline(__always) public static func allThreads() { set(all) }
 
     /// Sets OpenBLAS's thread count for a direct `cblas_sgemm` call of `flops` multiply-adds:
     /// every core for large ones (a raw-BLAS baseline), one thread otherwise.
