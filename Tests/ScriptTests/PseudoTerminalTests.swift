@@ -101,6 +101,13 @@ final class PseudoTerminalTests: XCTestCase {
             return false
         }
 
+        /// `expect`, failing the test with the transcript so far when `text` never comes.
+        func check(_ text: String, _ what: String, file: StaticString, line: UInt) {
+            if !expect(text) {
+                XCTFail("\(what): never saw \(text.debugDescription); transcript:\n\(transcript)", file: file, line: line)
+            }
+        }
+
         /// Waits for the child to exit; returns its exit status.
         func wait() -> Int32 {
             var status: Int32 = 0
@@ -134,9 +141,7 @@ final class PseudoTerminalTests: XCTestCase {
 
         let t = try Terminal(executable: host, environment: env)
         func check(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-            if !t.expect(text) {
-                XCTFail("\(what): never saw \(text.debugDescription); transcript:\n\(t.transcript)", file: file, line: line)
-            }
+            t.check(text, what, file: file, line: line)
         }
         check("palm> ", "first prompt")
         t.send("zer\t(3)\n")
@@ -199,9 +204,7 @@ final class PseudoTerminalTests: XCTestCase {
                    "PALM_CACHE": ScriptFixtures.root + "/cache"]
         let t = try Terminal(executable: host, environment: env)
         func check(_ text: String, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-            if !t.expect(text) {
-                XCTFail("\(what): never saw \(text.debugDescription); transcript:\n\(t.transcript)", file: file, line: line)
-            }
+            t.check(text, what, file: file, line: line)
         }
         check("palm> ", "first prompt")
         t.send("m = pengi_random(); train = features(m, dataset(\"folder\", \"\(ScriptFixtures.root)/data\").split().train)\n")
