@@ -66,3 +66,14 @@ struct StaticExperimentData: ExperimentData {
     var folds: [Int] { [0] }
     func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet) { (train, test) }
 }
+
+/// Evaluating on an empty test set is an error that says so (not an accuracy of 0).
+final class EmptyEvaluationTests: XCTestCase {
+    func testEmptyTestSetIsAnError() throws {
+        let learner = LinearProbeLearner(classNames: ["a", "b"], dimension: 4, seed: 0)
+        let empty = try FeatureSet(features: Tensor.zeros([0, 4]), labels: [], classNames: ["a", "b"])
+        XCTAssertThrowsError(try Evaluator.evaluate(learner, on: empty)) { error in
+            XCTAssertTrue("\(error)".contains("the test set is empty"), "\(error)")
+        }
+    }
+}

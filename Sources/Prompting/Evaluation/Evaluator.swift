@@ -19,6 +19,9 @@ public enum Evaluator {
         guard data.dimension == learner.dimension else {
             throw PromptingError.dimensionMismatch(expected: learner.dimension, found: data.dimension, what: learner.method)
         }
+        guard data.count > 0 else {
+            throw PromptingError.invalidData("nothing to evaluate \(learner.method) on: the test set is empty")
+        }
         try checkClasses(learner: learner, data: data, requireAll: false)
         var predictions: [Int] = []
         try GradMode.withoutGrad {

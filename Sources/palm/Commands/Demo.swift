@@ -27,11 +27,12 @@ struct Demo: ParsableCommand {
     @Flag(help: "Only build the corpus.") var corpusOnly = false
 
     func run() throws {
+        // The task's folder split sends every fifth clip of a class to test: fewer than 5 leaves none.
+        if let perClass, perClass < 5 { throw ValidationError("--per-class must be at least 5 (every fifth clip of a class is a test clip), found \(perClass)") }
         let root = dir.map { ($0 as NSString).expandingTildeInPath } ?? Demo.defaultDirectory()
         let corpusDir = root + (perClass.map { "/corpus-\($0)" } ?? "/corpus")
         let start = Date()
         print("palm demo: building the demo corpus in \(corpusDir) (kept files are reused)")
-        if let perClass, perClass < 2 { throw ValidationError("--per-class must be at least 2 (clips to train on and to test on)") }
         let summary = try DemoCorpus(maxPerClass: perClass ?? 40).build(into: corpusDir)
         print(String(format: "corpus: %d files written, %d kept; %d alignment classes, %d evaluation classes (%.1f s)",
                      summary.written, summary.kept, summary.alignmentClasses.count, summary.evaluationClasses.count, Date().timeIntervalSince(start)))
