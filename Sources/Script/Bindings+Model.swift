@@ -78,8 +78,7 @@ public final class ModelObject: HostObject {
 /// its text tower keeps CLIP's vocabulary so the real tokenizer's ids fit).
 func pengiConfig(_ size: String, _ context: String) throws -> PENGIConfig {
     switch size {
-    case "tiny": return PENGIConfig(audio: .tiny, text: CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77),
-                                    embeddingDim: 24)
+    case "tiny": return .tinyWithCLIPVocabulary
     case "base": return .pengiBase
     default: throw ScriptError.runtime("\(context): unknown size '\(size)' (known: tiny, base)")
     }

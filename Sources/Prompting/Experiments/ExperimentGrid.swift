@@ -60,16 +60,16 @@ public struct ExperimentGrid {
     /// Runs every unfinished cell; returns all records (earlier runs' included).
     @discardableResult
     public func run() throws -> [ExperimentRecord] {
-        for m in methods { _ = try MethodSpec(m) }  // every name and setting checked before a long run
+        let specs = try methods.map(MethodSpec.init)  // every name and setting checked before a long run
         var records = try loadRecords()
         var done = Set(records.map(\.key))
         for data in datasets {
             for fold in data.folds {
                 for seed in seeds {
                     var cache: (train: FeatureSet, test: FeatureSet)?
-                    for method in methods {
+                    for (method, spec) in zip(methods, specs) {
                         // Zero-shot has no training randomness: the paper reports it for seed 0.
-                        if (try MethodSpec(method)).name == "zeroshot" && seed != seeds.first { continue }
+                        if spec.name == "zeroshot" && seed != seeds.first { continue }
                         let probe = ExperimentRecord(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
                                                      accuracy: 0, macroF1: 0, trainSeconds: 0, parameters: 0)
                         if done.contains(probe.key) { continue }
@@ -77,7 +77,7 @@ public struct ExperimentGrid {
                         if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
                         let (train, test) = cache!
                         let learner = try Methods.make(method, model: model, classNames: data.classNames, seed: seed)
-                        var options = try MethodSpec(method).trainingOptions(epochs: epochs)
+                        var options = try spec.trainingOptions(epochs: epochs)
                         options.seed = seed
                         var trainer = Trainer(options: options)
                         trainer.shouldStop = shouldStop

@@ -18,22 +18,20 @@ public enum Methods {
             try CoOpLearner(model: model, classNames: classNames, nCtx: ctx.nCtx, position: ctx.position, classSpecific: ctx.classSpecific,
                             initWords: ctx.initWords, conditional: conditional, palm: palm, seed: seed)
         }
-        let learner: PromptLearner
         switch spec.name {
-        case "zeroshot": learner = try ZeroShotLearner(model: model, classNames: classNames)
-        case "coop": learner = try coop(conditional: false, palm: false)
-        case "cocoop": learner = try coop(conditional: true, palm: false)
-        case "palm": learner = try PALMLearner(model: model, classNames: classNames, seed: seed)
-        case "palm-dagger": learner = try PALMLearner(textFeatures: nil, classNames: classNames, dimension: model.dimension, seed: seed)
-        case "palm+coop": learner = try coop(conditional: false, palm: true)
-        case "palm+cocoop": learner = try coop(conditional: true, palm: true)
-        case "cocoop-dagger": learner = try FeatureFeedbackLearner(model: model, classNames: classNames, seed: seed)
-        case "linear-probe": learner = LinearProbeLearner(classNames: classNames, dimension: model.dimension, seed: seed)
-        case "tip-adapter": learner = try TipAdapterLearner(model: model, classNames: classNames)
-        case "tip-adapter-f": learner = try TipAdapterLearner(model: model, classNames: classNames, trainKeys: true)
-        default: throw PromptingError.unknownMethod(method, known: all)
+        case "zeroshot": return try ZeroShotLearner(model: model, classNames: classNames)
+        case "coop": return try coop(conditional: false, palm: false)
+        case "cocoop": return try coop(conditional: true, palm: false)
+        case "palm": return try PALMLearner(model: model, classNames: classNames, seed: seed)
+        case "palm-dagger": return try PALMLearner(textFeatures: nil, classNames: classNames, dimension: model.dimension, seed: seed)
+        case "palm+coop": return try coop(conditional: false, palm: true)
+        case "palm+cocoop": return try coop(conditional: true, palm: true)
+        case "cocoop-dagger": return try FeatureFeedbackLearner(model: model, classNames: classNames, seed: seed)
+        case "linear-probe": return LinearProbeLearner(classNames: classNames, dimension: model.dimension, seed: seed)
+        case "tip-adapter": return try TipAdapterLearner(model: model, classNames: classNames)
+        case "tip-adapter-f": return try TipAdapterLearner(model: model, classNames: classNames, trainKeys: true)
+        default: throw PromptingError.unknownMethod(method, known: all)  // MethodSpec admits only `all`
         }
-        return learner
     }
 
     /// Training options a method uses by default: the PALM recipe for all, except
