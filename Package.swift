@@ -30,22 +30,28 @@ let package = Package(
                        providers: [.apt(["libreadline-dev"])]),
 
         // Layers.
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: optimize),
-        .target(name: "Audio", dependencies: ["Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
+        // Process plumbing every layer shares: atomic writes, Ctrl-C, cache paths, CPU clocks.
+        .target(name: "Support", swiftSettings: optimize),
+        .target(name: "Tensor", dependencies: ["Support", "CBLAS"], swiftSettings: optimize),
+        .target(name: "Audio", dependencies: ["Support", "Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
-        .target(name: "Models", dependencies: ["Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
+        .target(name: "Models", dependencies: ["Support", "Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
-        .target(name: "Datasets", dependencies: ["Tensor", "Audio", "Models", "CSndFile"], swiftSettings: optimize),
-        .target(name: "Prompting", dependencies: ["Tensor", "Models", "Datasets"], swiftSettings: optimize),
-        .target(name: "Script", dependencies: ["Tensor", "Audio", "Models", "Datasets", "Prompting", "CReadline"],
+        .target(name: "Datasets", dependencies: ["Support", "Tensor", "Audio", "CSndFile"], swiftSettings: optimize),
+        .target(name: "Prompting", dependencies: ["Support", "Tensor", "Models", "Datasets"], swiftSettings: optimize),
+        .target(name: "Script", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CReadline"],
                 swiftSettings: optimize),
         // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
         // so it sits beside the layers rather than in them.
         .target(name: "DemoData", swiftSettings: optimize),
 
+        // `palm bench`: throughput and memory of every layer, beside same-run baselines.
+        .target(name: "Benchmarks", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CBLAS"],
+                swiftSettings: optimize),
+
         // The command-line entry.
         .executableTarget(name: "palm", dependencies: [
-            "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script", "DemoData",
+            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
 
@@ -53,13 +59,14 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Audio", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Models", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
         .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "Script", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script", "TestSupport"], exclude: ["scripts"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Support", "Script", "TestSupport"], exclude: ["scripts"]),
         // Runs the REPL on a pseudo-terminal for ScriptTests' readline tests (not shipped).
         .executableTarget(name: "palm-repl-test", dependencies: ["Script"], path: "Tests/REPLHost"),
     ],

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Prompting
+import Support
 
 // Experiment grids in scripts: `experiment(model, datasets: [...], methods: [...], ...)` runs
 // datasets x methods x seeds x folds through the one trainer (resumable when `out` is given)
@@ -96,7 +97,7 @@ extension Interpreter {
             let out = try args[6].map { (try $0.asString("experiment argument 'out'") as NSString).expandingTildeInPath }
             var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),
                                       epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
-            grid.shouldStop = { scriptInterruptRequested != 0 }
+            grid.shouldStop = { Interrupt.requested }
             grid.log = log
             let records = try grid.run()
             try Interpreter.throwIfInterrupted()

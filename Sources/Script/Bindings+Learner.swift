@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Models
 import Prompting
+import Support
 import Tensor
 
 // Learners in scripts: the paper's methods by constructor or by name, `custom` learners whose
@@ -284,13 +285,13 @@ extension Interpreter {
             options.cosine = try args.bool(10, default: false)
             if evaluation != nil { options.evaluateEvery = 1 }
             var trainer = Trainer(options: options)
-            trainer.shouldStop = { scriptInterruptRequested != 0 }
+            trainer.shouldStop = { Interrupt.requested }
             let bar = learner.parameters.isEmpty ? nil : ProgressBar(title: "fit \(learner.method)", total: options.epochs, unit: "epochs")
             trainer.onEpoch = { _ in bar?.advance() }
             let report = try trainer.fit(learner, on: train, evaluation: evaluation)
             if let last = report.epochs.last { bar?.finish(note: ", loss \(fmt4(last.loss))") }
             if report.cancelled {
-                scriptInterruptRequested = 0
+                Interrupt.clear()
                 throw ScriptError(.interrupted, "interrupted: training stopped after \(report.epochs.count) epoch(s); the learner keeps what it learned")
             }
             return .host(TrainingReportObject(report, method: learner.method))

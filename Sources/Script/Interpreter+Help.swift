@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // `help(x)` and `:help topic`: one lookup over the docs registry, the value-type member
 // tables, host objects' own docs and the topics.
@@ -36,7 +37,7 @@ extension Interpreter {
         let all = Array(docs.keys) + Array(topics.keys)
         // Names starting with the word first, then containing it, then merely close in spelling.
         func rank(_ s: String) -> Int { s.hasPrefix(name) ? 0 : s.contains(name) ? 1 : 2 }
-        let close = all.filter { $0.contains(name) || editDistance($0, name) <= 2 }.sorted { (rank($0), $0) < (rank($1), $1) }
+        let close = all.filter { $0.contains(name) || NameSuggestion.editDistance($0, name) <= 2 }.sorted { (rank($0), $0) < (rank($1), $1) }
         return "no help for '\(name)'" + (close.isEmpty ? "" : "; see: " + close.prefix(8).joined(separator: ", "))
     }
 

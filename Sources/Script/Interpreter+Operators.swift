@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensor
 
 // Operator semantics: arithmetic on numbers and tensors (broadcasting, autodiff through the
@@ -277,9 +278,7 @@ extension Interpreter {
     }
 
     private func hint(_ name: String, _ known: [String]) -> String {
-        guard let best = known.min(by: { editDistance($0, name) < editDistance($1, name) }),
-              editDistance(best, name) <= max(1, name.count / 3) else { return "" }
-        return " (did you mean '\(best)'?)"
+        NameSuggestion.hint(for: name, in: known)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensor
 
 /// A tree-walking interpreter (Lua's lvm, clox's vm in spirit): evaluates a `Program` against
@@ -6,7 +7,7 @@ import Tensor
 ///
 /// Errors are `ScriptError`s carrying the location of the innermost expression that failed
 /// and the script call stack. Tensor errors become runtime errors with the engine's message.
-/// The interpreter checks `scriptInterruptRequested` at loop iterations and calls.
+/// The interpreter checks `Interrupt.requested` at loop iterations and calls.
 public final class Interpreter {
     /// The built-ins' scope: read-only to scripts, so `sum = 0` shadows `sum` in `globals`
     /// instead of replacing it, and `:reset` brings every built-in back.
@@ -147,15 +148,13 @@ public final class Interpreter {
     /// "interrupted" error when Ctrl-C was pressed, so work stops at a clean boundary (call it
     /// between batches) and the REPL keeps every variable.
     public static func throwIfInterrupted() throws {
-        if scriptInterruptRequested != 0 {
-            scriptInterruptRequested = 0
+        if Interrupt.take() {
             throw ScriptError(.interrupted, "interrupted")
         }
     }
 
     private func checkInterrupt(_ loc: SourceLocation) throws {
-        if scriptInterruptRequested != 0 {
-            scriptInterruptRequested = 0
+        if Interrupt.take() {
             throw ScriptError(.interrupted, "interrupted", at: loc)
         }
         steps += 1
@@ -397,14 +396,7 @@ public final class Interpreter {
 
     /// " (did you mean 'x'?)" for a close known name.
     private func suggestion(for name: String, in env: Environment) -> String {
-        let limit = max(1, name.count / 3)
-        // Sorted first so ties resolve the same way every run.
-        var best: (name: String, distance: Int)?
-        for candidate in env.allNames.sorted() where abs(candidate.count - name.count) <= limit {
-            let d = editDistance(candidate, name)
-            if d <= limit, d < (best?.distance ?? .max) { best = (candidate, d) }
-        }
-        return best.map { " (did you mean '\($0.name)'?)" } ?? ""
+        NameSuggestion.hint(for: name, in: env.allNames)
     }
 
     // MARK: Calls
@@ -471,22 +463,4 @@ public final class Interpreter {
             throw ScriptError(.runtime, "'break' or 'continue' outside a loop", at: decl.location)
         }
     }
-}
-
-/// The Levenshtein distance (for "did you mean" hints).
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var row = Array(0...b.count)
-    for i in 1...a.count {
-        var prev = row[0]
-        row[0] = i
-        for j in 1...b.count {
-            let cur = row[j]
-            row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
-            prev = cur
-        }
-    }
-    return row[b.count]
 }

@@ -1,5 +1,6 @@
 @preconcurrency import CReadline
 import Foundation
+import Support
 
 /// Where the REPL gets its input lines. Three implementations: GNU readline on a terminal,
 /// plain lines from a pipe or file, and a list of lines (tests).
@@ -53,7 +54,7 @@ nonisolated(unsafe) let completionWordBreaks = strdup(" \t\n\"'`@$><=;|&{(,[+-*^
 /// Abandons the line being typed after Ctrl-C: echoes `^C`, clears the buffer and draws a
 /// fresh primary prompt (the REPL then drops any unfinished multi-line entry).
 private func cancelReadlineLine() {
-    scriptInterruptRequested = 0
+    Interrupt.clear()
     readlineCancelled = true
     if let out = rl_outstream { fputs("^C", out) }
     rl_replace_line("", 0)
@@ -101,7 +102,7 @@ public final class ReadlineLineReader: LineReader {
             sigaddset(&interrupt, SIGINT)
             while true {
                 pthread_sigmask(SIG_BLOCK, &interrupt, &saved)
-                if scriptInterruptRequested != 0 {
+                if Interrupt.requested {
                     pthread_sigmask(SIG_SETMASK, &saved, nil)
                     cancelReadlineLine()
                     continue

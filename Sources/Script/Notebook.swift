@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A script seen as a notebook: cells started by `#%%` lines (the rest of the line is an
 /// optional title) holding Markdown prose (`#'` lines) and code. Text before the first `#%%`
@@ -103,7 +104,7 @@ public func runScript(path: String, arguments: [String] = [], interpreter: Inter
     }
     interpreter["args"] = .list(arguments.map { .string($0) })
     interpreter.session.scriptDirectory = (expanded as NSString).deletingLastPathComponent
-    installInterruptHandler()
+    Interrupt.install()
     do {
         try interpreter.run(Parser.parse(SourceFile(name: path, text: text)))
         return 0

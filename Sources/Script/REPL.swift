@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The interactive read-eval-print loop.
 ///
@@ -54,7 +55,7 @@ public final class REPL {
     public func run(reader: LineReader) {
         self.reader = reader
         for line in history { reader.addHistory(line) }
-        installInterruptHandler()
+        Interrupt.install()
         var pending: [String] = []
         // After a multi-line `if ... }` without `else`, one more line is read: an `else` there
         // continues the statement (as it may in a file); anything else ends it first.
@@ -130,7 +131,7 @@ public final class REPL {
     /// Runs one complete entry; prints its value or its error. Returns true on success.
     @discardableResult
     public func submit(_ text: String) -> Bool {
-        scriptInterruptRequested = 0  // a Ctrl-C typed at the prompt must not stop this entry
+        Interrupt.clear()  // a Ctrl-C typed at the prompt must not stop this entry
         // Everything the entry prints or shows is also recorded for `:report`.
         let recorder = ReportRecorder()
         let restore = recorder.attach(to: interpreter, echo: { [unowned self] in self.output($0) })

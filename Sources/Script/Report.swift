@@ -1,5 +1,6 @@
 import Foundation
 import Prompting
+import Support
 
 // Notebook-style reports: a script's cells (title, `#'` prose, code) with what each produced
 // (printed text, tables, plots), written as HTML (ReportWriter+HTML.swift) or Markdown
@@ -178,7 +179,7 @@ public func runScript(path: String, arguments: [String] = [], report reportPath:
     }
     interpreter["args"] = .list(arguments.map { .string($0) })
     interpreter.session.scriptDirectory = (expanded as NSString).deletingLastPathComponent
-    installInterruptHandler()
+    Interrupt.install()
     let notebook: Notebook
     do {
         notebook = try Notebook(file: SourceFile(name: path, text: text))

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // Scaled dot-product attention and the additive masks used by CLIP (causal + padding) and
 // Swin (shifted windows). The usual case is one fused op (GEMMs per batch item, mask and

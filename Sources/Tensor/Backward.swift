@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // The one place gradients are defined: for each `Op`, the gradient of every input given the
 // output's gradient `g`. Runs with recording off. Closed-form derivatives are stated beside

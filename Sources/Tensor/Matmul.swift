@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Support
 
 // Matrix products through OpenBLAS `cblas_sgemm`. Transposed and sliced operands are passed to
 // BLAS with the right transpose flag and leading dimension instead of being copied; batch

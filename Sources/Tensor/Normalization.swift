@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 // LayerNorm and L2 normalisation over the last axis, and cosine similarity built on them.
 

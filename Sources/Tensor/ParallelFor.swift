@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Splits large elementwise loops across cores. Small loops run inline: below `grain`
 /// elements the dispatch overhead costs more than it saves.
@@ -29,10 +30,4 @@ public enum ParallelFor {
             }
         }
     }
-}
-
-/// Carries a non-Sendable value into `concurrentPerform`; callers guarantee disjoint writes.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensor
 import TestSupport
 import XCTest
@@ -140,7 +141,7 @@ final class PENGIEncodersTests: XCTestCase {
             throw XCTSkip("PALM_PENGI_FULL_RANDOM not set: full-size random PENGI comparison skipped (run Scripts/fixtures/pengi.py --full)")
         }
         let pengi = try PENGIEncoders(source: weights, config: .pengiBase)
-        print("peak resident memory after loading the base encoders: \(peakResidentMB()) MB (weights: \(PENGIEncoders.parameterShapes(.pengiBase).reduce(0) { $0 + $1.shape.reduce(1, *) } * 4 / 1_000_000) MB)")
+        print("peak resident memory after loading the base encoders: \(Int(ProcessClock.peakResidentMB())) MB (weights: \(PENGIEncoders.parameterShapes(.pengiBase).reduce(0) { $0 + $1.shape.reduce(1, *) } * 4 / 1_000_000) MB)")
         assertClose(try GradMode.withoutGrad { try pengi.htsat(logMel: io.tensor("logmel")) }, try io.tensor("htsat_pooled"), "base HTSAT pooled", maxAbs: 1e-3)
         assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding", maxAbs: 1e-3)
         let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
@@ -163,49 +164,11 @@ extension PENGIEncodersTests {
         let pth = String(weights.sourceName.dropLast(".safetensors".count)) + ".pth"
         guard FileManager.default.fileExists(atPath: pth) else { throw XCTSkip("\(pth) missing: run Scripts/fixtures/pengi.py --full") }
         let pengi = try PENGIEncoders(source: CheckpointFile.open(pth), config: .pengiBase)
-        print("peak resident memory after loading the base encoders from .pth: \(peakResidentMB()) MB")
+        print("peak resident memory after loading the base encoders from .pth: \(Int(ProcessClock.peakResidentMB())) MB")
         print("ignored: \(pengi.ignoredKeys.count) keys; recomputed: \(pengi.recomputedKeys.count) buffers")
         assertClose(try pengi.embedAudio(logMel: io.tensor("logmel")), try io.tensor("audio_embedding"), "base audio embedding (.pth)", maxAbs: 1e-3)
         let ids = try io.tensor("text_ids"), t = ids.shape[1], flat = PENGIFixture.ints(ids)
         let rows = (0..<ids.shape[0]).map { Array(flat[($0 * t)..<(($0 + 1) * t)]) }
         assertClose(try pengi.embedText(ids: rows), try io.tensor("text_embedding"), "base text embedding (.pth)", maxAbs: 1e-3)
     }
-}
-
-/// The random-weight checkpoint used by the benchmarks loads strictly (its key list is the
-/// model's own), and the benchmark entry points run.
-final class PENGIBenchmarkTests: XCTestCase {
-    func testRandomSourceLoadsStrictlyAndBenchmarksRun() throws {
-        let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .tiny), config: .tiny)
-        XCTAssertEqual(pengi.ignoredKeys, [])
-        let a = try PENGIBenchmark.audio(pengi, batch: 2, repeats: 1)
-        let t = try PENGIBenchmark.text(pengi, prompts: 3, tokens: 10, repeats: 1)
-        print(a); print(t)
-        XCTAssertGreaterThan(a.itemsPerSecond, 0)
-        XCTAssertGreaterThan(t.flopsPerItem, 0)
-    }
-
-    /// Opt-in (`PALM_PENGI_BENCH=1`, or `audio` / `text` for one tower): full-size random-weight
-    /// throughput, printed (never asserted). Compare with `Scripts/fixtures/bench_pengi.py`.
-    func testBaseThroughput() throws {
-        guard let which = ProcessInfo.processInfo.environment["PALM_PENGI_BENCH"] else {
-            throw XCTSkip("PALM_PENGI_BENCH not set: full-size PENGI throughput benchmark skipped")
-        }
-        let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
-        if which != "text" && which != "chunks" { for batch in [1, 8] { print(try PENGIBenchmark.audio(pengi, batch: batch)) } }
-        if which != "audio" && which != "chunks" { print(try PENGIBenchmark.text(pengi, prompts: 50, tokens: 40)) }
-        if which == "chunks" {
-            for chunk in [1, 2, 4, 8] {
-                pengi.clipsPerPass = chunk
-                print("clipsPerPass \(chunk):", try PENGIBenchmark.audio(pengi, batch: 8))
-            }
-        }
-    }
-}
-
-/// VmHWM from /proc (Linux); 0 elsewhere.
-func peakResidentMB() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import XCTest
 import Models
 import Script
@@ -15,7 +16,7 @@ final class BindingTests: XCTestCase {
         // Plays the user pressing Ctrl-C during the third batch's forward pass.
         interp.define(Builtin(Doc("tick", "test hook")) { _, _ in
             calls += 1
-            if calls == 3 { scriptInterruptRequested = 1 }
+            if calls == 3 { Interrupt.flag = 1 }
             return .nil
         })
         try interp.run("""
@@ -34,7 +35,7 @@ final class BindingTests: XCTestCase {
             XCTAssertEqual(e.message, "interrupted: training stopped after 1 epoch(s); the learner keeps what it learned")
         }
         XCTAssertEqual(calls, 3, "no batch ran after the interrupt")
-        XCTAssertEqual(scriptInterruptRequested, 0, "the interrupt was consumed")
+        XCTAssertFalse(Interrupt.requested, "the interrupt was consumed")
         var out: [String] = []
         interp.output = { out.append($0) }
         try interp.run("""

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import XCTest
 import Script
 
@@ -97,7 +98,7 @@ final class REPLTests: XCTestCase {
     func testInterruptStopsALoopAndKeepsVariables() {
         let interp = Interpreter()
         interp.define(Builtin(Doc("press_ctrl_c", "test hook: raises the SIGINT flag")) { _, _ in
-            scriptInterruptRequested = 1
+            Interrupt.flag = 1
             return .nil
         })
         let (out, err, _, _) = session(["i = 0", "while true { i += 1; if i == 100 { press_ctrl_c() } }", "i", "i + 1"], interpreter: interp)
@@ -108,7 +109,7 @@ final class REPLTests: XCTestCase {
 
     func testInterruptFlagFromPromptDoesNotStopNextEntry() {
         let (_, _, _, repl) = session([])
-        scriptInterruptRequested = 1
+        Interrupt.flag = 1
         XCTAssertTrue(repl.submit("s = 0; for k in 0..<10 { s += k }; s"))
         XCTAssertEqual(repl.interpreter["s"]?.repr, "45")
     }

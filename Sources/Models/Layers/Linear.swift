@@ -1,3 +1,4 @@
+import Support
 import Tensor
 
 // `nn.Linear` as a callable layer: Tensor's `linear` (bias folded into the GEMM). Off the tape

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Support
 import Tensor
 
 /// One dataset of an experiment: its classes, its folds and, per (fold, shots, seed), the

@@ -1,27 +1,24 @@
 import ArgumentParser
+import Benchmarks
 
 /// `palm bench SUITE...`: benchmarks that print ratios against a baseline measured in the same
 /// run (raw OpenBLAS, PyTorch CPU when importable).
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run benchmarks (engine, audio, pengi, datasets, prompting, prompt-steps, training-cost, all).")
+    static let configuration = CommandConfiguration(
+        abstract: "Run benchmarks (\(BenchmarkSuite.all.map(\.name).joined(separator: ", ")), all).",
+        discussion: BenchmarkSuite.all.map { "\($0.name): \($0.summary)" }.joined(separator: "\n"))
 
-    @Argument(help: "Suites to run: engine, audio, pengi, datasets, prompting, prompt-steps, training-cost, all.")
+    @Argument(help: "Suites to run: \(BenchmarkSuite.all.map(\.name).joined(separator: ", ")), all.")
     var suites: [String] = ["all"]
 
-    func run() throws {
-        let known = ["engine", "audio", "pengi", "datasets", "prompting", "prompt-steps", "training-cost"]
-        let chosen = suites.contains("all") ? known : suites
-        for s in chosen {
-            switch s {
-            case "engine": try EngineBenchmark.run()
-            case "audio": try AudioFrontEndBenchmark.run()
-            case "pengi": try PENGIEncoderBenchmark.run()
-            case "datasets": try FeatureStoreThroughputBenchmark.run()
-            case "prompting": try PromptingBenchmark.run()
-            case "prompt-steps": try PromptStepBenchmark.run()
-            case "training-cost": try TrainingCostBenchmark.run()
-            default: throw ValidationError("unknown benchmark suite '\(s)'; known: \(known.joined(separator: ", ")), all")
-            }
+    func validate() throws {
+        for s in suites where s != "all" && BenchmarkSuite.named(s) == nil {
+            throw ValidationError("unknown benchmark suite '\(s)'; known: \(BenchmarkSuite.all.map(\.name).joined(separator: ", ")), all")
         }
+    }
+
+    func run() throws {
+        let chosen = suites.contains("all") ? BenchmarkSuite.all : suites.compactMap(BenchmarkSuite.named)
+        for suite in chosen { try suite.run() }
     }
 }

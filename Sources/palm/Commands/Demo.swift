@@ -2,6 +2,7 @@ import ArgumentParser
 import DemoData
 import Foundation
 import Script
+import Support
 
 /// `palm demo`: the paper's comparison (zero-shot, CoOp, CoCoOp, PALM; 3 seeds, 16 shots) on
 /// the bundled demo model, evaluated on instrument families it never saw while its heads were
@@ -29,7 +30,7 @@ struct Demo: ParsableCommand {
     func run() throws {
         // The task's folder split sends every fifth clip of a class to test: fewer than 5 leaves none.
         if let perClass, perClass < 5 { throw ValidationError("--per-class must be at least 5 (every fifth clip of a class is a test clip), found \(perClass)") }
-        let root = dir.map { ($0 as NSString).expandingTildeInPath } ?? Demo.defaultDirectory()
+        let root = dir.map { ($0 as NSString).expandingTildeInPath } ?? CachePaths.demo
         let corpusDir = root + (perClass.map { "/corpus-\($0)" } ?? "/corpus")
         let start = Date()
         print("palm demo: building the demo corpus in \(corpusDir) (kept files are reused)")
@@ -46,12 +47,6 @@ struct Demo: ParsableCommand {
         let status = runScript(path: script, arguments: args, report: out)
         if status != 0 { throw ExitCode(status) }
         print(String(format: "palm demo: done in %.1f s; report: %@", Date().timeIntervalSince(start), out))
-    }
-
-    /// `$PALM_CACHE/demo`, else `~/.cache/palm/demo`.
-    static func defaultDirectory() -> String {
-        let env = ProcessInfo.processInfo.environment["PALM_CACHE"] ?? ""
-        return ((env.isEmpty ? "~/.cache/palm" : env) as NSString).expandingTildeInPath + "/demo"
     }
 
     /// A script of palm's `Stdlib/`: `$PALM_STDLIB` when set, else the `Stdlib/` of the checkout

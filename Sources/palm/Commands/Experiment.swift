@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Models
 import Prompting
+import Support
 
 /// `palm experiment --model SPEC --dataset LAYOUT:ROOT[,...] --methods LIST --seeds LIST
 /// --shots K [--epochs N] --out DIR`: the experiment grid from the shell, through the code path
@@ -38,23 +39,10 @@ struct Experiment: ParsableCommand {
         var grid = ExperimentGrid(model: m, datasets: data, methods: methods.split(separator: ",").map(String.init),
                                   seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
         grid.shouldStop = { Interrupt.requested }
-        Interrupt.install()
+        Interrupt.install(secondPressExits: true)
         let records = try grid.run()
         print()
         print(ResultsTable.markdown(records), terminator: "")
         if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
-    }
-}
-
-/// Ctrl-C during a long command: the first press asks the running work to stop at its next
-/// boundary (a training batch, a grid cell), so finished work is kept; a second press exits.
-enum Interrupt {
-    nonisolated(unsafe) static var requested = false  // set by the signal handler, read by the work loop
-
-    static func install() {
-        signal(SIGINT) { _ in
-            if Interrupt.requested { _exit(130) }
-            Interrupt.requested = true
-        }
     }
 }

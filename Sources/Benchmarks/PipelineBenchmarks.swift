@@ -2,6 +2,7 @@ import Audio
 import Datasets
 import Foundation
 import Models
+import Prompting
 
 /// `palm bench audio`: the PENGI front-end (decode + resample + clip + log-mel) on the audio
 /// fixtures, one and two threads, beside PyTorch/librosa when available.

@@ -1,7 +1,9 @@
 import Foundation
+import Models
+import Support
 import Tensor
 
-// Throughput benchmarks of the PENGI encoders (the lead wires them into `palm bench`).
+// Throughput benchmarks of the PENGI encoders (`palm bench pengi`).
 // Compare with `Scripts/fixtures/bench_pengi.py`, which times PyTorch on the same workloads and
 // the same random-weight architecture. Timing: one warm-up run, then the median of `repeats`.
 
@@ -74,21 +76,11 @@ public enum PENGIBenchmark {
         try body()  // warm-up: page in weights, size OpenBLAS buffers
         var wall: [Double] = [], cpu: [Double] = []
         for _ in 0..<max(1, repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = ProcessClock.cpuSeconds()
             try body()
             wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            cpu.append(processCPUSeconds() - cpuStart)
+            cpu.append(ProcessClock.cpuSeconds() - cpuStart)
         }
         return (wall.sorted()[wall.count / 2], cpu.sorted()[cpu.count / 2])
-    }
-
-    static func processCPUSeconds() -> Double {
-        var u = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
-        #else
-        getrusage(RUSAGE_SELF, &u)
-        #endif
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
 }

@@ -1,6 +1,6 @@
+import Benchmarks
 import Foundation
 import XCTest
-import Datasets
 
 /// Runs `FeatureStoreBenchmark` (200 clips of 7 s) when `PALM_BENCH_FEATURESTORE=1`; prints the
 /// figures, asserts nothing about time (numbers go to the README, not into tests).

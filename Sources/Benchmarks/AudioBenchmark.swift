@@ -1,4 +1,7 @@
+import Audio
 import Foundation
+import Support
+import Tensor
 
 /// Throughput of the front-end: decode + resample + clip + log-mel, clips per second.
 ///
@@ -40,7 +43,7 @@ public enum AudioBenchmark {
         let pre = Preprocessor(config: config)
         _ = pre.featuresAll(files, threads: 1)
         var clips = 0, failures = 0
-        let cpuStart = processCPUSeconds()
+        let cpuStart = ProcessClock.cpuSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         var elapsed = 0.0
         repeat {
@@ -50,7 +53,7 @@ public enum AudioBenchmark {
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         } while elapsed < minimumSeconds && clips + failures > 0 && !files.isEmpty
         return Measurement(threads: threads, clips: clips, failures: failures, seconds: elapsed,
-                           cpuSeconds: processCPUSeconds() - cpuStart)
+                           cpuSeconds: ProcessClock.cpuSeconds() - cpuStart)
     }
 
     /// Median milliseconds of each stage for one file (decode, channels + resample, clip, STFT
@@ -63,9 +66,9 @@ public enum AudioBenchmark {
         let spectrogram = PowerSpectrogram(config: config.stft)
         var samples: [String: [Double]] = [:]
         func clock<T>(_ stage: String, _ body: () throws(AudioError) -> T) throws(AudioError) -> T {
-            let t0 = threadCPUNanoseconds()
+            let t0 = ProcessClock.threadCPUNanoseconds()
             let r = try body()
-            samples[stage, default: []].append(Double(threadCPUNanoseconds() - t0) / 1e6)
+            samples[stage, default: []].append(Double(ProcessClock.threadCPUNanoseconds() - t0) / 1e6)
             return r
         }
         for _ in 0..<(repeats + 1) {
@@ -84,23 +87,4 @@ public enum AudioBenchmark {
             return (stage, v[v.count / 2])
         }
     }
-}
-
-/// CPU time consumed by the calling thread, in nanoseconds.
-func threadCPUNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
-/// CPU time (user + system) consumed by the whole process, in seconds.
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -1,5 +1,6 @@
-import Audio
+import Benchmarks
 import Foundation
+import TestSupport
 import XCTest
 
 /// Prints front-end throughput; never asserts a timing. Runs only with PALM_AUDIO_BENCH=1
@@ -12,7 +13,9 @@ final class AudioBenchmarkTests: XCTestCase {
         if let list = env["PALM_AUDIO_BENCH_FILES"] {
             files = list.split(separator: ":").map(String.init)
         } else {
-            files = try GoldenFixtures.manifest().files.map { GoldenFixtures.path($0.name) }
+            let dir = Fixtures.path("audio")
+            files = try FileManager.default.contentsOfDirectory(atPath: dir)
+                .filter { [".wav", ".flac", ".ogg", ".mp3"].contains(where: $0.hasSuffix) }.sorted().map { dir + "/" + $0 }
         }
         for file in files {
             let stages = try AudioBenchmark.stageTimes(file: file)
@@ -28,7 +31,7 @@ final class AudioBenchmarkTests: XCTestCase {
 
     /// The benchmark function itself works (one short pass, no timing checked).
     func testBenchmarkRuns() throws {
-        let file = GoldenFixtures.path("sonicpi_tabla_ghe2_44k_mono.flac")
+        let file = Fixtures.path("audio/sonicpi_tabla_ghe2_44k_mono.flac")
         let m = AudioBenchmark.run(files: [file], threads: 2, minimumSeconds: 0)
         XCTAssertEqual(m.clips, 1)
         XCTAssertEqual(m.failures, 0)

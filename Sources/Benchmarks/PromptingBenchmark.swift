@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import Prompting
+import Support
 import Tensor
 
 /// `palm bench prompting`: PALM trained for 50 epochs on cached ESC-50-sized features
@@ -100,14 +101,7 @@ enum TrainingCostBenchmark {
                 perEpoch = step * 10
             }
             print(String(format: "| %@ | %d | %@ | %.0f |", method, learner.parameterCount,
-                         params.isEmpty ? "no training" : String(format: "%.1f", perEpoch * 1000), peakResidentMB()))
+                         params.isEmpty ? "no training" : String(format: "%.1f", perEpoch * 1000), ProcessClock.peakResidentMB()))
         }
-    }
-
-    /// The process's maximum resident set size so far, in MB.
-    static func peakResidentMB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
     }
 }

@@ -1,4 +1,7 @@
+import Audio
+import Datasets
 import Foundation
+import Support
 
 /// Feature-store throughput: a generated dataset of `clips` mono clips of `seconds` s at
 /// 44.1 kHz (16-bit WAV, written with libsndfile), embedded once (cold cache) and again (warm).
@@ -42,7 +45,7 @@ public enum FeatureStoreBenchmark {
         var items: [DatasetItem] = []
         for i in 0..<clips {
             let path = audio + "/clip" + String(format: "%04d", i) + ".wav"
-            if !DirectoryScan.isFile(path) {
+            if !FileManager.default.fileExists(atPath: path) {
                 let f = 110 * Float(1 + i % 16)
                 let samples = (0..<frames).map { 0.5 * sinf(2 * .pi * f * Float($0) / Float(rate)) }
                 try AudioFileInfo.writeWAV(path: path, samples: samples, sampleRate: rate)
@@ -59,10 +62,8 @@ public enum FeatureStoreBenchmark {
         let warm = try store.features(for: items, split: "benchmark")
         let t2 = Date()
         precondition(cold.embeddings == warm.embeddings && warm.computed == 0, "warm run must be served from the cache")
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Report(clips: clips, seconds: seconds, embedder: embedder.modelFingerprint,
                       coldSeconds: t1.timeIntervalSince(t0), warmSeconds: t2.timeIntervalSince(t1),
-                      peakResidentMB: Double(usage.ru_maxrss) / 1024)
+                      peakResidentMB: ProcessClock.peakResidentMB())
     }
 }

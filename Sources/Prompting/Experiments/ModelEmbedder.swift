@@ -1,3 +1,4 @@
+import Datasets
 import Models
 
 /// Any `AudioLanguageModel` as the feature store's embedder: fingerprints from its weights and
