@@ -39,7 +39,13 @@ let package = Package(
                 swiftSettings: optimize),
         .target(name: "Datasets", dependencies: ["Support", "Tensor", "Audio", "CSndFile"], swiftSettings: optimize),
         .target(name: "Prompting", dependencies: ["Support", "Tensor", "Models", "Datasets"], swiftSettings: optimize),
-        .target(name: "Script", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CReadline"],
+        // The palm language, split by what changes together: the language itself (Tensor only),
+        // notebooks and reports, the interactive REPL, and the host bindings that bring models,
+        // datasets and learners into scripts through `Interpreter.registrations`.
+        .target(name: "ScriptCore", dependencies: ["Support", "Tensor"], swiftSettings: optimize),
+        .target(name: "Reports", dependencies: ["Support", "Tensor", "ScriptCore"], swiftSettings: optimize),
+        .target(name: "REPL", dependencies: ["Support", "ScriptCore", "Reports", "CReadline"], swiftSettings: optimize),
+        .target(name: "Bindings", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports"],
                 swiftSettings: optimize),
         // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
         // so it sits beside the layers rather than in them.
@@ -49,11 +55,12 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CBLAS"],
                 swiftSettings: optimize),
 
-        // The command-line entry.
-        .executableTarget(name: "palm", dependencies: [
-            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "Script", "DemoData",
+        // The command line as library code (argument parsing is tested), and its executable.
+        .target(name: "CLI", dependencies: [
+            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports", "REPL", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
+        .executableTarget(name: "palm", dependencies: ["CLI", "Bindings"], swiftSettings: optimize),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
@@ -61,14 +68,16 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Models", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Prompting", "ScriptCore", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
-        .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "Script", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "ScriptCore", "Reports", "Bindings", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Support", "Script", "TestSupport"], exclude: ["scripts"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Support", "ScriptCore", "Reports", "REPL", "Bindings", "TestSupport"],
+                    exclude: ["scripts"]),
         // Runs the REPL on a pseudo-terminal for ScriptTests' readline tests (not shipped).
-        .executableTarget(name: "palm-repl-test", dependencies: ["Script"], path: "Tests/REPLHost"),
+        .executableTarget(name: "palm-repl-test", dependencies: ["REPL", "Bindings"], path: "Tests/REPLHost"),
     ],
     swiftLanguageModes: [.v6]
 )

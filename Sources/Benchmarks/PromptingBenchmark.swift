@@ -38,14 +38,15 @@ enum PromptStepBenchmark {
         print("== CoOp / CoCoOp steps (PENGI base text tower, random weights, batch 16) ==")
         let model = try PENGIModel(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
         var g = SeededGenerator(seed: 3)
-        var palm: [String: [Int: Double]] = ["coop": [:], "cocoop": [:]]
-        for (method, counts) in [("coop", classes), ("cocoop", cocoopClasses)] {
+        let (coop, cocoop) = (CoOpLearner.coopKind.name, CoOpLearner.cocoopKind.name)
+        var palm: [String: [Int: Double]] = [coop: [:], cocoop: [:]]
+        for (method, counts) in [(coop, classes), (cocoop, cocoopClasses)] {
             for c in counts {
-                let learner = try CoOpLearner(model: model, classNames: (0..<c).map { "class \($0)" }, conditional: method == "cocoop")
+                let learner = try CoOpLearner(model: model, classNames: (0..<c).map { "class \($0)" }, conditional: method == cocoop)
                 let audio = Tensor.normal([16, model.dimension], generator: &g)
                 let labels = (0..<16).map { $0 % c }
                 let sgd = SGD(parameters: learner.parameters.map(\.tensor), learningRate: 0.05, momentum: 0.9)
-                let seconds = try Stopwatch.median(repeats: method == "cocoop" ? 1 : 3, warmup: 1) {
+                let seconds = try Stopwatch.median(repeats: method == cocoop ? 1 : 3, warmup: 1) {
                     sgd.zeroGrad()
                     try learner.logits(audio).crossEntropy(targets: labels).backward()
                     sgd.step()
@@ -57,7 +58,7 @@ enum PromptStepBenchmark {
         let arguments = ["--classes", classes.map(String.init).joined(separator: ","),
                          "--cocoop-classes", cocoopClasses.map(String.init).joined(separator: ",")]
         guard let torch = PythonBaseline.run(script: "coop.py", arguments: arguments) else { return }
-        for method in ["coop", "cocoop"] {
+        for method in [coop, cocoop] {
             for (k, v) in ((torch[method] as? [String: Double]) ?? [:]).sorted(by: { Int($0.key)! < Int($1.key)! }) {
                 let mine = palm[method]![Int(k)!] ?? .nan
                 print(String(format: "  PyTorch %@ step, %2@ classes: %.3f s  (PyTorch / palm = %.2f)", method, k, v, v / mine))
@@ -82,13 +83,20 @@ enum TrainingCostBenchmark {
         let train = try FeatureSet(features: Tensor.normal([160, 1024], generator: &g), labels: labels, classNames: names)
         print("| method | trainable parameters | ms / epoch | peak RSS after (MB) |")
         print("|---|---:|---:|---:|")
-        let order = ["zeroshot", "linear-probe", "palm-dagger", "palm", "tip-adapter", "tip-adapter-f", "cocoop-dagger",
-                     "coop", "palm+coop", "cocoop", "palm+cocoop"]
-        for method in order {
-            let learner = try Methods.make(method, model: model, classNames: names, seed: 0)
+        // Methods that train through the text tower need far more memory: they run last, by size.
+        let shape = LearnerShape(classes: names.count, dimension: model.dimension, tokenWidth: model.tokenWidth, trainingClips: train.count)
+        let order = LearnerRegistry.kinds.enumerated().sorted { a, b in
+            func key(_ k: LearnerKind, _ i: Int) -> (Int, Int) {
+                k.textTowerOnTape ? (1, k.parameterCount(shape, Settings(k.settings))) : (0, i)
+            }
+            return key(a.element, a.offset) < key(b.element, b.offset)
+        }.map(\.element)
+        for kind in order {
+            let method = kind.name
+            let learner = try LearnerRegistry.make(method, model: model, classNames: names, seed: 0)
             try learner.prepare(training: train)
             let params = learner.parameters.map(\.tensor)
-            let heavy = method.contains("coop") && !method.contains("dagger")
+            let heavy = kind.textTowerOnTape
             var perEpoch = 0.0
             if !params.isEmpty {
                 let sgd = SGD(parameters: params, learningRate: 0.05, momentum: 0.9)

@@ -1,7 +1,9 @@
 import DemoData
 import Foundation
 import Models
-import Script
+import Bindings
+import Reports
+import ScriptCore
 import TestSupport
 import XCTest
 
@@ -10,6 +12,11 @@ import XCTest
 /// `Stdlib/demo.palm` plus the `palm demo` command end to end. Needs the demo's Debian packages
 /// and PyPI encoders (`Scripts/setup --demo`); skips, saying so, without them.
 final class DemoPipelineTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let stdlib = repository + "/Stdlib"
 

@@ -28,7 +28,7 @@ final class CoOpLearningTests: XCTestCase {
         o.epochs = 30
         var results: [String: Double] = [:]
         for method in ["coop", "palm"] {
-            let learner = try Methods.make(method, model: model, classNames: train.classNames, seed: 0)
+            let learner = try LearnerRegistry.make(method, model: model, classNames: train.classNames, seed: 0)
             try Trainer(options: o).fit(learner, on: train)
             results[method] = try Evaluator.evaluate(learner, on: test).accuracy
         }

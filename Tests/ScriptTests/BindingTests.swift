@@ -2,11 +2,19 @@ import Foundation
 import Support
 import XCTest
 import Models
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// Binding behaviour the `.palm` transcripts cannot show: Ctrl-C during `fit`, help and
 /// completion of host objects.
 final class BindingTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     /// Ctrl-C (the interrupt flag) during training stops `fit` at the next batch boundary with
     /// an "interrupted" error; the learner keeps what it learned and the session goes on.
     func testInterruptStopsFitAtABatchBoundaryKeepingTheLearner() throws {

@@ -1,12 +1,20 @@
 import Foundation
 import XCTest
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// The parser and interpreter survive hostile input: thousands of scripts made by mutating the
 /// language-test corpus at the token level (deletions, insertions, swaps, duplications,
 /// replacements) must each end in success or a `ScriptError`: never a crash, a hang (a step
 /// limit bounds every run) or another kind of error.
 final class FuzzTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     /// SplitMix64: a tiny seeded generator so the mutations are the same on every run.
     struct SplitMix: RandomNumberGenerator {
         var state: UInt64

@@ -1,10 +1,18 @@
 import Foundation
 import XCTest
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// Later layers (models, datasets, learners) bind their types through `HostObject` and
 /// `Interpreter.define` without touching the interpreter: this test plays such a layer.
 final class HostObjectTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     /// A stand-in for a dataset: a read-only field, an assignable one, and a method.
     final class Shelf: HostObject {
         var items: [String] = []
@@ -89,6 +97,11 @@ final class HostObjectTests: XCTestCase {
 /// `palm` with stdin not a terminal reads plain lines: no prompts, results on stdout, errors
 /// on stderr, and the session goes on after an error.
 final class PlainInputTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     func testPipedInput() throws {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         guard let host = [dir, dir.deletingLastPathComponent()].map({ $0.appendingPathComponent("palm-repl-test").path })

@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// The language test suite (Crafting Interpreters style): every `.palm` file under
 /// `scripts/` runs in a fresh interpreter, and its output must equal, line for line, the
@@ -10,6 +13,11 @@ import Script
 /// Binding scripts (`bindings_*.palm`) run on a tiny random PENGI (`pengi_random()`) and the
 /// tiny dataset `ScriptFixtures` writes; they find it with `env("PALM_TEST_DATA")`.
 final class LanguageTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     static let scriptsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("scripts")
 
     static func scriptPaths() throws -> [URL] {

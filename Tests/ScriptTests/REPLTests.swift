@@ -1,12 +1,20 @@
 import Foundation
 import Support
 import XCTest
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// The REPL driven through a scripted line reader: auto-print, `;`, `_`, multi-line input,
 /// errors that leave the session usable, commands, history persistence, completion, and
 /// Ctrl-C (the interrupt flag) during a long loop.
 final class REPLTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     var temp: URL!
 
     override func setUpWithError() throws {
@@ -138,6 +146,11 @@ final class REPLTests: XCTestCase {
 /// Errors: location, line, caret and the script call stack; runScript's exit status;
 /// notebook cells.
 final class ScriptEntryTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     func testRuntimeErrorShowsCallStack() {
         let text = "fn inner(x) {\n  x + \"a\"\n}\nfn outer(y) { inner(y) }\nouter(1)\n"
         do {

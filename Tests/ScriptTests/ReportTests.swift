@@ -1,6 +1,9 @@
 import Foundation
 import XCTest
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// Reports: a notebook script run through `runScript(path:arguments:report:)` becomes an HTML
 /// or Markdown page holding each cell's title, prose, code, output, tables and SVG plots; the
@@ -9,6 +12,11 @@ import Script
 /// screenshot is written for a person to look at (`$PALM_SCREENSHOT_DIR` or the temporary
 /// directory, `palm-report-screenshot.png`; the path is printed).
 final class ReportTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     /// A notebook over the tiny dataset (its root is the script's first argument).
     static let notebook = """
         #%% Setup

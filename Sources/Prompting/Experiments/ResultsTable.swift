@@ -24,7 +24,7 @@ public enum ResultsTable {
     }
 
     /// A Markdown table: one row per dataset (plus the average), for each method one column
-    /// per seed and their average (zero-shot: its single seed).
+    /// per seed and their average (a seedless method such as zero-shot: its single seed).
     public static func markdown(_ records: [ExperimentRecord]) -> String {
         let bySeed = accuracyBySeed(records)
         let datasets = orderedUnique(records.map(\.dataset))
@@ -62,8 +62,10 @@ public enum ResultsTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A seedless method (zero-shot) has one column: its first seed.
     private static func seedsFor(_ method: String, _ seeds: [UInt64]) -> [UInt64] {
-        method == "zeroshot" ? Array(seeds.prefix(1)) : seeds
+        let seedless = (try? MethodSpec(method)).map { !$0.kind.usesSeed } ?? false
+        return seedless ? Array(seeds.prefix(1)) : seeds
     }
 
     private static func fmt(_ v: Double) -> String { String(format: "%.4f", v) }

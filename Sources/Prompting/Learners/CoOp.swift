@@ -88,3 +88,61 @@ public final class FeatureFeedbackLearner: PromptLearner {
         return try a.unsqueeze(1).matmul(t.transpose(1, 2)).squeeze(1) * logitScale
     }
 }
+
+extension CoOpLearner {
+    /// CoOp's prompt settings, shared by the CoOp family.
+    static let contextSettings: [Setting] = [
+        Setting("n_ctx", .count, default: .int(16), "number of learned context vectors"),
+        Setting("position", .choice(ContextPrompts.ClassPosition.allCases.map(\.rawValue)), default: .text("end"),
+                "where the class-name tokens go: end, middle or front"),
+        Setting("csc", .flag, default: .flag(false), aliases: ["class_specific"], "class-specific context: one context per class instead of one shared"),
+        Setting("init", .text, aliases: ["init_words"], "initialise the context from these words' token embeddings (n_ctx becomes their token count)"),
+    ]
+
+    /// `n_ctx·w`, times `c` with class-specific context.
+    static func contextCount(_ s: LearnerShape, _ settings: Settings) -> Int {
+        (settings.int("n_ctx") ?? 16) * s.tokenWidth * (settings.flag("csc") ? s.classes : 1)
+    }
+
+    /// The meta-net `d -> h -> w`, `h = d/16`.
+    static func metaNetCount(_ s: LearnerShape) -> Int {
+        let h = max(1, s.dimension / 16)
+        return s.dimension * h + h + h * s.tokenWidth + s.tokenWidth
+    }
+
+    static func make(_ c: LearnerContext, conditional: Bool, palm: Bool) throws -> CoOpLearner {
+        let position = c.settings.text("position").flatMap(ContextPrompts.ClassPosition.init(rawValue:)) ?? .end
+        return try CoOpLearner(model: c.model, classNames: c.classNames, nCtx: c.settings.int("n_ctx") ?? 16, position: position,
+                               classSpecific: c.settings.flag("csc"), initWords: c.settings.text("init"),
+                               conditional: conditional, palm: palm, seed: c.seed)
+    }
+
+    public static let coopKind = LearnerKind(
+        name: "coop", summary: "CoOp: learned context vectors in the text encoder's input space, trained through the text tower",
+        settings: contextSettings, textTowerOnTape: true, parameters: "n_ctx·w (×c with csc)",
+        count: { s, v in contextCount(s, v) }) { c in try make(c, conditional: false, palm: false) }
+
+    public static let cocoopKind = LearnerKind(
+        name: "cocoop", summary: "CoCoOp: CoOp with an audio-conditioned meta-net shifting the context per clip",
+        settings: contextSettings, textTowerOnTape: true, parameters: "n_ctx·w + d·h + h + h·w + w (h = d/16)",
+        count: { s, v in contextCount(s, v) + metaNetCount(s) }) { c in try make(c, conditional: true, palm: false) }
+
+    public static let palmCoopKind = LearnerKind(
+        name: "palm+coop", aliases: ["palm-coop"], summary: "PALM+CoOp (Table 4): CoOp's context and PALM's output-space mix learned jointly",
+        settings: contextSettings, textTowerOnTape: true, parameters: "n_ctx·w + c·(d+1)",
+        count: { s, v in contextCount(s, v) + s.classes * (s.dimension + 1) }) { c in try make(c, conditional: false, palm: true) }
+
+    public static let palmCocoopKind = LearnerKind(
+        name: "palm+cocoop", aliases: ["palm-cocoop"], summary: "PALM+CoCoOp (Table 4): CoCoOp's context and meta-net and PALM's mix learned jointly",
+        settings: contextSettings, textTowerOnTape: true, parameters: "n_ctx·w + d·h + h + h·w + w + c·(d+1)",
+        count: { s, v in contextCount(s, v) + metaNetCount(s) + s.classes * (s.dimension + 1) }) { c in try make(c, conditional: true, palm: true) }
+}
+
+extension FeatureFeedbackLearner {
+    public static let kind = LearnerKind(
+        name: "cocoop-dagger", summary: "CoCoOp-dagger (Table 4): a meta-net shifts the frozen text features per clip (no text tower on the tape)",
+        parameters: "2·d·h + h + d (h = d/16)",
+        count: { s, _ in let h = max(1, s.dimension / 16); return 2 * s.dimension * h + h + s.dimension }) { c in
+        try FeatureFeedbackLearner(model: c.model, classNames: c.classNames, seed: c.seed)
+    }
+}

@@ -22,3 +22,11 @@ public final class LinearProbeLearner: PromptLearner {
         return try audio.l2Normalized().matmul(weight.T) * logitScale + bias
     }
 }
+
+extension LinearProbeLearner {
+    public static let kind = LearnerKind(
+        name: "linear-probe", summary: "Linear probe (Table 4): a linear classifier on the normalised audio features",
+        parameters: "c·(d+1)", count: { s, _ in s.classes * (s.dimension + 1) }) { c in
+        LinearProbeLearner(classNames: c.classNames, dimension: c.model.dimension, seed: c.seed)
+    }
+}

@@ -58,3 +58,20 @@ public final class PALMLearner: PromptLearner {
         return try audio.l2Normalized().matmul(classEmbeddings().T) * logitScale
     }
 }
+
+extension PALMLearner {
+    public static let kind = LearnerKind(
+        name: "palm",
+        summary: "PALM: class text features mixed with learned vectors z by a per-class gate lambda, in the text encoder's output space",
+        parameters: "c·(d+1)", count: { s, _ in s.classes * (s.dimension + 1) }) { c in
+        try PALMLearner(model: c.model, classNames: c.classNames, seed: c.seed)
+    }
+
+    /// Table 4's PALM-dagger: the text features removed, logits from z alone.
+    public static let daggerKind = LearnerKind(
+        name: "palm-dagger",
+        summary: "PALM-dagger (Table 4): PALM without text features, logits from the learned class vectors z alone",
+        parameters: "c·d", count: { s, _ in s.classes * s.dimension }) { c in
+        try PALMLearner(textFeatures: nil, classNames: c.classNames, dimension: c.model.dimension, seed: c.seed)
+    }
+}

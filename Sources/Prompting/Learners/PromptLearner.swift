@@ -34,7 +34,7 @@ public enum PromptingError: Error, CustomStringConvertible, Equatable {
     case unknownClasses([String])
     case dimensionMismatch(expected: Int, found: Int, what: String)
     case nonFiniteLoss(epoch: Int, batch: Int)
-    case unknownMethod(String, known: [String])
+    case unknownMethod(String, known: [String], suggestion: String? = nil)
 
     public var description: String {
         switch self {
@@ -43,7 +43,8 @@ public enum PromptingError: Error, CustomStringConvertible, Equatable {
         case let .unknownClasses(c): return "the data has class(es) the learner does not know: \(c.joined(separator: ", "))"
         case let .dimensionMismatch(e, f, w): return "\(w): feature dimension \(f) does not match the model's \(e)"
         case let .nonFiniteLoss(epoch, batch): return "training diverged: the loss is NaN or infinite at epoch \(epoch), batch \(batch) (try a lower learning rate)"
-        case let .unknownMethod(m, known): return "unknown method '\(m)'; known: \(known.joined(separator: ", "))"
+        case let .unknownMethod(m, known, suggestion):
+            return "unknown method '\(m)'" + (suggestion.map { " (did you mean '\($0)'?)" } ?? "") + "; known: \(known.joined(separator: ", "))"
         }
     }
 }

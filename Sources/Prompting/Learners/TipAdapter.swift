@@ -49,3 +49,33 @@ public final class TipAdapterLearner: PromptLearner {
         return try zeroShot + cache * alpha
     }
 }
+
+extension TipAdapterLearner {
+    static let cacheSettings: [Setting] = [
+        Setting("alpha", .number, default: .number(1), "weight of the cache logits"),
+        Setting("beta", .number, default: .number(5.5), "sharpness of the cache affinities"),
+    ]
+
+    static func make(_ c: LearnerContext, trainKeys: Bool) throws -> TipAdapterLearner {
+        try TipAdapterLearner(model: c.model, classNames: c.classNames, alpha: Float(c.settings.number("alpha") ?? 1),
+                              beta: Float(c.settings.number("beta") ?? 5.5), trainKeys: trainKeys)
+    }
+
+    public static let kind = LearnerKind(
+        name: "tip-adapter", summary: "Tip-Adapter: zero-shot plus a training-free cache of the training features",
+        settings: cacheSettings, usesSeed: false, parameters: "0", count: { _, _ in 0 }) { c in try make(c, trainKeys: false) }
+
+    /// Tip-Adapter-F trains its cache keys with its own paper's recipe: AdamW, lr 1e-3, 20
+    /// epochs, cosine decay.
+    public static let fineTunedKind: LearnerKind = {
+        var recipe = TrainingOptions()
+        recipe.optimizer = .adamw
+        recipe.learningRate = 1e-3
+        recipe.epochs = 20
+        recipe.cosine = true
+        return LearnerKind(
+            name: "tip-adapter-f", summary: "Tip-Adapter-F: Tip-Adapter with the cache keys fine-tuned (AdamW, lr 1e-3, 20 epochs, cosine)",
+            settings: cacheSettings, parameters: "N·d (N training clips)", count: { s, _ in s.trainingClips * s.dimension },
+            training: recipe, keepsOwnEpochs: true) { c in try make(c, trainKeys: true) }
+    }()
+}

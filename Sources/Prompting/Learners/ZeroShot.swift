@@ -55,3 +55,27 @@ public final class ZeroShotLearner: PromptLearner {
         return try audio.l2Normalized().matmul(classEmbeddings.T) * logitScale
     }
 }
+
+extension PromptTemplate {
+    /// Templates from names (`paper`, `reference`, `classname`) or texts with `{}` for the class.
+    public static func resolve(_ items: [String]) throws -> [String] {
+        try items.map { item in
+            if let t = named[item.lowercased()] { return t }
+            guard item.contains("{}") else {
+                throw PromptingError.invalidData("template '\(item)' is neither a name (\(named.keys.sorted().joined(separator: ", "))) nor a text with {} for the class name")
+            }
+            return item
+        }
+    }
+}
+
+extension ZeroShotLearner {
+    public static let kind = LearnerKind(
+        name: "zeroshot", aliases: ["zero-shot", "zero_shot"],
+        summary: "Zero-shot: cosine between audio and the text embedding of each class's prompt(s); no training",
+        settings: [Setting("templates", .texts, default: .texts(["paper"]), aliases: ["template"],
+                           "prompt templates: names (paper, reference, classname) or texts with {} for the class; several are averaged")],
+        usesSeed: false, parameters: "0", count: { _, _ in 0 }) { c in
+        try ZeroShotLearner(model: c.model, classNames: c.classNames, templates: PromptTemplate.resolve(c.settings.texts("templates") ?? ["paper"]))
+    }
+}

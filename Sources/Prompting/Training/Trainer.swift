@@ -4,7 +4,7 @@ import Tensor
 /// Training options. Defaults are the PALM reference recipe: SGD lr 0.05, momentum 0.9, no
 /// weight decay, constant rate, batch 16 shuffled by the seed, 50 epochs.
 public struct TrainingOptions: Sendable {
-    public enum OptimizerKind: String, Sendable { case sgd, adamw }
+    public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adamw }
     public var epochs = 50
     public var batchSize = 16
     public var learningRate: Float = 0.05
@@ -20,6 +20,29 @@ public struct TrainingOptions: Sendable {
     /// Evaluate on the evaluation set every N epochs (0: never).
     public var evaluateEvery = 0
     public init() {}
+
+    /// The training settings a method spec (`coop:epochs=5,lr=0.01`) and `fit(...)` take, with
+    /// the PALM recipe's defaults.
+    public static let settings: [Setting] = [
+        Setting("epochs", .count, default: .int(50), "passes over the data"),
+        Setting("lr", .number, default: .number(0.05), aliases: ["learning_rate"], "learning rate"),
+        Setting("batch", .count, default: .int(16), aliases: ["batch_size"], "batch size"),
+        Setting("optimizer", .choice(OptimizerKind.allCases.map(\.rawValue)), default: .text("sgd"), "sgd or adamw"),
+        Setting("momentum", .number, default: .number(0.9), "SGD momentum"),
+        Setting("weight_decay", .number, default: .number(0), "weight decay"),
+        Setting("cosine", .flag, default: .flag(false), "cosine learning-rate decay over all steps"),
+    ]
+
+    /// Applies the training settings in `given` (canonical keys, checked values).
+    public mutating func apply(_ given: Settings) {
+        if let v = given.int("epochs") { epochs = v }
+        if let v = given.number("lr") { learningRate = Float(v) }
+        if let v = given.int("batch") { batchSize = v }
+        if let v = given.text("optimizer"), let k = OptimizerKind(rawValue: v) { optimizer = k }
+        if let v = given.number("momentum") { momentum = Float(v) }
+        if let v = given.number("weight_decay") { weightDecay = Float(v) }
+        if case let .flag(b)? = given["cosine"] { cosine = b }
+    }
 }
 
 /// One epoch's record.

@@ -1,0 +1,140 @@
+import Datasets
+import Foundation
+import Prompting
+import Reports
+import ScriptCore
+import Support
+
+// Experiment grids in scripts: `experiment(model, datasets: [...], methods: [...], ...)` runs
+// datasets x methods x seeds x folds through the one trainer (resumable when `out` is given)
+// and returns the records with their Table 2 layout.
+
+/// The records of an experiment grid.
+public final class ResultsObject: HostObject {
+    let records: [ExperimentRecord]
+    init(_ records: [ExperimentRecord]) { self.records = records }
+
+    var datasets: [String] { orderedUnique(records.map(\.dataset)) }
+    var methodNames: [String] { orderedUnique(records.map(\.method)) }
+
+    /// Mean accuracy of `method` on `dataset` over folds then seeds (the paper's aggregation);
+    /// with `dataset` nil, the mean over datasets.
+    func accuracy(method: String, dataset: String?) -> Double? {
+        let bySeed = ResultsTable.accuracyBySeed(records)
+        func one(_ d: String) -> Double? {
+            guard let s = bySeed[d]?[method], !s.isEmpty else { return nil }
+            return s.values.reduce(0, +) / Double(s.count)
+        }
+        if let dataset { return one(dataset) }
+        let all = datasets.compactMap(one)
+        return all.isEmpty ? nil : all.reduce(0, +) / Double(all.count)
+    }
+
+    public var typeName: String { "results" }
+    public var typeSummary: String { "experiment records (dataset, method, seed, fold, shots, accuracy, macro-F1, seconds, parameters)" }
+    public var description: String {
+        "<results: \(records.count) records, \(datasets.count) datasets x \(methodNames.count) methods>\n" + ResultsTable.markdown(records)
+    }
+    public var fieldDocs: [(name: String, doc: String)] {
+        [("table", "the paper's Table 2 layout as Markdown"), ("csv", "one CSV row per record"), ("records", "list of maps, one per record"),
+         ("datasets", "dataset names"), ("methods", "method names"), ("count", "number of records")]
+    }
+    public func field(_ name: String) throws -> Value? {
+        switch name {
+        case "table": return .string(ResultsTable.markdown(records))
+        case "csv": return .string(ResultsTable.csv(records))
+        case "records":
+            return .list(records.map { r in
+                .map(MapBox([("dataset", .string(r.dataset)), ("method", .string(r.method)), ("seed", .int(Int(r.seed))),
+                             ("fold", .int(r.fold)), ("shots", .int(r.shots)), ("accuracy", .number(r.accuracy)),
+                             ("macro_f1", .number(r.macroF1)), ("seconds", .number(r.trainSeconds)), ("parameters", .int(r.parameters))]))
+            })
+        case "datasets": return .list(datasets.map { .string($0) })
+        case "methods": return .list(methodNames.map { .string($0) })
+        case "count": return .int(records.count)
+        default: return nil
+        }
+    }
+    public var methods: [Builtin] {
+        [Builtin(Doc("results.accuracy", "Mean accuracy of a method (folds, then seeds averaged) on one dataset, or averaged over datasets.",
+                     params: [Param("method", "method name"), Param("dataset", "dataset name (nil: the mean over datasets)", default: "nil")],
+                     returns: "number or nil")) { [self] args, _ in
+            let d = try args[1].map { try $0.asString("results.accuracy argument 'dataset'") }
+            return self.accuracy(method: try args.string(0), dataset: d).map { .number($0) } ?? .nil
+        }]
+    }
+}
+
+func orderedUnique<T: Hashable>(_ xs: [T]) -> [T] {
+    var seen = Set<T>()
+    return xs.filter { seen.insert($0).inserted }
+}
+
+extension Interpreter {
+    func installExperimentBindings() {
+        builtin("experiment", "Runs datasets x methods x seeds x folds (few-shot training, evaluation on the whole test part); with `out`, writes results.json/.csv/table.md after every cell and resumes.",
+                [Param("model", "the model"), Param("datasets", "list of datasets"), Param("methods", "method specs", default: "[" + LearnerRegistry.paper.map { "\"\($0)\"" }.joined(separator: ", ") + "]"),
+                 Param("seeds", "list of seeds", default: "[0, 1, 2]"), Param("shots", "training items per class (0: all)", default: "16"),
+                 Param("epochs", "override the methods' epoch count", default: "nil"), Param("out", "directory for results (resumable)", default: "nil"),
+                 Param("folds", "only these folds (default: all)", default: "nil"), Param("verbose", "print a line per cell", default: "false")],
+                returns: "results") { args, interp in
+            let m = try interp.modelArgument(try args.value(0), "experiment argument 'model'")
+            let store = interp.session.store(for: m)
+            let verbose = try args.bool(8, default: false)
+            let log: (String) -> Void = verbose ? { interp.output($0) } : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let foldFilter = try args[7].map { try $0.asList("experiment argument 'folds'").map { try $0.asInt("experiment fold") } }
+            var data: [ExperimentData] = []
+            for v in try args.value(1).asList("experiment argument 'datasets'") {
+                guard case let .host(h) = v, let d = h as? DatasetObject else { throw ScriptError.type(expected: "dataset", found: v, context: "experiment argument 'datasets'") }
+                var e = DatasetExperiment(dataset: d.dataset, store: store)
+                e.log = log
+                data.append(foldFilter.map { FoldSubset(base: e, only: $0) } ?? e)
+            }
+            let methods = try args[2].map { try $0.asList("experiment argument 'methods'").map { try $0.asString("experiment method") } } ?? LearnerRegistry.paper
+            let seeds = try (args[3]?.asList("experiment argument 'seeds'") ?? [.int(0), .int(1), .int(2)]).map { v -> UInt64 in
+                let s = try v.asInt("experiment seed")
+                guard s >= 0 else { throw ScriptError.runtime("experiment: seeds must be >= 0") }
+                return UInt64(s)
+            }
+            let out = try args[6].map { (try $0.asString("experiment argument 'out'") as NSString).expandingTildeInPath }
+            var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),
+                                      epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
+            grid.shouldStop = { Interrupt.requested }
+            grid.log = log
+            let records = try grid.run()
+            try Interpreter.throwIfInterrupted()
+            return .host(ResultsObject(records))
+        }
+        builtin("results", "Results from records (a list of maps as results.records gives, or a results.json file path), e.g. to merge runs.",
+                [Param("records", "list of record maps, or a path to results.json")], returns: "results") { args, _ in
+            let v = try args.value(0)
+            if case let .string(path) = v {
+                let data = try Data(contentsOf: URL(fileURLWithPath: (path as NSString).expandingTildeInPath))
+                return .host(ResultsObject(try JSONDecoder().decode([ExperimentRecord].self, from: data)))
+            }
+            var records: [ExperimentRecord] = []
+            for item in try v.asList("results argument 'records'") {
+                if case let .host(h) = item, let r = h as? ResultsObject { records += r.records; continue }
+                guard case let .map(m) = item else { throw ScriptError.type(expected: "map or results", found: item, context: "results record") }
+                func num(_ k: String) throws -> Double { try m[k]?.asNumber("record \(k)") ?? 0 }
+                records.append(ExperimentRecord(dataset: try m["dataset"]?.asString("record dataset") ?? "-", method: try m["method"]?.asString("record method") ?? "-",
+                                                seed: UInt64(max(0, try num("seed"))), fold: Int(try num("fold")), shots: Int(try num("shots")),
+                                                accuracy: try num("accuracy"), macroF1: try num("macro_f1"), trainSeconds: try num("seconds"),
+                                                parameters: Int(try num("parameters"))))
+            }
+            return .host(ResultsObject(records))
+        }
+    }
+}
+
+/// An experiment dataset restricted to some folds (quick runs of folded datasets).
+struct FoldSubset: ExperimentData {
+    let base: ExperimentData
+    let only: [Int]
+    var name: String { base.name }
+    var classNames: [String] { base.classNames }
+    var folds: [Int] { base.folds.filter { only.contains($0) || ($0 == 0 && only.contains(1)) } }
+    func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet) {
+        try base.features(fold: fold, shots: shots, seed: seed)
+    }
+}

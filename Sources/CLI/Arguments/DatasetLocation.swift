@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+
+/// A dataset on the command line: `LAYOUT:ROOT`, e.g. `esc50:~/data/ESC-50`. The layout may
+/// itself hold a colon (`palm:ESC50:~/data/ESC50`, `csv:meta.csv:~/data/x`): the root is what
+/// follows the last colon, unless the text after the first colon is a path of its own (starts
+/// with `/`, `~` or `.`), in which case the layout is the first field.
+public struct DatasetLocation: Equatable, Sendable, CustomStringConvertible {
+    public let layout: String
+    /// The root folder, `~` expanded.
+    public let root: String
+
+    public init(layout: String, root: String) {
+        self.layout = layout
+        self.root = root
+    }
+
+    /// Parses `LAYOUT:ROOT`; the error says what was expected.
+    public init(parsing text: String) throws {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let first = t.firstIndex(of: ":"), first != t.startIndex else {
+            throw ValidationError("--dataset wants LAYOUT:ROOT (e.g. esc50:~/data/ESC-50), found '\(text)'")
+        }
+        let afterFirst = t[t.index(after: first)...]
+        let cut: String.Index
+        if afterFirst.first.map({ "/~.".contains($0) }) == true || !afterFirst.contains(":") {
+            cut = first
+        } else {
+            cut = t.lastIndex(of: ":")!
+        }
+        let root = String(t[t.index(after: cut)...])
+        guard !root.isEmpty else { throw ValidationError("--dataset '\(text)': the root folder after the colon is missing") }
+        self.init(layout: String(t[..<cut]), root: (root as NSString).expandingTildeInPath)
+    }
+
+    public var description: String { "\(layout):\(root)" }
+
+    /// A comma-separated list of locations.
+    public static func list(_ text: String) throws -> [DatasetLocation] {
+        try text.split(separator: ",").map { try DatasetLocation(parsing: String($0)) }
+    }
+}

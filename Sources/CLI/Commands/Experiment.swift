@@ -1,0 +1,54 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Models
+import Prompting
+import Support
+
+/// `palm experiment --model SPEC --dataset LAYOUT:ROOT[,...] --methods LIST --seeds LIST
+/// --shots K [--epochs N] --out DIR`: the experiment grid from the shell, through the code path
+/// scripts use. Interrupted runs resume (finished cells are skipped).
+public struct Experiment: ParsableCommand {
+    public static let configuration = CommandConfiguration(abstract: "Run a datasets x methods x seeds x folds grid and print the table.")
+
+    @Option(help: "Model: \(ModelSpec.forms.joined(separator: ", ")).") var model: String
+    @Option(help: "Datasets as LAYOUT:ROOT, comma-separated (e.g. esc50:~/data/ESC-50).") var dataset: String
+    @Option(help: "Methods, comma-separated, each optionally with settings (coop:n_ctx=4,batch=160): \(LearnerRegistry.names.joined(separator: ", ")).")
+    var methods = LearnerRegistry.paper.joined(separator: ",")
+    @Option(help: "Seeds, comma-separated.") var seeds = "0,1,2"
+    @Option(help: "Shots per class (0: every training clip).") var shots = 16
+    @Option(help: "Epochs (default: each method's own, 50 for the paper's methods).") var epochs: Int?
+    @Option(help: "Output folder for results.json, results.csv and table.md.") var out: String
+    @Option(help: "Feature cache folder (default $PALM_CACHE or ~/.cache/palm).") var cache: String?
+
+    public init() {}
+
+    /// The grid's lists, parsed and checked (before any model loads).
+    public func lists() throws -> (datasets: [DatasetLocation], methods: [MethodSpec], seeds: [UInt64]) {
+        (try DatasetLocation.list(dataset), try ListArguments.methods(methods), try ListArguments.seeds(seeds))
+    }
+
+    public func validate() throws {
+        _ = try ModelSpec(model)
+        _ = try lists()
+        guard shots >= 0 else { throw ValidationError("--shots must be >= 0, found \(shots)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+    }
+
+    public func run() throws {
+        let (locations, specs, seedList) = try lists()
+        let m = try ModelSpec.load(model)
+        let store = try FeatureStore(embedder: ModelEmbedder(m), cacheRoot: cache)
+        let data: [ExperimentData] = try locations.map {
+            DatasetExperiment(dataset: try Dataset.load($0.layout, root: $0.root), store: store)
+        }
+        var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
+                                  seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
+        grid.shouldStop = { Interrupt.requested }
+        Interrupt.install(secondPressExits: true)
+        let records = try grid.run()
+        print()
+        print(ResultsTable.markdown(records), terminator: "")
+        if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
+    }
+}

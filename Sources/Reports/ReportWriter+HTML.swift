@@ -1,0 +1,70 @@
+import Foundation
+import ScriptCore
+
+// The HTML report: one self-contained page (inline CSS, inline SVG, no scripts), one section
+// per cell: title, prose, code, then what the cell produced in order.
+
+extension Report {
+    /// The report as a standalone HTML page.
+    public func html() -> String {
+        var body = "<h1>\(xmlEscape(title))</h1>\n"
+        body += "<p class=\"meta\">palm report, \(ISO8601DateFormatter().string(from: Date()))</p>\n"
+        for (i, cell) in cells.enumerated() {
+            body += "<section class=\"cell\" id=\"cell-\(i + 1)\">\n"
+            if let t = cell.title { body += "<h2>\(Markdown.inline(t))</h2>\n" }
+            if !cell.prose.isEmpty { body += "<div class=\"prose\">\n" + Markdown.html(cell.prose.joined(separator: "\n")) + "\n</div>\n" }
+            if !cell.code.isEmpty { body += "<pre class=\"code\"><code>\(xmlEscape(cell.code))</code></pre>\n" }
+            for item in cell.items {
+                switch item {
+                case let .text(t): body += "<pre class=\"output\">\(xmlEscape(t))</pre>\n"
+                case let .table(t): body += Report.htmlTable(t) + "\n"
+                case let .plot(p): body += "<figure class=\"plot\">\(p.svg())</figure>\n"
+                }
+            }
+            if let e = cell.error { body += "<pre class=\"error\">\(xmlEscape(e))</pre>\n" }
+            body += "</section>\n"
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(xmlEscape(title))</title>
+            <style>
+            body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
+            h1 { border-bottom: 2px solid #0072B2; padding-bottom: .3rem; }
+            .meta { color: #777; font-size: .85rem; }
+            .cell { margin: 2rem 0; padding-top: .5rem; border-top: 1px solid #e5e5e5; }
+            pre { padding: .6rem .8rem; overflow-x: auto; font-size: .85rem; border-radius: 4px; }
+            pre.code { background: #f6f8fa; border-left: 3px solid #0072B2; }
+            pre.output { background: #fff; border: 1px solid #e5e5e5; }
+            pre.error { background: #fff0f0; border: 1px solid #e8b4b4; color: #a00; }
+            table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; }
+            caption { text-align: left; color: #555; padding-bottom: .3rem; white-space: nowrap; }
+            th, td { border: 1px solid #ddd; padding: .3rem .6rem; }
+            th { background: #f0f4f8; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            figure.plot { margin: 1rem 0; }
+            figure.plot svg { max-width: 100%; height: auto; }
+            code { font-family: "SFMono-Regular", Menlo, Consolas, monospace; }
+            </style>
+            </head>
+            <body>
+            \(body)</body>
+            </html>
+
+            """
+    }
+
+    /// A `<table>`; numeric cells are right-aligned.
+    static func htmlTable(_ t: ReportTable) -> String {
+        var s = "<table>"
+        if !t.caption.isEmpty { s += "<caption>\(xmlEscape(t.caption))</caption>" }
+        s += "<thead><tr>" + t.header.map { "<th>\(Markdown.inline($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in t.rows {
+            s += "<tr>" + row.map { c in Double(c) != nil ? "<td class=\"num\">\(xmlEscape(c))</td>" : "<td>\(Markdown.inline(c))</td>" }.joined() + "</tr>"
+        }
+        return s + "</tbody></table>"
+    }
+}
