@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // palm: a native Swift workbench for few-shot prompt learning on audio-language models.
-// Targets are layers (see DESIGN.md): system libraries -> Tensor -> Audio -> Models ->
-// Datasets -> Prompting -> Script -> palm. A lower layer never imports a higher one.
+// Targets are layers (ARCHITECTURE.md): system libraries -> Support -> Tensor -> Audio ->
+// Models, Datasets -> Prompting; ScriptCore -> Reports -> REPL, Bindings; Benchmarks; CLI ->
+// palm. A lower layer never imports a higher one.
 import PackageDescription
 
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -68,7 +69,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Models", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Prompting", "ScriptCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Bindings", "Prompting", "Models", "Datasets", "ScriptCore", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
         .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "ScriptCore", "Reports", "Bindings", "TestSupport"]),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-r"""Design probe for the demo ALM (issue 8): how much zero-shot signal can projection heads
+r"""Design probe for the demo ALM: how much zero-shot signal can projection heads
 aligned on the demo's *alignment* split carry to the held-out *evaluation* split, and how much
 a few-shot learner can gain. Uses palm's own embeddings (aisfx clip embeddings, MiniLM
 sentence embeddings, both from `palm embed-audio/embed-text`) and, as a quick stand-in for the

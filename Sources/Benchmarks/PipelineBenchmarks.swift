@@ -35,7 +35,7 @@ enum FeatureStoreThroughputBenchmark {
     static func run() throws {
         print("== feature store (200 x 7 s clips, tiny PENGI) ==")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palm-bench-featurestore").path
-        let model = try ModelSpec.load("pengi-random:tiny")
+        let model = try PENGIModel(source: PENGIEncoders.randomSource(config: .tinyWithCLIPVocabulary), config: .tinyWithCLIPVocabulary)
         print("  " + (try FeatureStoreBenchmark.run(directory: dir, embedder: ModelEmbedder(model))).description)
     }
 }

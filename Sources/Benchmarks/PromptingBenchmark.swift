@@ -15,16 +15,15 @@ enum PromptingBenchmark {
         let labels = (0..<classes).flatMap { Array(repeating: $0, count: shots) }
         let train = try FeatureSet(features: Tensor.normal([labels.count, d], generator: &g), labels: labels, classNames: names)
         let text = Tensor.normal([classes, d], generator: &g)
-        for method in ["palm", "palm-dagger", "linear-probe"] {
-            let seconds = try Stopwatch.median(repeats: 3, warmup: 1) {
-                let learner: PromptLearner
-                switch method {
-                case "palm": learner = try PALMLearner(textFeatures: text, classNames: names)
-                case "palm-dagger": learner = try PALMLearner(textFeatures: nil, classNames: names, dimension: d)
-                default: learner = LinearProbeLearner(classNames: names, dimension: d)
-                }
-                try Trainer().fit(learner, on: train)
-            }
+        // The learners on frozen features, built from fixed text features (no model needed).
+        let learners: [() throws -> PromptLearner] = [
+            { try PALMLearner(textFeatures: text, classNames: names) },
+            { try PALMLearner(textFeatures: nil, classNames: names, dimension: d) },
+            { LinearProbeLearner(classNames: names, dimension: d) },
+        ]
+        for make in learners {
+            let method = try make().method
+            let seconds = try Stopwatch.median(repeats: 3, warmup: 1) { try Trainer().fit(try make(), on: train) }
             print(String(format: "%-13@ 50 epochs, 800 clips x 50 classes x d 1024: %.3f s (%.1f ms/epoch)", method, seconds, seconds * 1000 / 50))
         }
     }

@@ -122,7 +122,7 @@ extension Interpreter {
                 [Param("path", "audio file"), Param("preset", PreprocessingConfig.presets.map { "\"\($0.name)\"" }.joined(separator: ", "), default: "\"pengi\"")],
                 returns: "tensor") { args, interp in
             let path = (try args.string(0) as NSString).expandingTildeInPath
-            let pre = try interp.preprocessingPreset(try args[1].map { try $0.asString("logmel argument 'preset'") } ?? "pengi", "logmel")
+            let pre = try args[1].map { try interp.preprocessingPreset(try $0.asString("logmel argument 'preset'"), "logmel") } ?? .pengi
             return .tensor(try Preprocessor(config: pre).features(path: path))
         }
     }

@@ -1,7 +1,7 @@
 /// What the feature store needs from an audio model: a function from audio files to
 /// fixed-size embeddings, and fingerprints that change whenever its output could change.
 ///
-/// The lead conforms the real encoders (PENGI HTSAT + projection, the demo model) to this.
+/// Every `AudioLanguageModel` conforms through `ModelEmbedder` (in Prompting).
 /// Contract:
 /// - `modelFingerprint` identifies the weights and architecture (e.g. `"pengi-base-<sha256 of
 ///   base.pth, first 16 hex>"`); `preprocessingFingerprint` identifies everything between the file

@@ -96,7 +96,7 @@ public struct ModelKind: Sendable {
 /// A spec that cannot be read: names the spec (or the builtin it came through) and what was
 /// expected.
 public struct ModelSpecError: Error, CustomStringConvertible, Equatable {
-    public let description: String
+    public private(set) var description: String
 
     /// `model spec 'SPEC': reason`.
     public init(spec: String, _ reason: String) { description = "model spec '\(spec)': \(reason)" }
@@ -105,7 +105,9 @@ public struct ModelSpecError: Error, CustomStringConvertible, Equatable {
     public init(context: String, _ reason: String) { description = "\(context): \(reason)" }
 
     /// A spec whose kind palm does not know.
-    static func unknownKind(_ spec: String, _ detail: String) -> ModelSpecError {
-        ModelSpecError(context: "unknown model spec '\(spec)'", detail)
+    static func unknownKind(_ spec: String, hint: String, forms: [String]) -> ModelSpecError {
+        var e = ModelSpecError(spec: spec, "")
+        e.description = "unknown model spec '\(spec)'\(hint); expected one of: \(forms.joined(separator: ", "))"
+        return e
     }
 }

@@ -99,7 +99,6 @@ public enum ModelRegistry {
     public static func kind(named name: String, spec: String? = nil) throws -> ModelKind {
         let key = name.lowercased()
         if let k = kinds.first(where: { $0.name == key }) { return k }
-        throw ModelSpecError.unknownKind(spec ?? name, "unknown kind '\(name)'" + NameSuggestion.hint(for: key, in: kinds.map(\.name))
-                                         + "; expected one of: \(ModelSpec.forms.joined(separator: ", "))")
+        throw ModelSpecError.unknownKind(spec ?? name, hint: NameSuggestion.hint(for: key, in: kinds.map(\.name)), forms: ModelSpec.forms)
     }
 }

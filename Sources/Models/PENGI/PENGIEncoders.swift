@@ -13,7 +13,8 @@ import Tensor
 //
 // Frozen-encoder semantics: both towers run in eval mode (bn0 running statistics, no dropout,
 // no SpecAugment). The PALM reference trains with the encoders in train() mode; palm does not
-// copy that (see REFERENCE.md) because the paper describes the encoders as frozen.
+// copy that by default because the paper describes the encoders as frozen (ARCHITECTURE.md,
+// "Decisions").
 
 /// PENGI's audio and text encoders with their projections into the joint `d`-dim space.
 public final class PENGIEncoders: @unchecked Sendable {
