@@ -8,7 +8,8 @@ public struct PalmCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "palm",
         abstract: "A native workbench for few-shot prompt learning on audio-language models.",
-        subcommands: [Repl.self, Run.self, Demo.self, EmbedAudio.self, EmbedText.self, DatasetCommand.self, Experiment.self, Bench.self],
+        subcommands: [Repl.self, Run.self, Demo.self, EmbedAudio.self, EmbedText.self, DatasetCommand.self, Experiment.self,
+                      Methods.self, Models.self, Bench.self],
         defaultSubcommand: Repl.self
     )
 }

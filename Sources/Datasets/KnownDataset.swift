@@ -1,6 +1,6 @@
 import Foundation
 
-/// The 11 datasets of the PALM paper (the README's dataset table): their exact names, their
+/// The 11 datasets of the PALM paper, as the reference code names them: their exact names, their
 /// exact class strings, and how the reference splits them.
 ///
 /// Names are matched case-insensitively and ignoring punctuation, so `esc50`, `ESC-50` and

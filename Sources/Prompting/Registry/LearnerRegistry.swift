@@ -36,3 +36,21 @@ public enum LearnerRegistry {
         try MethodSpec(method).makeLearner(model: model, classNames: classNames, seed: seed)
     }
 }
+
+extension LearnerRegistry {
+    /// The registry as a Markdown table (the README's method table is this, checked by a test;
+    /// `palm methods --markdown` prints it): name, other spellings, what it is, its settings
+    /// with defaults, its trainable parameters, and whether it uses the seed.
+    public static func markdownTable() -> String {
+        var lines = ["| method | also | what it is | settings (default) | trainable parameters | seeded |",
+                     "|---|---|---|---|---|---|"]
+        for k in kinds {
+            let settings = k.settings.map { s in "`\(s.key)`" + (s.defaultValue.map { " (\($0))" } ?? "") }.joined(separator: ", ")
+            let also = k.spellings.dropFirst().map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("| `\(k.name)` | \(also) | \(k.summary) | \(settings.isEmpty ? "-" : settings) | \(k.parameterFormula) | \(k.usesSeed ? "yes" : "no") |")
+        }
+        let training = TrainingOptions.settings.map { "`\($0.key)` (\($0.defaultValue.map(\.description) ?? "-"))" }.joined(separator: ", ")
+        return lines.joined(separator: "\n") + "\n\nEvery method also takes the training settings " + training
+            + "; c classes, d the joint embedding dimension, w the text tower's token width, h = d/16, N training clips.\n"
+    }
+}
