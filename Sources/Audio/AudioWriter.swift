@@ -42,13 +42,13 @@ public enum AudioWriter {
         guard let frames = channels.first?.count, channels.allSatisfy({ $0.count == frames }) else {
             throw .writeFailed(path: path, reason: "channels must be non-empty and of equal length")
         }
+        guard format.isWritable(sampleRate: sampleRate, channels: channels.count) else {
+            throw .writeFailed(path: path, reason: "libsndfile cannot write \(format) at \(sampleRate) Hz with \(channels.count) channel(s)")
+        }
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels.count)
         info.format = format.sndfileFormat
-        guard sf_format_check(&info) != 0 else {
-            throw .writeFailed(path: path, reason: "libsndfile cannot write \(format) at \(sampleRate) Hz with \(channels.count) channel(s)")
-        }
         guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
             throw .writeFailed(path: path, reason: String(cString: sf_strerror(nil)))
         }

@@ -13,6 +13,12 @@ enum AudioFrontEndBenchmark {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir)
             .filter { [".wav", ".flac", ".ogg", ".mp3"].contains(where: $0.hasSuffix) }.sorted().map { dir + "/" + $0 }
         for t in [1, 2] { print("  palm  " + AudioBenchmark.run(files: files, threads: t).description) }
+        // Where the time goes, per stage, on the longest recording (thread CPU time, medians).
+        if let longest = files.max(by: { ((try? AudioFileInfo(path: $0))?.frames ?? 0) < ((try? AudioFileInfo(path: $1))?.frames ?? 0) }) {
+            let stages = try AudioBenchmark.stageTimes(file: longest)
+            print("  stages of \((longest as NSString).lastPathComponent) (ms): "
+                  + stages.map { "\($0.stage) \(String(format: "%.2f", $0.milliseconds))" }.joined(separator: ", "))
+        }
         print("  (torchlibrosa/librosa on the same files: python3 Scripts/fixtures/bench_audio.py)")
     }
 }

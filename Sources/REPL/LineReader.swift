@@ -1,11 +1,9 @@
 @preconcurrency import CReadline
 import Foundation
-import Reports
-import ScriptCore
 import Support
 
-/// Where the REPL gets its input lines. Three implementations: GNU readline on a terminal,
-/// plain lines from a pipe or file, and a list of lines (tests).
+/// Where the REPL gets its input lines: GNU readline on a terminal, plain lines from a pipe or
+/// file (and, in tests, a list of lines).
 public protocol LineReader: AnyObject {
     /// The next line without its newline, or nil at end of input. `prompt` is shown only by
     /// interactive readers.
@@ -26,17 +24,6 @@ extension LineReader {
 public final class PlainLineReader: LineReader {
     public init() {}
     public func readLine(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
-}
-
-/// Lines from an array, for tests; records the prompts it was shown.
-public final class ScriptedLineReader: LineReader {
-    private var lines: [String]
-    public private(set) var prompts: [String] = []
-    public init(_ lines: [String]) { self.lines = lines }
-    public func readLine(prompt: String) -> String? {
-        prompts.append(prompt)
-        return lines.isEmpty ? nil : lines.removeFirst()
-    }
 }
 
 // Readline calls back through C function pointers, which cannot capture context; the REPL

@@ -1,5 +1,4 @@
 import Foundation
-import Reports
 import ScriptCore
 
 // Tab completion, independent of readline so it can be tested directly: names and keywords,

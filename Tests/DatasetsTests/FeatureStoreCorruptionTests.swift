@@ -4,7 +4,7 @@ import Datasets
 
 /// A damaged cache file is detected by its checksums; only what was lost is recomputed.
 final class FeatureStoreCorruptionTests: XCTestCase {
-    func run(_ damage: (inout [UInt8]) -> Void, check: (EmbeddedItems, SignalStatisticsEmbedder, [DatasetItem]) throws -> Void) throws {
+    func run(_ damage: (inout [UInt8]) -> Void, check: (EmbeddedItems, RecordingEmbedder, [DatasetItem]) throws -> Void) throws {
         let (tree, items) = try FeatureStoreFixtures.tree()
         defer { tree.remove() }
         let cache = FeatureStoreFixtures.cache(beside: tree)
@@ -16,7 +16,7 @@ final class FeatureStoreCorruptionTests: XCTestCase {
         var bytes = [UInt8](FileManager.default.contents(atPath: file)!)
         damage(&bytes)
         try Data(bytes).write(to: URL(fileURLWithPath: file))
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: cache, showsProgress: false)
         let set = try store.features(for: items, split: "s")
         XCTAssertEqual(set.embeddings, try FeatureStoreFixtures.direct(items), "the result is whole and right")

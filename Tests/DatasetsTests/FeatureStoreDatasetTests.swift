@@ -9,7 +9,7 @@ final class FeatureStoreDatasetTests: XCTestCase {
         defer { tree.remove() }
         for c in ["bangu", "daluo", "naobo", "xiaoluo"] { for i in 0..<5 { try tree.wav("\(c)/\(i).wav", frames: 200 + i) } }
         let d = try Dataset.load("beijing-opera", root: tree.root)
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: FeatureStoreFixtures.cache(beside: tree), showsProgress: false)
 
         let fold1 = try store.features(of: d, split: try d.split(fold: 1))

@@ -71,6 +71,25 @@ enum FeatureStoreFixtures {
     }
 }
 
+/// `SignalStatisticsEmbedder` that records every path it embeds, so tests can check what was
+/// computed and what came from the cache.
+final class RecordingEmbedder: AudioEmbedder, @unchecked Sendable {
+    let inner = SignalStatisticsEmbedder()
+    var modelFingerprint: String { inner.modelFingerprint }
+    var preprocessingFingerprint: String { inner.preprocessingFingerprint }
+    var dimension: Int { inner.dimension }
+    private let lock = NSLock()
+    private var embedded: [String] = []
+
+    /// Every path embedded so far, in call order.
+    var embeddedPaths: [String] { lock.withLock { embedded } }
+
+    func embed(paths: [String]) throws -> [Result<[Float], Error>] {
+        lock.withLock { embedded += paths }
+        return try inner.embed(paths: paths)
+    }
+}
+
 /// An embedder with `SignalStatisticsEmbedder`'s fingerprints (so it shares its cache) that,
 /// on call number `blockOnCall`, creates `marker` and then blocks until `release` exists
 /// (forever, when `release` is nil): the parent kills it there, or lets it go on.

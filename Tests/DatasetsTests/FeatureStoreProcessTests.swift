@@ -25,7 +25,7 @@ final class FeatureStoreProcessTests: XCTestCase {
         XCTAssertEqual(child.terminationReason, .uncaughtSignal)
         XCTAssertFalse(FileManager.default.fileExists(atPath: base + "/never"))
 
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: cache, batchSize: 4, saveEvery: 4, showsProgress: false)
         XCTAssertFalse(FileManager.default.fileExists(atPath: store.file(for: "train")), "the killed run never consolidated")
         let resumed = try store.features(for: items, split: "train")

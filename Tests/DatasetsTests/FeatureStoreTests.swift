@@ -9,7 +9,7 @@ final class FeatureStoreTests: XCTestCase {
         let (tree, items) = try FeatureStoreFixtures.tree()
         defer { tree.remove() }
         let cache = FeatureStoreFixtures.cache(beside: tree)
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: cache, batchSize: 5, saveEvery: 10, showsProgress: false)
         let first = try store.features(for: items, split: "store-train")
         XCTAssertEqual(first.computed, 24)
@@ -42,7 +42,7 @@ final class FeatureStoreTests: XCTestCase {
     func testChangedFileIsRecomputed() throws {
         let (tree, items) = try FeatureStoreFixtures.tree()
         defer { tree.remove() }
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: FeatureStoreFixtures.cache(beside: tree), showsProgress: false)
         _ = try store.features(for: items, split: "s")
         // Same size, new content, new mtime: the cached entry no longer applies.
@@ -63,7 +63,7 @@ final class FeatureStoreTests: XCTestCase {
         try tree.text("beta/broken.wav", "not audio at all")
         let items = try Dataset.load("folder", root: tree.root).items
         XCTAssertEqual(items.count, 25)
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: FeatureStoreFixtures.cache(beside: tree), showsProgress: false)
         let set = try store.features(for: items, split: "s")
         XCTAssertEqual(set.failures.count, 1)
@@ -149,7 +149,7 @@ final class FeatureStoreTests: XCTestCase {
         let failing = FeatureStore(embedder: FailingEmbedder(failOnCall: 3), cacheRoot: cache, batchSize: 4, saveEvery: 100,
                                    showsProgress: false)
         XCTAssertThrowsError(try failing.features(for: items, split: "s")) { XCTAssertTrue($0 is FailingEmbedder.Boom) }
-        let embedder = SignalStatisticsEmbedder()
+        let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: cache, batchSize: 4, showsProgress: false)
         let set = try store.features(for: items, split: "s")
         XCTAssertEqual(set.cached, 8, "the two batches before the error were saved")

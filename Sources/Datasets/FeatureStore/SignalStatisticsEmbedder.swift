@@ -4,24 +4,17 @@ import Foundation
 /// signal statistics, for tests and the feature-store benchmark (no model needed).
 ///
 /// Vector (8 values, over all channels interleaved): mean, RMS, zero-crossing rate (crossings
-/// per sample), peak |x|, then the RMS of each quarter of the file. It counts the paths it has
-/// embedded, so tests can check what was recomputed.
-public final class SignalStatisticsEmbedder: AudioEmbedder, @unchecked Sendable {
+/// per sample), peak |x|, then the RMS of each quarter of the file.
+public struct SignalStatisticsEmbedder: AudioEmbedder, Sendable {
     public let modelFingerprint: String
     public let preprocessingFingerprint = "libsndfile-float-interleaved"
     public let dimension = 8
-    private let lock = NSLock()
-    private var _embedded: [String] = []
 
     /// - Parameter name: the model fingerprint (vary it to get separate cache directories).
     public init(name: String = "signal-statistics-v1") { modelFingerprint = name }
 
-    /// Every path embedded so far, in call order.
-    public var embeddedPaths: [String] { lock.withLock { _embedded } }
-
     public func embed(paths: [String]) throws -> [Result<[Float], Error>] {
-        lock.withLock { _embedded += paths }
-        return paths.map { path in Result { Self.statistics(try AudioFileInfo.readSamples(path: path).samples) } }
+        paths.map { path in Result { Self.statistics(try AudioFileInfo.readSamples(path: path).samples) } }
     }
 
     /// The statistics vector of `x` (see the type's doc).

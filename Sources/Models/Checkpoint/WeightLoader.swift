@@ -47,16 +47,6 @@ public struct WeightLoader {
         return try source.tensor(k)
     }
 
-    /// Reads `name` when present (optional biases), else nil.
-    public func optionalTensor(_ name: String, shape: [Int]) throws -> Tensor? {
-        contains(name) ? try tensor(name, shape: shape) : nil
-    }
-
-    /// Marks keys as deliberately not loaded (buffers that palm recomputes).
-    public func markIgnored(_ names: [String]) {
-        for n in names where contains(n) { usage.used.insert(key(n)) }
-    }
-
     /// Checks that every key was used except those matching `ignorable` prefixes; returns the
     /// ignored keys (for listing) or throws `unusedKeys` naming the rest.
     @discardableResult

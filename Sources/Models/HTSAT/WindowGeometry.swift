@@ -20,7 +20,6 @@ public struct WindowGeometry: Sendable {
     public let mask: Tensor?
 
     public var tokensPerWindow: Int { window * window }
-    public var windowCount: Int { (resolution / window) * (resolution / window) }
 
     /// Swin's rule: when the grid is no larger than the window there is one window and no shift.
     public init(resolution r: Int, window requested: Int, shift requestedShift: Int) {

@@ -55,8 +55,6 @@ public final class PENGIEncoders: @unchecked Sendable {
 
     /// Joint embedding size `d`.
     public var embeddingDim: Int { config.embeddingDim }
-    /// The CLIP token-embedding table `[vocab, width]` (CoOp builds prompts in this space).
-    public var tokenEmbeddingTable: Tensor { textTower.tokenEmbedding.weight }
 
     /// Clips per pass through HTSAT in `embedAudio`: larger batches make fewer, larger GEMMs,
     /// but a batch's activations (~7 MB per clip in stage 1) fall out of cache for the
