@@ -47,5 +47,5 @@ enum FeatureStoreThroughputBenchmark {
 }
 
 /// The checkout this binary was built from (benchmarks read fixtures from it).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath)  // Sources/Benchmarks/PipelineBenchmarks.swift
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -27,9 +27,7 @@ enum Stopwatch {
 /// importable; returns its JSON output, or nil with the reason printed.
 enum PythonBaseline {
     static func run(script: String, arguments: [String] = []) -> [String: Any]? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let path = root.appendingPathComponent("Scripts/pybench/\(script)").path
+        let path = repositoryRoot.appendingPathComponent("Scripts/pybench/\(script)").path
         guard FileManager.default.fileExists(atPath: path) else { print("  (PyTorch baseline: \(path) not found)"); return nil }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
