@@ -9,8 +9,8 @@ import Tensor
 /// - CoCoOp (`conditional: true`): a meta-net maps each normalised audio feature to a shift
 ///   added to every context vector, so the text tower runs once per sample (batched as one
 ///   pass of `B * c` prompts).
-/// - `palm: true` adds per-class `z`, `lambda` and mixes `(1 - s(l)) t + s(l) z` before
-///   normalising.
+/// - `palm: true` adds per-class `z`, `lambda` and mixes as PALM does,
+///   `normalize((1 - s(l)) t_hat + s(l) z)` with the prompts' normalised text features `t_hat`.
 public final class CoOpLearner: PromptLearner {
     public let method: String
     public let prompts: ContextPrompts
@@ -55,8 +55,9 @@ public final class CoOpLearner: PromptLearner {
 
     /// Normalised class embeddings, PALM-mixed when enabled (`t` is `[c, d]` or `[B, c, d]`).
     private func mixed(_ t: Tensor) throws -> Tensor {
-        guard let z, let rawLambda else { return try t.l2Normalized() }
-        return try PALMLearner.mix(text: t, z: z, rawLambda: rawLambda)
+        let normalized = try t.l2Normalized()
+        guard let z, let rawLambda else { return normalized }
+        return try PALMLearner.mix(normalizedText: normalized, z: z, rawLambda: rawLambda)
     }
 }
 

@@ -1,16 +1,20 @@
 import Models
 import Tensor
 
-/// PALM (Hanif et al., EMNLP 2024): prompt learning in the text encoder's *output* space.
-/// Per class i: `t'_i = (1 - s(l_i)) t_i + s(l_i) z_i`, normalised; logits `100 a_hat . t'^T`.
-/// `t` (class-name embeddings) is computed once and never on the tape; `z ~ N(0, 0.02)`,
-/// raw lambda `~ U[0, 1)` as the reference initialises them. c (d + 1) parameters.
+/// PALM (Hanif et al., EMNLP 2024): prompt learning in the text encoder's *output* space, as
+/// the reference code (`palm/palm.py`) computes it. Per class i, with `t_hat_i` the
+/// L2-normalised text embedding of the bare class name:
+/// `t'_i = normalize((1 - s(l_i)) t_hat_i + s(l_i) z_i)`, logits `100 a_hat . t'^T`.
+/// The text features are normalised *before* the mix: PENGI's raw projections have norm ~32,
+/// which would drown `z` (norm ~0.6 at init). `t_hat` is computed once and never on the tape;
+/// `z ~ N(0, 0.02)`, raw lambda `~ U[0, 1)` as the reference initialises them. c (d + 1)
+/// parameters.
 ///
 /// `textFeatures: nil` gives PALM-dagger (Table 4): logits from `z` alone.
 public final class PALMLearner: PromptLearner {
     public let method: String
     public let classNames: [String]
-    /// Frozen class-name embeddings `[c, d]` (nil for PALM-dagger).
+    /// Frozen class-name embeddings `[c, d]`, L2-normalised (nil for PALM-dagger).
     public let textFeatures: Tensor?
     public let z: Tensor
     public let rawLambda: Tensor
@@ -25,7 +29,8 @@ public final class PALMLearner: PromptLearner {
         try self.init(textFeatures: t, classNames: classNames, seed: seed)
     }
 
-    /// PALM from precomputed text features (`nil`: PALM-dagger with dimension `dimension`).
+    /// PALM from precomputed text features (normalised here; `nil`: PALM-dagger with dimension
+    /// `dimension`).
     public init(textFeatures: Tensor?, classNames: [String], dimension: Int? = nil, seed: UInt64 = 0) throws {
         guard let d = textFeatures?.shape.last ?? dimension else {
             throw PromptingError.invalidData("PALM-dagger needs the feature dimension")
@@ -33,7 +38,7 @@ public final class PALMLearner: PromptLearner {
         if let t = textFeatures, t.shape != [classNames.count, d] {
             throw PromptingError.invalidData("text features \(shapeString(t.shape)) do not match \(classNames.count) classes")
         }
-        self.textFeatures = textFeatures?.detached()
+        self.textFeatures = try textFeatures?.l2Normalized().detached()
         self.classNames = classNames
         method = textFeatures == nil ? "palm-dagger" : "palm"
         var g = SeededGenerator(seed: seed)
@@ -44,11 +49,12 @@ public final class PALMLearner: PromptLearner {
     /// The mixed class embeddings `t'` `[c, d]`, normalised.
     public func classEmbeddings() throws -> Tensor {
         guard let t = textFeatures else { return try z.l2Normalized() }
-        return try PALMLearner.mix(text: t, z: z, rawLambda: rawLambda)
+        return try PALMLearner.mix(normalizedText: t, z: z, rawLambda: rawLambda)
     }
 
-    /// `normalize((1 - s(l)) t + s(l) z)` with one lambda per class (row).
-    static func mix(text t: Tensor, z: Tensor, rawLambda: Tensor) throws -> Tensor {
+    /// `normalize((1 - s(l)) t_hat + s(l) z)` with one lambda per class (row); `t_hat` is
+    /// already L2-normalised (`[c, d]` or `[B, c, d]`).
+    static func mix(normalizedText t: Tensor, z: Tensor, rawLambda: Tensor) throws -> Tensor {
         let lam = try rawLambda.sigmoid().unsqueeze(-1)
         return try ((1 - lam) * t + lam * z).l2Normalized()
     }
