@@ -9,26 +9,22 @@ import Support
 // datasets x methods x seeds x folds through the one trainer (resumable when `out` is given)
 // and returns the records with their Table 2 layout.
 
-/// The records of an experiment grid.
+/// The records of an experiment grid, with the per-clip predictions behind them when the grid
+/// ran in this session or kept them on disk.
 public final class ResultsObject: HostObject {
     let records: [ExperimentRecord]
-    init(_ records: [ExperimentRecord]) { self.records = records }
+    let predictions: [CellPredictions]
+    init(_ records: [ExperimentRecord], predictions: [CellPredictions] = []) {
+        self.records = records
+        self.predictions = predictions
+    }
 
-    var datasets: [String] { orderedUnique(records.map(\.dataset)) }
-    var methodNames: [String] { orderedUnique(records.map(\.method)) }
+    var datasets: [String] { records.map(\.dataset).uniqueInOrder() }
+    var methodNames: [String] { records.map(\.method).uniqueInOrder() }
 
     /// Mean accuracy of `method` on `dataset` over folds then seeds (the paper's aggregation);
     /// with `dataset` nil, the mean over datasets.
-    func accuracy(method: String, dataset: String?) -> Double? {
-        let bySeed = ResultsTable.accuracyBySeed(records)
-        func one(_ d: String) -> Double? {
-            guard let s = bySeed[d]?[method], !s.isEmpty else { return nil }
-            return s.values.reduce(0, +) / Double(s.count)
-        }
-        if let dataset { return one(dataset) }
-        let all = datasets.compactMap(one)
-        return all.isEmpty ? nil : all.reduce(0, +) / Double(all.count)
-    }
+    func accuracy(method: String, dataset: String?) -> Double? { ResultsTable.meanAccuracy(records, method: method, dataset: dataset) }
 
     public var typeName: String { "results" }
     public var typeSummary: String { "experiment records (dataset, method, seed, fold, shots, accuracy, macro-F1, seconds, parameters)" }
@@ -37,12 +33,14 @@ public final class ResultsObject: HostObject {
     }
     public var fieldDocs: [(name: String, doc: String)] {
         [("table", "the paper's Table 2 layout as Markdown"), ("csv", "one CSV row per record"), ("records", "list of maps, one per record"),
+         ("predictions_csv", "one CSV row per test clip and cell: dataset, fold, method, seed, path, label, predicted"),
          ("datasets", "dataset names"), ("methods", "method names"), ("count", "number of records")]
     }
     public func field(_ name: String) throws -> Value? {
         switch name {
         case "table": return .string(ResultsTable.markdown(records))
         case "csv": return .string(ResultsTable.csv(records))
+        case "predictions_csv": return .string(ResultsTable.predictionsCSV(predictions))
         case "records":
             return .list(records.map { r in
                 .map(MapBox([("dataset", .string(r.dataset)), ("method", .string(r.method)), ("seed", .int(Int(r.seed))),
@@ -56,18 +54,22 @@ public final class ResultsObject: HostObject {
         }
     }
     public var methods: [Builtin] {
-        [Builtin(Doc("results.accuracy", "Mean accuracy of a method (folds, then seeds averaged) on one dataset, or averaged over datasets.",
+        [Builtin(Doc("results.confusion", "The summed evaluation of a method over its folds and seeds (on one dataset, or all): heatmap(x) draws its confusion matrix.",
+                     params: [Param("method", "method name"), Param("dataset", "dataset name (nil: every dataset)", default: "nil")],
+                     returns: "evaluation")) { [self] args, _ in
+            let method = try args.string(0), dataset = try args[1].map { try $0.asString("results.confusion argument 'dataset'") }
+            guard let e = ExperimentOutcome(records: records, predictions: predictions).evaluation(method: method, dataset: dataset) else {
+                throw ScriptError.runtime("results.confusion: no predictions of '\(method)'\(dataset.map { " on \($0)" } ?? "") (known: \(predictions.map(\.method).uniqueInOrder().joined(separator: ", ")))")
+            }
+            return .host(EvaluationObject(e, method: method))
+        },
+         Builtin(Doc("results.accuracy", "Mean accuracy of a method (folds, then seeds averaged) on one dataset, or averaged over datasets.",
                      params: [Param("method", "method name"), Param("dataset", "dataset name (nil: the mean over datasets)", default: "nil")],
                      returns: "number or nil")) { [self] args, _ in
             let d = try args[1].map { try $0.asString("results.accuracy argument 'dataset'") }
             return self.accuracy(method: try args.string(0), dataset: d).map { .number($0) } ?? .nil
         }]
     }
-}
-
-func orderedUnique<T: Hashable>(_ xs: [T]) -> [T] {
-    var seen = Set<T>()
-    return xs.filter { seen.insert($0).inserted }
 }
 
 extension Interpreter {
@@ -101,9 +103,9 @@ extension Interpreter {
                                       epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
             grid.shouldStop = { Interrupt.requested }
             grid.log = log
-            let records = try grid.run()
+            let outcome = try grid.runGrid()
             try Interpreter.throwIfInterrupted()
-            return .host(ResultsObject(records))
+            return .host(ResultsObject(outcome.records, predictions: outcome.predictions))
         }
         builtin("results", "Results from records (a list of maps as results.records gives, or a results.json file path), e.g. to merge runs.",
                 [Param("records", "list of record maps, or a path to results.json")], returns: "results") { args, _ in

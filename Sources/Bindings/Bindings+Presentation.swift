@@ -12,16 +12,7 @@ extension ResultsObject: ReportPresentable, BarChartSource {
     }
 
     /// Accuracy by dataset (groups, plus their average when there are several) and method.
-    public var barChart: (groups: [String], series: [String], values: [[Double?]]) {
-        var groups = datasets
-        let series = methodNames
-        var values = series.map { m in groups.map { accuracy(method: m, dataset: $0) } }
-        if groups.count > 1 {
-            groups.append("average")
-            for (i, m) in series.enumerated() { values[i].append(accuracy(method: m, dataset: nil)) }
-        }
-        return (groups, series, values)
-    }
+    public var barChart: (groups: [String], series: [String], values: [[Double?]]) { ResultsTable.accuracyChart(records) }
 }
 
 extension EvaluationObject: ReportPresentable, ConfusionSource {

@@ -146,7 +146,7 @@ extension Interpreter {
         let store = session.store(for: model)
         let e = try store.features(for: items.items, of: items.dataset)
         for f in e.failures { FileHandle.standardError.write(Data("skipped \(f.path): \(f.reason)\n".utf8)) }
-        let set = try FeatureSet(features: e.tensor(), labels: e.labels, classNames: items.dataset.classes)
+        let set = try FeatureSet(features: e.tensor(), labels: e.labels, classNames: items.dataset.classes, paths: e.items.map(\.path))
         let out = FeaturesObject(set: set, items: e.items, modelName: model.model.name)
         items.features[ObjectIdentifier(model)] = out
         return out

@@ -111,6 +111,11 @@ final class RegistryTests: XCTestCase {
             XCTAssertEqual(mine.map(\.seed), kind.usesSeed ? [0, 1] : [0], kind.name)
         }
         XCTAssertEqual(records.count, LearnerRegistry.kinds.reduce(0) { $0 + ($1.usesSeed ? 2 : 1) })
+        // Every test clip of every cell, and the report with a confusion matrix per method.
+        let predictions = try String(contentsOfFile: dir.file("out/predictions.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(predictions.count, 1 + records.count * Self.classes.count)
+        let report = try String(contentsOfFile: dir.file("out/report.html"), encoding: .utf8)
+        XCTAssertEqual(report.components(separatedBy: "<svg").count - 1, 1 + LearnerRegistry.kinds.count, "a bar chart and one confusion matrix per method")
     }
 
     /// Every model kind: its form parses back to it, its builtin (if any) is documented, and the

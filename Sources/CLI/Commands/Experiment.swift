@@ -3,11 +3,14 @@ import Datasets
 import Foundation
 import Models
 import Prompting
+import Reports
 import Support
 
 /// `palm experiment --model SPEC --dataset LAYOUT:ROOT[,...] --methods LIST --seeds LIST
 /// --shots K [--epochs N] --out DIR`: the experiment grid from the shell, through the code path
-/// scripts use. Interrupted runs resume (finished cells are skipped).
+/// scripts use. Writes `results.json`, `results.csv`, `table.md`, `predictions.csv` (one row
+/// per test clip and cell) and `report.html` (tables, a bar chart, a confusion matrix per
+/// dataset and method). Interrupted runs resume (finished cells are skipped).
 public struct Experiment: ParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Run a datasets x methods x seeds x folds grid and print the table.")
 
@@ -18,7 +21,7 @@ public struct Experiment: ParsableCommand {
     @Option(help: "Seeds, comma-separated.") var seeds = "0,1,2"
     @Option(help: "Shots per class (0: every training clip).") var shots = 16
     @Option(help: "Epochs (default: each method's own, 50 for the paper's methods).") var epochs: Int?
-    @Option(help: "Output folder for results.json, results.csv and table.md.") var out: String
+    @Option(help: "Output folder for results.json, results.csv, table.md, predictions.csv and report.html.") var out: String
     @Option(help: "Feature cache folder (default $PALM_CACHE or ~/.cache/palm).") var cache: String?
 
     public init() {}
@@ -46,9 +49,13 @@ public struct Experiment: ParsableCommand {
                                   seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
         grid.shouldStop = { Interrupt.requested }
         Interrupt.install(secondPressExits: true)
-        let records = try grid.run()
+        let outcome = try grid.runGrid()
+        let outDir = (out as NSString).expandingTildeInPath
+        let report = outDir + "/report.html"
+        try ExperimentReport.make(outcome, title: "palm experiment: \(model)").write(to: report)
         print()
-        print(ResultsTable.markdown(records), terminator: "")
+        print(ResultsTable.markdown(outcome.records), terminator: "")
+        print("results, predictions and the report (\(report)) are in \(outDir)")
         if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
     }
 }

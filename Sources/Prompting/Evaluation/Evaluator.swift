@@ -11,6 +11,8 @@ public struct EvaluationResult: Sendable, Codable {
     /// `confusion[true][predicted]` counts.
     public var confusion: [[Int]]
     public var classNames: [String]
+    /// The predicted class of each clip, in the data's order.
+    public var predictions: [Int]
 }
 
 public enum Evaluator {
@@ -50,6 +52,6 @@ public enum Evaluator {
         }
         return EvaluationResult(accuracy: labels.isEmpty ? 0 : Double(correct) / Double(labels.count),
                                 macroF1: c > 0 ? f1s.reduce(0, +) / Double(c) : 0,
-                                perClassAccuracy: perClass, confusion: confusion, classNames: classNames)
+                                perClassAccuracy: perClass, confusion: confusion, classNames: classNames, predictions: predictions)
     }
 }

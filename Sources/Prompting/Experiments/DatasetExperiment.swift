@@ -29,6 +29,6 @@ public struct DatasetExperiment: ExperimentData {
     public func featureSet(_ items: [DatasetItem]) throws -> FeatureSet {
         let e = try store.features(for: items, of: dataset)
         for f in e.failures { log("skipped \(f.path): \(f.reason)") }
-        return try FeatureSet(features: e.tensor(), labels: e.labels, classNames: dataset.classes)
+        return try FeatureSet(features: e.tensor(), labels: e.labels, classNames: dataset.classes, paths: e.items.map(\.path))
     }
 }

@@ -13,31 +13,10 @@ public protocol ExperimentData {
     func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet)
 }
 
-/// The result of one grid cell.
-public struct ExperimentRecord: Codable, Sendable, Equatable {
-    public var dataset: String
-    public var method: String
-    public var seed: UInt64
-    public var fold: Int
-    public var shots: Int
-    public var accuracy: Double
-    public var macroF1: Double
-    public var trainSeconds: Double
-    public var parameters: Int
-
-    public init(dataset: String, method: String, seed: UInt64, fold: Int, shots: Int, accuracy: Double, macroF1: Double,
-                trainSeconds: Double, parameters: Int) {
-        self.dataset = dataset; self.method = method; self.seed = seed; self.fold = fold; self.shots = shots
-        self.accuracy = accuracy; self.macroF1 = macroF1; self.trainSeconds = trainSeconds; self.parameters = parameters
-    }
-
-    /// Identity of the cell (for resuming).
-    public var key: String { "\(dataset)|\(method)|\(seed)|\(fold)|\(shots)" }
-}
-
 /// Datasets x methods x seeds x folds x shots, trained and evaluated through the one trainer.
-/// After every cell the records are rewritten atomically (`results.json`, `results.csv`,
-/// `table.md`), so an interrupted grid resumes, skipping finished cells.
+/// With an output directory, every finished cell is saved at once, atomically: its predictions
+/// in `predictions/<cell>.json`, then `results.json`, `results.csv`, `table.md` and
+/// `predictions.csv` rewritten, so an interrupted grid resumes, skipping finished cells.
 public struct ExperimentGrid {
     public var model: AudioLanguageModel
     public var datasets: [ExperimentData]
@@ -60,10 +39,14 @@ public struct ExperimentGrid {
 
     /// Runs every unfinished cell; returns all records (earlier runs' included).
     @discardableResult
-    public func run() throws -> [ExperimentRecord] {
+    public func run() throws -> [ExperimentRecord] { try runGrid().records }
+
+    /// Runs every unfinished cell; returns all records and the predictions behind them
+    /// (earlier runs' included).
+    public func runGrid() throws -> ExperimentOutcome {
         let specs = try methods.map(MethodSpec.init)  // every name and setting checked before a long run
-        var records = try loadRecords()
-        var done = Set(records.map(\.key))
+        var outcome = try loadOutcome()
+        var done = Set(outcome.records.map(\.key))
         for data in datasets {
             for fold in data.folds {
                 for seed in seeds {
@@ -75,7 +58,7 @@ public struct ExperimentGrid {
                         let probe = ExperimentRecord(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
                                                      accuracy: 0, macroF1: 0, trainSeconds: 0, parameters: 0)
                         if done.contains(probe.key) { continue }
-                        if shouldStop() { return records }
+                        if shouldStop() { return outcome }
                         if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
                         let (train, test) = cache!
                         let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
@@ -84,41 +67,71 @@ public struct ExperimentGrid {
                         var trainer = Trainer(options: options)
                         trainer.shouldStop = shouldStop
                         let report = try trainer.fit(learner, on: train)
-                        if report.cancelled { return records }
+                        if report.cancelled { return outcome }
                         let result = try Evaluator.evaluate(learner, on: test)
                         var r = probe
                         r.accuracy = result.accuracy; r.macroF1 = result.macroF1
                         r.trainSeconds = report.seconds; r.parameters = learner.parameterCount
-                        records.append(r)
+                        let cell = CellPredictions(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
+                                                   classNames: data.classNames,
+                                                   paths: test.paths.isEmpty ? Array(repeating: "", count: test.count) : test.paths,
+                                                   labels: test.labels, predicted: result.predictions)
+                        outcome.records.append(r)
+                        outcome.predictions.append(cell)
                         done.insert(r.key)
                         log(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
                                    data.name, fold, seed, method, r.accuracy, r.macroF1, r.trainSeconds))
-                        try save(records)
+                        try save(outcome, newCell: cell)
                     }
                 }
             }
         }
-        return records
+        return outcome
     }
 
-    private func loadRecords() throws -> [ExperimentRecord] {
-        guard let dir = outputDirectory else { return [] }
-        let path = (dir as NSString).appendingPathComponent("results.json")
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        do {
-            return try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw PromptingError.invalidData("\(path): cannot resume from it (\(error)); move it away to start afresh")
+    private func path(_ name: String) -> String? { outputDirectory.map { ($0 as NSString).appendingPathComponent(name) } }
+
+    /// The per-cell predictions file of `cell` (a name safe on every filesystem).
+    private func predictionsFile(_ cell: CellPredictions) -> String? {
+        let name = [cell.dataset, cell.method, "fold\(cell.fold)", "seed\(cell.seed)", "shots\(cell.shots)"]
+            .map { String($0.map { $0.isLetter || $0.isNumber || "-_.+".contains($0) ? $0 : "_" }) }.joined(separator: "__")
+        return path("predictions/" + name + ".json")
+    }
+
+    private func loadOutcome() throws -> ExperimentOutcome {
+        guard let results = path("results.json"), FileManager.default.fileExists(atPath: results) else {
+            return ExperimentOutcome(records: [], predictions: [])
         }
+        let records: [ExperimentRecord]
+        do {
+            records = try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: results)))
+        } catch {
+            throw PromptingError.invalidData("\(results): cannot resume from it (\(error)); move it away to start afresh")
+        }
+        // Predictions of the finished cells, where they were kept (results of older palm
+        // versions have none: those cells simply have no per-clip rows).
+        var predictions: [CellPredictions] = []
+        let folder = path("predictions")!
+        for file in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() where file.hasSuffix(".json") {
+            do {
+                predictions.append(try JSONDecoder().decode(CellPredictions.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))))
+            } catch {
+                throw PromptingError.invalidData("\(folder)/\(file): cannot resume from it (\(error)); move it away")
+            }
+        }
+        let order = Dictionary(records.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        predictions = predictions.filter { order[$0.key] != nil }.sorted { order[$0.key]! < order[$1.key]! }
+        return ExperimentOutcome(records: records, predictions: predictions)
     }
 
-    private func save(_ records: [ExperimentRecord]) throws {
-        guard let dir = outputDirectory else { return }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    private func save(_ outcome: ExperimentOutcome, newCell: CellPredictions) throws {
+        guard outputDirectory != nil else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(encoder.encode(records), to: (dir as NSString).appendingPathComponent("results.json"))
-        try AtomicFile.write(Data(ResultsTable.csv(records).utf8), to: (dir as NSString).appendingPathComponent("results.csv"))
-        try AtomicFile.write(Data(ResultsTable.markdown(records).utf8), to: (dir as NSString).appendingPathComponent("table.md"))
+        if let file = predictionsFile(newCell) { try AtomicFile.write(JSONEncoder().encode(newCell), to: file, createDirectory: true) }
+        try AtomicFile.write(encoder.encode(outcome.records), to: path("results.json")!, createDirectory: true)
+        try AtomicFile.write(ResultsTable.csv(outcome.records), to: path("results.csv")!)
+        try AtomicFile.write(ResultsTable.markdown(outcome.records), to: path("table.md")!)
+        try AtomicFile.write(ResultsTable.predictionsCSV(outcome.predictions), to: path("predictions.csv")!)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Renders experiment records as CSV and as the paper's Table 2 layout.
 public enum ResultsTable {
@@ -6,8 +7,21 @@ public enum ResultsTable {
     public static func csv(_ records: [ExperimentRecord]) -> String {
         var lines = ["dataset,method,seed,fold,shots,accuracy,macro_f1,train_seconds,parameters"]
         for r in records {
-            let name = r.dataset.contains(",") ? "\"\(r.dataset)\"" : r.dataset
-            lines.append("\(name),\(r.method),\(r.seed),\(r.fold),\(r.shots),\(fmt(r.accuracy)),\(fmt(r.macroF1)),\(String(format: "%.3f", r.trainSeconds)),\(r.parameters)")
+            lines.append(CSVFormat.row([r.dataset, r.method, String(r.seed), String(r.fold), String(r.shots), fmt(r.accuracy), fmt(r.macroF1),
+                                        String(format: "%.3f", r.trainSeconds), String(r.parameters)]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per test clip and cell: `dataset,fold,method,seed,path,label,predicted` with
+    /// class names.
+    public static func predictionsCSV(_ cells: [CellPredictions]) -> String {
+        var lines = ["dataset,fold,method,seed,path,label,predicted"]
+        for c in cells {
+            for i in c.labels.indices {
+                lines.append(CSVFormat.row([c.dataset, String(c.fold), c.method, String(c.seed), c.paths[i],
+                                            c.classNames[c.labels[i]], c.classNames[c.predicted[i]]]))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -23,13 +37,39 @@ public enum ResultsTable {
         return sums.mapValues { $0.mapValues { $0.mapValues { $0.0 / Double($0.1) } } }
     }
 
+    /// Mean accuracy of `method` on `dataset` over folds then seeds (the paper's aggregation);
+    /// with `dataset` nil, the mean of that over the datasets.
+    public static func meanAccuracy(_ records: [ExperimentRecord], method: String, dataset: String?) -> Double? {
+        let bySeed = accuracyBySeed(records)
+        func one(_ d: String) -> Double? {
+            guard let s = bySeed[d]?[method], !s.isEmpty else { return nil }
+            return s.values.reduce(0, +) / Double(s.count)
+        }
+        if let dataset { return one(dataset) }
+        let all = records.map(\.dataset).uniqueInOrder().compactMap(one)
+        return all.isEmpty ? nil : all.reduce(0, +) / Double(all.count)
+    }
+
+    /// Mean accuracy by dataset (groups, plus their average when there are several) and method
+    /// (series): `values[method][dataset]`, the paper's Figure 1 bar chart.
+    public static func accuracyChart(_ records: [ExperimentRecord]) -> (groups: [String], series: [String], values: [[Double?]]) {
+        var groups = records.map(\.dataset).uniqueInOrder()
+        let series = records.map(\.method).uniqueInOrder()
+        var values = series.map { m in groups.map { meanAccuracy(records, method: m, dataset: $0) } }
+        if groups.count > 1 {
+            groups.append("average")
+            for (i, m) in series.enumerated() { values[i].append(meanAccuracy(records, method: m, dataset: nil)) }
+        }
+        return (groups, series, values)
+    }
+
     /// A Markdown table: one row per dataset (plus the average), for each method one column
     /// per seed and their average (a seedless method such as zero-shot: its single seed).
     public static func markdown(_ records: [ExperimentRecord]) -> String {
         let bySeed = accuracyBySeed(records)
-        let datasets = orderedUnique(records.map(\.dataset))
-        let methods = orderedUnique(records.map(\.method))
-        let seeds = orderedUnique(records.map(\.seed)).sorted()
+        let datasets = records.map(\.dataset).uniqueInOrder()
+        let methods = records.map(\.method).uniqueInOrder()
+        let seeds = records.map(\.seed).uniqueInOrder().sorted()
         var header = ["dataset"], align = ["---"]
         for m in methods {
             let s = seedsFor(m, seeds)
@@ -70,8 +110,4 @@ public enum ResultsTable {
 
     private static func fmt(_ v: Double) -> String { String(format: "%.4f", v) }
 
-    private static func orderedUnique<T: Hashable>(_ xs: [T]) -> [T] {
-        var seen = Set<T>()
-        return xs.filter { seen.insert($0).inserted }
-    }
 }

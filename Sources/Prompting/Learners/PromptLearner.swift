@@ -7,15 +7,20 @@ public struct FeatureSet {
     public var features: Tensor
     public var labels: [Int]
     public var classNames: [String]
+    /// The file of each row, when known (per-clip predictions name them); else empty.
+    public var paths: [String]
 
-    public init(features: Tensor, labels: [Int], classNames: [String]) throws {
+    public init(features: Tensor, labels: [Int], classNames: [String], paths: [String] = []) throws {
         guard features.rank == 2, features.shape[0] == labels.count else {
             throw PromptingError.invalidData("features \(shapeString(features.shape)) do not match \(labels.count) labels (expected [N, d])")
         }
         if let bad = labels.first(where: { $0 < 0 || $0 >= classNames.count }) {
             throw PromptingError.invalidData("label \(bad) is outside the \(classNames.count) classes")
         }
-        self.features = features; self.labels = labels; self.classNames = classNames
+        guard paths.isEmpty || paths.count == labels.count else {
+            throw PromptingError.invalidData("\(paths.count) paths for \(labels.count) clips")
+        }
+        self.features = features; self.labels = labels; self.classNames = classNames; self.paths = paths
     }
 
     public var count: Int { labels.count }
@@ -23,7 +28,8 @@ public struct FeatureSet {
 
     /// The rows at `indices`.
     public func subset(_ indices: [Int]) throws -> FeatureSet {
-        try FeatureSet(features: features.indexSelect(axis: 0, indices: indices), labels: indices.map { labels[$0] }, classNames: classNames)
+        try FeatureSet(features: features.indexSelect(axis: 0, indices: indices), labels: indices.map { labels[$0] }, classNames: classNames,
+                       paths: paths.isEmpty ? [] : indices.map { paths[$0] })
     }
 }
 

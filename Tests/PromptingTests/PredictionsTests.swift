@@ -1,0 +1,45 @@
+import Foundation
+import Models
+import Prompting
+import Tensor
+import TestSupport
+import XCTest
+
+/// Per-clip predictions: every test clip of every cell in `predictions.csv`, consistent with the
+/// cell's accuracy, kept across a resumed grid.
+final class PredictionsTests: XCTestCase {
+    func testGridWritesEveryClipAndResumesWithThem() throws {
+        let model = try CoOpFixture.model()
+        var g = SeededGenerator(seed: 4)
+        let classes = ["dog, barking", "rain"]  // a comma in a class name must survive the CSV
+        let x = Tensor.normal([10, model.dimension], generator: &g)
+        let labels = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]
+        let paths = (0..<10).map { "/data/clip \($0).wav" }
+        let set = try FeatureSet(features: x, labels: labels, classNames: classes, paths: paths)
+        let data = StaticExperimentData(name: "toy", classNames: classes, train: set, test: set)
+        let dir = try TemporaryDirectory("palm-predictions")
+        let first = ExperimentGrid(model: model, datasets: [data], methods: ["zeroshot", "palm"], seeds: [0, 1], shots: 0, epochs: 2,
+                                   outputDirectory: dir.path)
+        try first.run()
+        // Resuming with one more method computes only its cells and keeps the earlier predictions.
+        let second = ExperimentGrid(model: model, datasets: [data], methods: ["zeroshot", "palm", "coop:n_ctx=2,epochs=1"], seeds: [0, 1],
+                                    shots: 0, epochs: 2, outputDirectory: dir.path)
+        let outcome = try second.runGrid()
+        XCTAssertEqual(outcome.records.map(\.method), ["zeroshot", "palm", "palm", "coop:n_ctx=2,epochs=1", "coop:n_ctx=2,epochs=1"])
+        XCTAssertEqual(outcome.predictions.map(\.key), outcome.records.map(\.key), "one predictions cell per record, in order")
+        for (r, cell) in zip(outcome.records, outcome.predictions) {
+            XCTAssertEqual(cell.evaluation.accuracy, r.accuracy, accuracy: 1e-12, "\(r.key): the predictions are the record's")
+            XCTAssertEqual(cell.paths, paths)
+        }
+
+        let csv = try String(contentsOfFile: dir.file("predictions.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(csv.first, "dataset,fold,method,seed,path,label,predicted")
+        XCTAssertEqual(csv.count, 1 + 5 * 10, "one row per test clip and cell")
+        let cocoopRows = csv.filter { $0.contains("\"coop:n_ctx=2,epochs=1\"") }
+        XCTAssertEqual(cocoopRows.count, 20, "a spec with commas is one quoted field")
+        XCTAssertTrue(csv[1].hasPrefix("toy,0,zeroshot,0,/data/clip 0.wav,\"dog, barking\","), csv[1])
+        // results.csv quotes the same way.
+        let results = try String(contentsOfFile: dir.file("results.csv"), encoding: .utf8)
+        XCTAssertTrue(results.contains("toy,\"coop:n_ctx=2,epochs=1\",0,0,0,"), results)
+    }
+}
