@@ -31,7 +31,8 @@ public final class CoOpLearner: PromptLearner {
         prompts = try ContextPrompts(model: model, classNames: classNames, nCtx: nCtx, position: position,
                                      classSpecific: classSpecific, initWords: initWords, seed: seed)
         var g = SeededGenerator(seed: seed &+ 1)
-        metaNet = conditional ? MetaNet(inputDimension: model.dimension, outputDimension: model.tokenWidth, generator: &g) : nil
+        metaNet = conditional ? MetaNet(inputDimension: model.dimension, hidden: max(1, model.dimension / 16), outputDimension: model.tokenWidth,
+                                        generator: &g) : nil
         if palm {
             z = Tensor.normal([classNames.count, model.dimension], std: 0.02, generator: &g).requiringGrad()
             rawLambda = Tensor.uniform([classNames.count], generator: &g).requiringGrad()
@@ -58,35 +59,6 @@ public final class CoOpLearner: PromptLearner {
         let normalized = try t.l2Normalized()
         guard let z, let rawLambda else { return normalized }
         return try PALMLearner.mix(normalizedText: normalized, z: z, rawLambda: rawLambda)
-    }
-}
-
-/// CoCoOp-dagger (Table 4): the audio feedback is added to the text *features* instead of the
-/// token inputs: `t_b = normalize(t + metanet(a_hat_b))` with frozen class-name features `t`.
-public final class FeatureFeedbackLearner: PromptLearner {
-    public let method = "cocoop-dagger"
-    public let classNames: [String]
-    public let textFeatures: Tensor
-    public let metaNet: MetaNet
-    public var dimension: Int { textFeatures.shape[1] }
-    public var parameters: [(name: String, tensor: Tensor)] { metaNet.parameters }
-
-    public init(textFeatures: Tensor, classNames: [String], seed: UInt64 = 0) {
-        self.textFeatures = textFeatures.detached()
-        self.classNames = classNames
-        var g = SeededGenerator(seed: seed &+ 1)
-        metaNet = MetaNet(inputDimension: textFeatures.shape[1], outputDimension: textFeatures.shape[1], generator: &g)
-    }
-
-    public convenience init(model: AudioLanguageModel, classNames: [String], seed: UInt64 = 0) throws {
-        self.init(textFeatures: try model.embedText(classNames), classNames: classNames, seed: seed)
-    }
-
-    public func logits(_ audio: Tensor) throws -> Tensor {
-        try checkDimension(audio)
-        let a = try audio.l2Normalized()
-        let t = try (textFeatures.unsqueeze(0) + metaNet(a).unsqueeze(1)).l2Normalized()  // [B, c, d]
-        return try a.unsqueeze(1).matmul(t.transpose(1, 2)).squeeze(1) * logitScale
     }
 }
 
@@ -137,13 +109,4 @@ extension CoOpLearner {
         name: "palm+cocoop", aliases: ["palm-cocoop"], summary: "PALM+CoCoOp (Table 4): CoCoOp's context and meta-net and PALM's mix learned jointly",
         settings: contextSettings, textTowerOnTape: true, parameters: "n_ctx·w + d·h + h + h·w + w + c·(d+1)",
         count: { s, v in contextCount(s, v) + metaNetCount(s) + s.classes * (s.dimension + 1) }) { c in try make(c, conditional: true, palm: true) }
-}
-
-extension FeatureFeedbackLearner {
-    public static let kind = LearnerKind(
-        name: "cocoop-dagger", summary: "CoCoOp-dagger (Table 4): a meta-net shifts the frozen text features per clip (no text tower on the tape)",
-        parameters: "2·d·h + h + d (h = d/16)",
-        count: { s, _ in let h = max(1, s.dimension / 16); return 2 * s.dimension * h + h + s.dimension }) { c in
-        try FeatureFeedbackLearner(model: c.model, classNames: c.classNames, seed: c.seed)
-    }
 }

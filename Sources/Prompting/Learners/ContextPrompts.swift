@@ -110,16 +110,16 @@ public final class ContextPrompts {
     }
 }
 
-/// CoCoOp's meta-net: `Linear(d -> d/16), ReLU, Linear(d/16 -> out)` on the normalised audio
+/// A meta-net `Linear(d -> hidden), ReLU, Linear(hidden -> out)` on the normalised audio
 /// feature, with PyTorch's default `nn.Linear` initialisation (uniform +-1/sqrt(fan_in)).
+/// CoCoOp's has `hidden = d/16`; the feature-feedback learners' `d/2`.
 public struct MetaNet {
     public let w1, b1, w2, b2: Tensor
     public var parameters: [(name: String, tensor: Tensor)] {
         [("meta_net.linear1.weight", w1), ("meta_net.linear1.bias", b1), ("meta_net.linear2.weight", w2), ("meta_net.linear2.bias", b2)]
     }
 
-    public init(inputDimension d: Int, outputDimension out: Int, generator g: inout SeededGenerator) {
-        let hidden = max(1, d / 16)
+    public init(inputDimension d: Int, hidden: Int, outputDimension out: Int, generator g: inout SeededGenerator) {
         let s1 = 1 / Float(d).squareRoot(), s2 = 1 / Float(hidden).squareRoot()
         w1 = Tensor.uniform([hidden, d], low: -s1, high: s1, generator: &g).requiringGrad()
         b1 = Tensor.uniform([hidden], low: -s1, high: s1, generator: &g).requiringGrad()

@@ -1,8 +1,8 @@
 import Tensor
 
-/// Linear probe (Table 4): a linear classifier on normalised audio features,
-/// `logits = 100 a_hat W^T + b`, W `~ N(0, 0.02)`, b = 0. The scale 100 puts it on the same
-/// footing as the prompt learners under the shared SGD recipe (lr 0.05).
+/// Linear probe (Table 4), as the PALM authors' `linearprobe`: `nn.Linear(d, c)` on the raw
+/// (unnormalised) audio features, `logits = a W^T + b`, with PyTorch's default initialisation
+/// (W and b uniform in +-1/sqrt(d)); no text encoder, no logit scale.
 public final class LinearProbeLearner: PromptLearner {
     public let method = "linear-probe"
     public let classNames: [String]
@@ -13,19 +13,20 @@ public final class LinearProbeLearner: PromptLearner {
     public init(classNames: [String], dimension: Int, seed: UInt64 = 0) {
         self.classNames = classNames
         var g = SeededGenerator(seed: seed)
-        weight = Tensor.normal([classNames.count, dimension], std: 0.02, generator: &g).requiringGrad()
-        bias = Tensor.zeros([classNames.count]).requiringGrad()
+        let bound = 1 / Float(dimension).squareRoot()
+        weight = Tensor.uniform([classNames.count, dimension], low: -bound, high: bound, generator: &g).requiringGrad()
+        bias = Tensor.uniform([classNames.count], low: -bound, high: bound, generator: &g).requiringGrad()
     }
 
     public func logits(_ audio: Tensor) throws -> Tensor {
         try checkDimension(audio)
-        return try audio.l2Normalized().matmul(weight.T) * logitScale + bias
+        return try audio.linear(weight: weight, bias: bias)
     }
 }
 
 extension LinearProbeLearner {
     public static let kind = LearnerKind(
-        name: "linear-probe", summary: "Linear probe (Table 4): a linear classifier on the normalised audio features",
+        name: "linear-probe", summary: "Linear probe (Table 4): a linear classifier on the raw audio features, as the authors' linearprobe",
         parameters: "c·(d+1)", count: { s, _ in s.classes * (s.dimension + 1) }) { c in
         LinearProbeLearner(classNames: c.classNames, dimension: c.model.dimension, seed: c.seed)
     }

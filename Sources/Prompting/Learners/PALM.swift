@@ -18,8 +18,9 @@ public final class PALMLearner: PromptLearner {
     public let textFeatures: Tensor?
     public let z: Tensor
     public let rawLambda: Tensor
+    /// The reference's state names: `ctx` (z) and `lambdas` (raw lambda).
     public var parameters: [(name: String, tensor: Tensor)] {
-        textFeatures == nil ? [("z", z)] : [("z", z), ("lambda", rawLambda)]
+        textFeatures == nil ? [("ctx", z)] : [("ctx", z), ("lambdas", rawLambda)]
     }
     public var dimension: Int { z.shape[1] }
 

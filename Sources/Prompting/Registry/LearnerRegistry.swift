@@ -6,8 +6,8 @@ import Support
 public enum LearnerRegistry {
     public static let kinds: [LearnerKind] = [
         ZeroShotLearner.kind, CoOpLearner.coopKind, CoOpLearner.cocoopKind, PALMLearner.kind, PALMLearner.daggerKind,
-        CoOpLearner.palmCoopKind, CoOpLearner.palmCocoopKind, FeatureFeedbackLearner.kind, LinearProbeLearner.kind,
-        TipAdapterLearner.kind, TipAdapterLearner.fineTunedKind,
+        CoOpLearner.palmCoopKind, CoOpLearner.palmCocoopKind, FeatureFeedbackLearner.kind, FeatureFeedbackLearner.palmKind,
+        LinearProbeLearner.kind, ZeroShotLearner.noContextKind, TipAdapterLearner.kind, TipAdapterLearner.fineTunedKind,
     ]
 
     /// The paper's main comparison (Table 2), the default of grids.
