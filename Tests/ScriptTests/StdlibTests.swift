@@ -23,7 +23,7 @@ final class StdlibTests: XCTestCase {
 
     func testEveryScriptParses() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.stdlib.path).filter { $0.hasSuffix(".palm") }
-        XCTAssertEqual(Set(files), Set((Self.scripts + Self.demoScripts).map { $0 + ".palm" } + ["prelude.palm"]))
+        XCTAssertEqual(Set(files), Set((Self.scripts + Self.demoScripts).map { $0 + ".palm" } + ["prelude.palm", "paper.palm"]))
         for f in files {
             let text = try String(contentsOf: Self.stdlib.appendingPathComponent(f), encoding: .utf8)
             XCTAssertNoThrow(try Notebook(file: SourceFile(name: f, text: text)), f)
@@ -40,6 +40,21 @@ final class StdlibTests: XCTestCase {
             print(mean([1, 2, 3]), std([1, 3]), pct(0.9534), pct(nil), arg(0, "none"))
             """)
         XCTAssertEqual(out, ["2 1 95.3 - none"])
+    }
+
+    /// The paper's numbers load and read as printed (Table 2's ESC50 PALM, Figure 2's SESA).
+    func testPaperNumbers() throws {
+        let interp = Interpreter()
+        var out: [String] = []
+        interp.output = { out.append($0) }
+        interp.scriptDirectory = Self.stdlib.path
+        try interp.run("""
+            load("prelude.palm")
+            load("paper.palm")
+            print(paper_pct(paper_table2, "ESC50", "palm"), paper_pct(paper_figure2, "SESA", "audio-clip"), pct(paper_table4["palm+cocoop-dagger"]))
+            print(paper_pct(paper_figure4, "ESC50", "palm-no-context"), paper_pct(paper_table2, "ESC50", "nope"), figure2_templates.count)
+            """)
+        XCTAssertEqual(out, ["95.9 68.6 73.5", "43.3 - 8"])
     }
 
     func testScriptsRunInQuickModeAndWriteReports() throws {
