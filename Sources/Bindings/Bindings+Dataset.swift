@@ -178,8 +178,10 @@ public final class FeaturesObject: HostObject {
 extension Interpreter {
     func installDatasetBindings() {
         builtin("dataset", "Reads a dataset: a name (\"esc50\", \"us8k\", ...) or a layout (\"folder\", \"csv:...\", \"palm:NAME\") and its root directory.",
-                [Param("name", "dataset name or layout"), Param("root", "its directory")], returns: "dataset") { args, _ in
-            .host(DatasetObject(try Dataset.load(try args.string(0), root: try args.string(1))))
+                [Param("name", "dataset name or layout"), Param("root", "its directory")], returns: "dataset") { args, interp in
+            let d = try Dataset.load(try args.string(0), root: interp.resolvePath(try args.string(1)))
+            for note in d.notes { interp.output("note: \(note)") }
+            return .host(DatasetObject(d))
         }
         builtin("features", "Embeds items with a model's frozen audio encoder (each clip once, cached under $PALM_CACHE).",
                 [Param("model", "a model"), Param("items", "an item list (split.train, split.test, ...)")], returns: "features") { args, interp in

@@ -24,14 +24,18 @@ public struct Dataset: Sendable, CustomStringConvertible {
     public let folds: Int?
     /// The splits: one per fold (fold 1 first), or the single train/test split.
     public let splits: [DatasetSplit]
+    /// One-line notes on how the tree differs from the dataset as published (a subset of its
+    /// classes); callers show them when the dataset is loaded.
+    public let notes: [String]
 
-    init(name: String, layout: String, root: String, classes: [String], folds: Int?, splits: [DatasetSplit]) {
+    init(name: String, layout: String, root: String, classes: [String], folds: Int?, splits: [DatasetSplit], notes: [String] = []) {
         self.name = name
         self.layout = layout
         self.root = root
         self.classes = classes
         self.folds = folds
         self.splits = splits
+        self.notes = notes
     }
 
     /// Reads the dataset at `root` with the layout named by `spec` (see `DatasetLayout.parse`):

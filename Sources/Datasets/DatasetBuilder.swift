@@ -25,7 +25,10 @@ struct RawSplit {
 
 /// Turns what a layout reader found into a checked `Dataset`: assigns sorted labels and checks
 /// the rules every layout shares (no duplicate file in a list, no file in both train and test,
-/// no empty class, every reference class present for a known dataset).
+/// no class without training items). A known dataset of which only some reference classes are
+/// present (ESC-10's rows of ESC-50's `meta/esc50.csv`, a few classes copied out for a quick
+/// study) is read with the classes present, sorted as the reference sorts them, and a one-line
+/// note in `Dataset.notes`.
 ///
 /// Labels index the sorted union of the classes of all lists. The reference sorts each CSV's
 /// own classes and asserts that train and test agree; here every class must have training
@@ -49,11 +52,17 @@ struct DatasetBuilder {
         }
         let seen = Set(raw.flatMap { $0.train.map(\.classname) + $0.test.map(\.classname) })
         let classes: [String]
+        var notes: [String] = []
         if let known {
-            for c in known.classes where !seen.contains(c) {
-                throw DatasetError.emptyClass(name: c, location: "no file of this class under \(root)")
+            let missing = known.classes.filter { !seen.contains($0) }
+            guard missing.count < known.classes.count else {
+                throw DatasetError.emptyClass(name: known.classes[0], location: "no file of any \(known.name) class under \(root)")
             }
-            classes = known.classes
+            classes = known.classes.filter(seen.contains)
+            if !missing.isEmpty {
+                let shown = missing.prefix(6).joined(separator: ", ") + (missing.count > 6 ? ", ..." : "")
+                notes.append("\(known.name): \(classes.count) of its \(known.classes.count) classes are here (missing: \(shown)); labels index the classes present")
+            }
         } else {
             classes = ClassOrder.sorted(Array(seen))
         }
@@ -69,7 +78,7 @@ struct DatasetBuilder {
             entries.map { DatasetItem(path: $0.path, label: labelOf[$0.classname]!, classname: $0.classname) }
         }
         let splits = raw.map { DatasetSplit(fold: $0.fold, train: items($0.train), test: items($0.test)) }
-        return Dataset(name: name, layout: layout, root: root, classes: classes, folds: folds, splits: splits)
+        return Dataset(name: name, layout: layout, root: root, classes: classes, folds: folds, splits: splits, notes: notes)
     }
 
     /// A file listed twice in one list is a duplicate row.

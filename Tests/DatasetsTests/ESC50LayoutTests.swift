@@ -39,6 +39,28 @@ final class ESC50LayoutTests: XCTestCase {
         XCTAssertEqual(d.classes[knock.label], "door wood knock")
     }
 
+    /// ESC-10: the `esc10` rows of ESC-50's `meta/esc50.csv` and their files, read as ESC50 with
+    /// the ten classes present and a note.
+    func testESC10InsideESC50Metadata() throws {
+        let esc10 = ["dog", "rooster", "rain", "sea_waves", "crackling_fire", "crying_baby", "sneezing", "clock_tick", "helicopter", "chainsaw"]
+        let tree = try DatasetTree("ESC-10")
+        defer { tree.remove() }
+        var csv = "filename,fold,target,category,esc10,src_file,take\n"
+        for fold in 1...5 {
+            for (target, category) in KnownDatasetTests.esc50Categories.enumerated() where esc10.contains(category) {
+                let name = "\(fold)-\(100 + target)-A-\(target).wav"
+                try tree.wav("audio/\(name)", frames: 80)
+                csv += "\(name),\(fold),\(target),\(category),True,\(100 + target),A\n"
+            }
+        }
+        try tree.text("meta/esc50.csv", csv)
+        let d = try Dataset.load("esc50", root: tree.root)
+        XCTAssertEqual(d.classes, esc10.map { $0.replacingOccurrences(of: "_", with: " ") }.sorted())
+        XCTAssertEqual(d.notes.count, 1)
+        XCTAssertTrue(d.notes[0].hasPrefix("ESC50: 10 of its 50 classes are here (missing: "), d.notes[0])
+        XCTAssertEqual(try d.split(fold: 2).test.count, 10)
+    }
+
     func testESC50ActionsIsTheTenClassSubset() throws {
         let tree = try Self.makeESC50()
         defer { tree.remove() }

@@ -43,7 +43,9 @@ public struct Experiment: ParsableCommand {
         let m = try ModelSpec.load(model)
         let store = try FeatureStore(embedder: ModelEmbedder(m), cacheRoot: cache)
         let data: [ExperimentData] = try locations.map {
-            DatasetExperiment(dataset: try Dataset.load($0.layout, root: $0.root), store: store)
+            let d = try Dataset.load($0.layout, root: $0.root)
+            for note in d.notes { print("note: \(note)") }
+            return DatasetExperiment(dataset: d, store: store)
         }
         var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
                                   seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
