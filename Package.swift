@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Models", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Bindings", "Prompting", "Models", "Datasets", "ScriptCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Bindings", "Prompting", "Models", "Datasets", "Audio", "Tensor", "ScriptCore", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
         .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "ScriptCore", "Reports", "Bindings", "TestSupport"]),

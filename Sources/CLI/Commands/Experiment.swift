@@ -23,6 +23,24 @@ public struct Experiment: ParsableCommand {
     @Option(help: "Epochs (default: each method's own, 50 for the paper's methods).") var epochs: Int?
     @Option(help: "Output folder for results.json, results.csv, table.md, predictions.csv and report.html.") var out: String
     @Option(help: "Feature cache folder (default $PALM_CACHE or ~/.cache/palm).") var cache: String?
+    @Option(help: "palm (frozen eval-mode encoders, the paper's zero-shot template) or reference (the PALM reference code's train-mode encoders and zero-shot prompt).")
+    var `protocol` = "palm"
+    @Option(help: "Override the protocol's encoder mode: eval (features computed once, frozen) or reference (train mode while learning, as the reference code).")
+    var encoderMode: String?
+
+    /// The protocol the options name.
+    public func experimentProtocol() throws -> ExperimentProtocol {
+        guard var p = ExperimentProtocol.named.first(where: { $0.name == `protocol` })?.protocol else {
+            throw ValidationError("--protocol must be one of \(ExperimentProtocol.named.map(\.name).joined(separator: ", ")), found '\(`protocol`)'")
+        }
+        if let encoderMode {
+            guard let m = ExperimentProtocol.EncoderMode(rawValue: encoderMode) else {
+                throw ValidationError("--encoder-mode must be one of \(ExperimentProtocol.EncoderMode.allCases.map(\.rawValue).joined(separator: ", ")), found '\(encoderMode)'")
+            }
+            p.encoderMode = m
+        }
+        return p
+    }
 
     public init() {}
 
@@ -34,6 +52,7 @@ public struct Experiment: ParsableCommand {
     public func validate() throws {
         _ = try ModelSpec(model)
         _ = try lists()
+        _ = try experimentProtocol()
         guard shots >= 0 else { throw ValidationError("--shots must be >= 0, found \(shots)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
     }
@@ -49,6 +68,7 @@ public struct Experiment: ParsableCommand {
         }
         var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
                                   seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
+        grid.experimentProtocol = try experimentProtocol()
         grid.shouldStop = { Interrupt.requested }
         Interrupt.install(secondPressExits: true)
         let outcome = try grid.runGrid()

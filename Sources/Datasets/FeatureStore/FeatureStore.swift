@@ -35,6 +35,8 @@ public final class FeatureStore {
     }
 
     public let embedder: any AudioEmbedder
+    /// The cache root this store lives under.
+    public let cacheRoot: String
     /// `<cache root>/<model>/<preprocessing>`.
     public let directory: String
     public var batchSize: Int
@@ -51,11 +53,19 @@ public final class FeatureStore {
                 failurePolicy: FailurePolicy = .skip, showsProgress: Bool = true) {
         self.embedder = embedder
         let root = cacheRoot ?? Self.defaultCacheRoot()
+        self.cacheRoot = root
         directory = root + "/" + Self.sanitize(embedder.modelFingerprint) + "/" + Self.sanitize(embedder.preprocessingFingerprint)
         self.batchSize = max(1, batchSize)
         self.saveEvery = max(1, saveEvery)
         self.failurePolicy = failurePolicy
         self.showsProgress = showsProgress
+    }
+
+    /// A store with this one's root and settings for another embedder (the same model with
+    /// other normalisation statistics, say), so its features are cached beside these.
+    public func sibling(embedder: any AudioEmbedder) -> FeatureStore {
+        FeatureStore(embedder: embedder, cacheRoot: cacheRoot, batchSize: batchSize, saveEvery: saveEvery,
+                     failurePolicy: failurePolicy, showsProgress: showsProgress)
     }
 
     /// `$PALM_CACHE`, else `~/.cache/palm`.

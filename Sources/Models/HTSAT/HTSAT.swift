@@ -29,8 +29,11 @@ public struct HTSAT: Sendable {
     let merges: [PatchMerging]
     let norm: LayerNorm
 
+    /// The name of `bn0`'s statistics among a model's normalisation statistics.
+    public static let bn0Key = "bn0"
+
     /// Keys the tower leaves unread on purpose, as prefixes relative to its scope.
-    public static let ignoredPrefixes = ["spectrogram_extractor.", "logmel_extractor.", "tscam_conv.", "head.", "bn0.num_batches_tracked"]
+    public static let ignoredPrefixes = ["spectrogram_extractor.", "logmel_extractor.", "tscam_conv.", "head."]
 
     /// Loads from `loader` scoped at the tower (PENGI: `audio_encoder.base.htsat`). Buffers that
     /// palm recomputes (`attn_mask`, `relative_position_index`) are checked and appended to `recomputed`.
@@ -60,29 +63,47 @@ public struct HTSAT: Sendable {
         norm = try LayerNorm(loader.scoped("norm"), dim: c.numFeatures)
     }
 
-    /// `bn0` + `reshape_wav2img`: log-mel `[B, 1, T, mels]` (T <= 1024) -> image `[B, 1, 256, 256]`.
-    public func spectrogramImage(logMel x: Tensor) throws -> Tensor {
+    /// Checks a log-mel's shape `[B, 1, T, mels]`, 2 <= T <= 1024.
+    func checkLogMel(_ x: Tensor) throws {
         let c = config
         guard x.rank == 4, x.shape[1] == 1, x.shape[3] == c.melBins, x.shape[2] > 1, x.shape[2] <= c.targetFrames else {
             throw TensorError.shapeMismatch(op: "HTSAT", shapes: [x.shape],
                                             reason: "expected a log-mel [B, 1, T, \(c.melBins)] with 2 <= T <= \(c.targetFrames) frames")
         }
-        let b = x.shape[0], t = x.shape[2]
-        var y = try bn0(x, channelAxis: 3)
+    }
+
+    /// `bn0` + `reshape_wav2img`: log-mel `[B, 1, T, mels]` (T <= 1024) -> image `[B, 1, 256, 256]`.
+    /// `statistics` replaces bn0's running statistics (a learner's saved buffer).
+    public func spectrogramImage(logMel x: Tensor, statistics: BatchNormStatistics? = nil) throws -> Tensor {
+        try checkLogMel(x)
+        return try image(normalized: (statistics.map(bn0.with) ?? bn0)(x, channelAxis: 3))
+    }
+
+    /// `reshape_wav2img` of a normalised log-mel `[B, 1, T, mels]`: bicubic resize to 1024 frames,
+    /// then four 256-frame chunks stacked along frequency.
+    func image(normalized y: Tensor) throws -> Tensor {
+        let c = config
+        let b = y.shape[0], t = y.shape[2]
+        var y = y
         if t < c.targetFrames { y = try bicubicMatrix(from: t, to: c.targetFrames).matmul(y) }
         // [B, 1, 1024, F] -> [B, 4, 256, F] -> [B, 4, F, 256] -> [B, 1, 4F, 256].
         return try y.reshape([b, c.freqRatio, c.specSize, c.melBins]).permute([0, 1, 3, 2])
             .reshape([b, 1, c.freqRatio * c.melBins, c.specSize])
     }
 
-    /// The pooled embedding `latent_output` `[B, numFeatures]` for a log-mel `[B, 1, T, mels]`.
-    public func callAsFunction(logMel: Tensor) throws -> Tensor {
-        let image = try spectrogramImage(logMel: logMel)
+    /// The pooled embedding `latent_output` `[B, numFeatures]` for a log-mel `[B, 1, T, mels]`,
+    /// eval mode; `statistics` replaces bn0's running statistics.
+    public func callAsFunction(logMel: Tensor, statistics: BatchNormStatistics? = nil) throws -> Tensor {
+        try tower(spectrogramImage(logMel: logMel, statistics: statistics)) { block, x in try block(x) }
+    }
+
+    /// Patch embedding, the Swin stages (each block run by `run`) and the pooled norm.
+    func tower(_ image: Tensor, run: (SwinBlock, Tensor) throws -> Tensor) throws -> Tensor {
         let b = image.shape[0]
         let p = try patchProjection(image)  // [B, C, R, R]
         var x = try patchNorm(p.reshape([b, config.embedDim, -1]).transpose(1, 2))
         for (i, blocks) in stages.enumerated() {
-            for block in blocks { x = try block(x) }
+            for block in blocks { x = try run(block, x) }
             if i < merges.count { x = try merges[i](x, resolution: config.resolution(stage: i)) }
         }
         return try norm(x).mean(axis: 1)

@@ -52,6 +52,24 @@ struct SwinBlock: Sendable {
         return try h + mlp(norm2(h))
     }
 
+    /// Train mode: the same block with drop-path (timm's `DropPath`) on both residual branches:
+    /// per clip, each branch is kept and scaled by `1 / (1 - rate)` with probability
+    /// `1 - rate`, else dropped. No tape (frozen weights).
+    func training(_ x: Tensor, dropPath rate: Float, generator g: inout SeededGenerator) throws -> Tensor {
+        guard rate > 0 else { return try self(x) }
+        let b = x.shape[0], l = x.shape[1], c = x.shape[2]
+        let n = geometry.tokensPerWindow
+        func mask(_ g: inout SeededGenerator) -> Tensor {
+            let keep = 1 - rate
+            return try! Tensor((0..<b).map { _ in (keep + g.uniform()).rounded(.down) / keep }, shape: [b, 1, 1])
+        }
+        let windows = RowGather.gather(try norm1(x), order: geometry.order, clips: b)
+        let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
+        let back = try RowGather.gather(attended, order: geometry.inverse, clips: b).reshape([b, l, c])
+        let h = try x + back * mask(&g)
+        return try h + mlp(norm2(h)) * mask(&g)
+    }
+
     /// A per-clip permutation repeated over `clips` clips stacked along the rows.
     private func batchIndices(_ perm: [Int], clips: Int) -> [Int] {
         if clips == 1 { return perm }

@@ -2,7 +2,8 @@ import Tensor
 
 // PENGI's projection head (microsoft/Pengi models/pengi.py `Projection`), used on both towers:
 //   e1 = linear1(x); out = layer_norm(e1 + drop(linear2(gelu(e1))))
-// GELU is the exact erf form; the dropout (p = 0.5) is inactive in eval and omitted.
+// GELU is the exact erf form; the dropout (p = 0.5) is inactive in eval (`callAsFunction`) and
+// active in train mode (`training(_:dropout:generator:)`, as the PALM reference trains).
 
 /// PENGI `Projection`: `LN(e1 + W2 gelu(e1))`, `e1 = W1 x`. Checkpoint keys: `linear1.weight`
 /// `[out, in]`, `linear2.weight` `[out, out]` (both without bias), `layer_norm.{weight,bias}`.
@@ -17,9 +18,20 @@ public struct Projection: Sendable {
         layerNorm = try LayerNorm(loader.scoped("layer_norm"), dim: outFeatures)
     }
 
-    /// `[..., in] -> [..., out]`.
+    /// `[..., in] -> [..., out]`, eval mode.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         let e1 = try linear1(x)
         return try layerNorm(e1 + linear2(e1.gelu()))
+    }
+
+    /// Train mode: `nn.Dropout(rate)` on the second branch, each element kept (scaled by
+    /// `1 / (1 - rate)`) or zeroed from `generator`. Differentiable in `x` (the mask is data).
+    public func training(_ x: Tensor, dropout rate: Float, generator g: inout SeededGenerator) throws -> Tensor {
+        let e1 = try linear1(x)
+        let e2 = try linear2(e1.gelu())
+        guard rate > 0 else { return try layerNorm(e1 + e2) }
+        let keep = 1 - rate
+        let mask = try Tensor((0..<e2.count).map { _ in g.uniform() < keep ? 1 / keep : 0 }, shape: e2.shape)
+        return try layerNorm(e1 + e2 * mask)
     }
 }

@@ -63,15 +63,27 @@ public final class PENGIEncoders: @unchecked Sendable {
 
     /// Audio embeddings `[B, d]` (not normalised) for log-mels `[B, 1, T, 64]`, T <= 1024
     /// (PENGI's 7 s clips: 965), computed `clipsPerPass` clips at a time. Frozen: no tape.
-    public func embedAudio(logMel: Tensor) throws -> Tensor {
+    /// `statistics` replaces bn0's running statistics (those a learner's training left).
+    public func embedAudio(logMel: Tensor, statistics: BatchNormStatistics? = nil) throws -> Tensor {
         try GradMode.withoutGrad {
             let b = logMel.shape.first ?? 0, step = Swift.max(1, clipsPerPass)
-            if b <= step { return try audioProjection(htsat(logMel: logMel)) }
+            if b <= step { return try audioProjection(htsat(logMel: logMel, statistics: statistics)) }
             let parts = try stride(from: 0, to: b, by: step).map { start in
-                try audioProjection(htsat(logMel: logMel.slice(axis: 0, start: start, end: Swift.min(b, start + step))))
+                try audioProjection(htsat(logMel: logMel.slice(axis: 0, start: start, end: Swift.min(b, start + step)), statistics: statistics))
             }
             return try Tensor.concat(parts, axis: 0)
         }
+    }
+
+    /// Train-mode audio embeddings `[B, d]` (the PALM reference's `model.train()`): HTSAT with
+    /// batch statistics in bn0 (updating `state.statistics`), SpecAugment and drop-path, then
+    /// the projection with dropout. One pass for the whole batch (bn0's statistics are the
+    /// batch's). No tape.
+    public func embedAudioTraining(logMel: Tensor, state: TrainModeState) throws -> Tensor {
+        var bn0 = state.statistics[HTSAT.bn0Key] ?? htsat.bn0.statistics
+        let latent = try htsat.training(logMel: logMel, statistics: &bn0, generator: &state.generator, options: state.htsat)
+        state.statistics[HTSAT.bn0Key] = bn0
+        return try GradMode.withoutGrad { try audioProjection.training(latent, dropout: state.dropout, generator: &state.generator) }
     }
 
     /// Text embeddings `[B, d]` (not normalised) for token id rows (BOS ... EOS, padding); each
@@ -105,7 +117,11 @@ public final class PENGIEncoders: @unchecked Sendable {
     /// Text features `[B, d]` from token *embeddings* `[B, T, width]` (before the position
     /// embedding) and each row's EOS position: the token-level entry CoOp/CoCoOp need. Recorded
     /// on the tape when the embeddings require grad, so gradients reach learned context vectors.
-    public func textFeatures(tokenEmbeddings: Tensor, eosPositions: [Int]) throws -> Tensor {
-        try textProjection(clipTextProjection(textTower.pooled(tokenEmbeddings: tokenEmbeddings, eosPositions: eosPositions)))
+    /// With `training`, the projection runs in train mode (the reference's text side while it
+    /// trains: dropout 0.5 in PENGI's projection; the CLIP tower itself has none).
+    public func textFeatures(tokenEmbeddings: Tensor, eosPositions: [Int], training state: TrainModeState? = nil) throws -> Tensor {
+        let latent = try clipTextProjection(textTower.pooled(tokenEmbeddings: tokenEmbeddings, eosPositions: eosPositions))
+        guard let state else { return try textProjection(latent) }
+        return try textProjection.training(latent, dropout: state.dropout, generator: &state.generator)
     }
 }

@@ -33,6 +33,11 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
     /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches
     /// of `audioBatchSize` clips, without the tape.
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
+        try embedAudio(paths: paths, statistics: nil)
+    }
+
+    /// As `embedAudio(paths:)`, with bn0's running statistics replaced when `statistics` is given.
+    func embedAudio(paths: [String], statistics: BatchNormStatistics?) throws -> [Result<[Float], Error>] {
         let pre = Preprocessor(config: preprocessing)
         var out = [Result<[Float], Error>?](repeating: nil, count: paths.count)
         for start in stride(from: 0, to: paths.count, by: audioBatchSize) {
@@ -47,7 +52,7 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
             }
             guard !good.isEmpty else { continue }
             let batch = try Tensor.stack(good.map { $0.1 }).unsqueeze(1)  // [B, 1, frames, mels]
-            let emb = try encoders.embedAudio(logMel: batch)
+            let emb = try encoders.embedAudio(logMel: batch, statistics: statistics)
             let d = emb.shape[1], values = emb.toArray()
             for (row, (i, _)) in good.enumerated() { out[i] = .success(Array(values[(row * d)..<((row + 1) * d)])) }
         }

@@ -25,9 +25,14 @@ public struct DatasetExperiment: ExperimentData {
         return (try featureSet(few.train), try featureSet(few.test))
     }
 
+    public func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet {
+        let split = try dataset.split(fold: fold == 0 ? nil : fold)
+        return try featureSet(split.test, store: store.sibling(embedder: ModelEmbedder(model)))
+    }
+
     /// Features of `items` (failures reported and left out) as a learner's `FeatureSet`.
-    public func featureSet(_ items: [DatasetItem]) throws -> FeatureSet {
-        let e = try store.features(for: items, of: dataset)
+    public func featureSet(_ items: [DatasetItem], store: FeatureStore? = nil) throws -> FeatureSet {
+        let e = try (store ?? self.store).features(for: items, of: dataset)
         for f in e.failures { log("skipped \(f.path): \(f.reason)") }
         return try FeatureSet(features: e.tensor(), labels: e.labels, classNames: dataset.classes, paths: e.items.map(\.path))
     }

@@ -11,6 +11,15 @@ public protocol ExperimentData {
     /// Fold numbers (`[1, ..., k]`), or `[0]` for a single train/test split.
     var folds: [Int] { get }
     func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet)
+    /// The test part of `fold` embedded by `model` (the same encoders with other normalisation
+    /// statistics, after a train-mode run).
+    func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet
+}
+
+extension ExperimentData {
+    public func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet {
+        throw PromptingError.invalidData("\(name): these features cannot be encoded again by another model (train-mode encoders need the clips)")
+    }
 }
 
 /// Datasets x methods x seeds x folds x shots, trained and evaluated through the one trainer.
@@ -26,6 +35,8 @@ public struct ExperimentGrid {
     /// Overrides the methods' default epoch count when set.
     public var epochs: Int?
     public var outputDirectory: String?
+    /// palm's default or the reference's choices (recorded with every result).
+    public var experimentProtocol: ExperimentProtocol = .palm
     /// Checked between cells and at training batch boundaries.
     public var shouldStop: () -> Bool = { false }
     /// Progress lines ("ESC50 fold 1 palm seed 0: 0.953").
@@ -44,7 +55,9 @@ public struct ExperimentGrid {
     /// Runs every unfinished cell; returns all records and the predictions behind them
     /// (earlier runs' included).
     public func runGrid() throws -> ExperimentOutcome {
-        let specs = try methods.map(MethodSpec.init)  // every name and setting checked before a long run
+        // Every name and setting checked before a long run.
+        let specs = try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) }
+        let protocolName = experimentProtocol.description
         var outcome = try loadOutcome()
         var done = Set(outcome.records.map(\.key))
         for data in datasets {
@@ -56,26 +69,21 @@ public struct ExperimentGrid {
                         if !spec.kind.usesSeed && seed != seeds.first { continue }
                         let method = spec.description
                         let probe = ExperimentRecord(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
-                                                     accuracy: 0, macroF1: 0, trainSeconds: 0, parameters: 0)
+                                                     accuracy: 0, macroF1: 0, trainSeconds: 0, parameters: 0, protocolName: protocolName)
                         if done.contains(probe.key) { continue }
                         if shouldStop() { return outcome }
                         if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
                         let (train, test) = cache!
-                        let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
-                        var options = spec.trainingOptions(epochs: epochs)
-                        options.seed = seed
-                        var trainer = Trainer(options: options)
-                        trainer.shouldStop = shouldStop
-                        let report = try trainer.fit(learner, on: train)
-                        if report.cancelled { return outcome }
-                        let result = try Evaluator.evaluate(learner, on: test)
+                        guard let (result, report, learner) = try runCell(spec, data: data, fold: fold, seed: seed, train: train, test: test) else {
+                            return outcome
+                        }
                         var r = probe
                         r.accuracy = result.accuracy; r.macroF1 = result.macroF1
                         r.trainSeconds = report.seconds; r.parameters = learner.parameterCount
                         let cell = CellPredictions(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
                                                    classNames: data.classNames,
                                                    paths: test.paths.isEmpty ? Array(repeating: "", count: test.count) : test.paths,
-                                                   labels: test.labels, predicted: result.predictions)
+                                                   labels: test.labels, predicted: result.predictions, protocolName: protocolName)
                         outcome.records.append(r)
                         outcome.predictions.append(cell)
                         done.insert(r.key)
@@ -87,6 +95,38 @@ public struct ExperimentGrid {
             }
         }
         return outcome
+    }
+
+    /// Trains and evaluates one cell; nil when stopped. In the reference's encoder mode the
+    /// learner is made on a `TrainingRun` of the model: each training batch is re-encoded in
+    /// train mode, and the test clips are encoded in eval mode with the statistics training left.
+    private func runCell(_ spec: MethodSpec, data: ExperimentData, fold: Int, seed: UInt64, train: FeatureSet,
+                         test: FeatureSet) throws -> (EvaluationResult, TrainingReport, PromptLearner)? {
+        var options = spec.trainingOptions(epochs: epochs)
+        options.seed = seed
+        var trainer = Trainer(options: options)
+        trainer.shouldStop = shouldStop
+        switch experimentProtocol.encoderMode {
+        case .eval:
+            let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
+            let report = try trainer.fit(learner, on: train)
+            return report.cancelled ? nil : (try Evaluator.evaluate(learner, on: test), report, learner)
+        case .reference:
+            guard let trainable = model as? ReferenceTrainable else {
+                throw PromptingError.invalidData("the reference's encoder mode needs a model whose encoders train as the reference's (PENGI); '\(model.name)' cannot")
+            }
+            guard train.paths.count == train.count else {
+                throw PromptingError.invalidData("\(data.name): the reference's encoder mode re-encodes the training clips, and their files are unknown")
+            }
+            let run = TrainingRun(base: trainable, seed: seed)
+            let learner = try spec.makeLearner(model: run, classNames: data.classNames, seed: seed)
+            trainer.audioBatch = { rows in try run.embedAudioTraining(paths: rows.map { train.paths[$0] }) }
+            run.isTraining = true
+            let report = try trainer.fit(learner, on: train)
+            run.isTraining = false
+            if report.cancelled { return nil }
+            return (try Evaluator.evaluate(learner, on: try data.testFeatures(fold: fold, model: run)), report, learner)
+        }
     }
 
     private func path(_ name: String) -> String? { outputDirectory.map { ($0 as NSString).appendingPathComponent(name) } }

@@ -11,15 +11,43 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
     public var macroF1: Double
     public var trainSeconds: Double
     public var parameters: Int
+    /// The protocol that produced it (`ExperimentProtocol.description`: `palm`, `reference`, ...).
+    public var protocolName: String
 
     public init(dataset: String, method: String, seed: UInt64, fold: Int, shots: Int, accuracy: Double, macroF1: Double,
-                trainSeconds: Double, parameters: Int) {
+                trainSeconds: Double, parameters: Int, protocolName: String = ExperimentProtocol.palm.description) {
         self.dataset = dataset; self.method = method; self.seed = seed; self.fold = fold; self.shots = shots
         self.accuracy = accuracy; self.macroF1 = macroF1; self.trainSeconds = trainSeconds; self.parameters = parameters
+        self.protocolName = protocolName
     }
 
-    /// Identity of the cell (for resuming).
-    public var key: String { "\(dataset)|\(method)|\(seed)|\(fold)|\(shots)" }
+    /// Identity of the cell (for resuming); a protocol other than palm's is part of it.
+    public var key: String { cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) }
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, method, seed, fold, shots, accuracy, macroF1, trainSeconds, parameters
+        case protocolName = "protocol"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decode(String.self, forKey: .dataset)
+        method = try c.decode(String.self, forKey: .method)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        fold = try c.decode(Int.self, forKey: .fold)
+        shots = try c.decode(Int.self, forKey: .shots)
+        accuracy = try c.decode(Double.self, forKey: .accuracy)
+        macroF1 = try c.decode(Double.self, forKey: .macroF1)
+        trainSeconds = try c.decode(Double.self, forKey: .trainSeconds)
+        parameters = try c.decode(Int.self, forKey: .parameters)
+        // Results written before protocols were recorded came from palm's.
+        protocolName = try c.decodeIfPresent(String.self, forKey: .protocolName) ?? ExperimentProtocol.palm.description
+    }
+}
+
+/// `dataset|method|seed|fold|shots`, with `|protocol` when it is not palm's.
+func cellKey(dataset: String, method: String, seed: UInt64, fold: Int, shots: Int, protocolName: String) -> String {
+    "\(dataset)|\(method)|\(seed)|\(fold)|\(shots)" + (protocolName == ExperimentProtocol.palm.description ? "" : "|" + protocolName)
 }
 
 /// What one cell predicted for every test clip: the material of confusion matrices,
@@ -37,9 +65,11 @@ public struct CellPredictions: Codable, Sendable, Equatable {
     /// True and predicted class of each clip.
     public var labels: [Int]
     public var predicted: [Int]
+    /// The protocol of its record.
+    public var protocolName: String = ExperimentProtocol.palm.description
 
     /// The cell's identity, as its record's.
-    public var key: String { "\(dataset)|\(method)|\(seed)|\(fold)|\(shots)" }
+    public var key: String { cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) }
 
     /// Accuracy, macro-F1 and the confusion matrix of these predictions.
     public var evaluation: EvaluationResult { Evaluator.metrics(predictions: predicted, labels: labels, classNames: classNames) }

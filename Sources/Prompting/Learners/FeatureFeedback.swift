@@ -39,16 +39,21 @@ public final class FeatureFeedbackLearner: PromptLearner {
         method = palm ? FeatureFeedbackLearner.palmKind.name : FeatureFeedbackLearner.kind.name
     }
 
+    /// The training run that recomputes the text features while training (see `PALMLearner`).
+    var trainingRun: TrainingRun?
+
     public convenience init(model: AudioLanguageModel, classNames: [String], palm: Bool = false, seed: UInt64 = 0) throws {
-        try self.init(textFeatures: try model.embedText(classNames.map { PromptTemplate.fill(PromptTemplate.className, $0) }),
-                      classNames: classNames, palm: palm, seed: seed)
+        try self.init(textFeatures: try model.embedText(PALMLearner.prompts(classNames)), classNames: classNames, palm: palm, seed: seed)
+        trainingRun = model as? TrainingRun
     }
 
     public func logits(_ audio: Tensor) throws -> Tensor {
         try checkDimension(audio)
         let a = try audio.l2Normalized()
-        var u = textFeatures
-        if let z, let rawLambda { u = try PALMLearner.mix(normalizedText: textFeatures, z: z, rawLambda: rawLambda) }
+        var t = textFeatures
+        if let run = trainingRun, run.isTraining { t = try run.embedText(PALMLearner.prompts(classNames)).l2Normalized() }
+        var u = t
+        if let z, let rawLambda { u = try PALMLearner.mix(normalizedText: t, z: z, rawLambda: rawLambda) }
         let shifted = try (u.unsqueeze(0) + metaNet(a).unsqueeze(1)).l2Normalized()  // [B, c, d]
         return try a.unsqueeze(1).matmul(shifted.transpose(1, 2)).squeeze(1) * logitScale
     }

@@ -24,10 +24,26 @@ public final class PALMLearner: PromptLearner {
     }
     public var dimension: Int { z.shape[1] }
 
+    /// The training run that makes the text features while training, when the model's encoders
+    /// run in the reference's train mode (their projection drops out, so the reference recomputes
+    /// the class features every batch); nil otherwise.
+    var trainingRun: TrainingRun?
+
     /// PALM on `model`'s embeddings of the bare class names.
     public convenience init(model: AudioLanguageModel, classNames: [String], seed: UInt64 = 0) throws {
-        let t = try model.embedText(classNames.map { PromptTemplate.fill(PromptTemplate.className, $0) })
+        let t = try model.embedText(PALMLearner.prompts(classNames))
         try self.init(textFeatures: t, classNames: classNames, seed: seed)
+        trainingRun = model as? TrainingRun
+    }
+
+    /// PALM's text input: the class name alone.
+    static func prompts(_ classNames: [String]) -> [String] { classNames.map { PromptTemplate.fill(PromptTemplate.className, $0) } }
+
+    /// The normalised class-name features of this forward pass: train-mode ones while a
+    /// training run trains, else the frozen ones.
+    func currentTextFeatures() throws -> Tensor? {
+        if let run = trainingRun, run.isTraining, textFeatures != nil { return try run.embedText(PALMLearner.prompts(classNames)).l2Normalized() }
+        return textFeatures
     }
 
     /// PALM from precomputed text features (normalised here; `nil`: PALM-dagger with dimension
@@ -49,7 +65,7 @@ public final class PALMLearner: PromptLearner {
 
     /// The mixed class embeddings `t'` `[c, d]`, normalised.
     public func classEmbeddings() throws -> Tensor {
-        guard let t = textFeatures else { return try z.l2Normalized() }
+        guard let t = try currentTextFeatures() else { return try z.l2Normalized() }
         return try PALMLearner.mix(normalizedText: t, z: z, rawLambda: rawLambda)
     }
 

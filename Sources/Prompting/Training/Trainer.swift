@@ -69,6 +69,9 @@ public struct Trainer {
     public var shouldStop: () -> Bool = { false }
     /// Called after every epoch (progress display).
     public var onEpoch: (EpochRecord) -> Void = { _ in }
+    /// The audio features of a training batch (row indices into the training set); nil: the
+    /// set's cached features. The reference's train mode re-encodes each batch here.
+    public var audioBatch: ((_ indices: [Int]) throws -> Tensor)?
 
     public init(options: TrainingOptions = TrainingOptions()) { self.options = options }
 
@@ -104,7 +107,8 @@ public struct Trainer {
                 let labels = idx.map { training.labels[$0] }
                 optimizer.learningRate = schedule.rate(at: step, base: options.learningRate)
                 optimizer.zeroGrad()
-                let logits = try learner.logits(training.features.indexSelect(axis: 0, indices: idx))
+                let audio = try audioBatch?(idx) ?? training.features.indexSelect(axis: 0, indices: idx)
+                let logits = try learner.logits(audio)
                 let loss = try logits.crossEntropy(targets: labels)
                 let value = try loss.item()
                 guard value.isFinite else { throw PromptingError.nonFiniteLoss(epoch: epoch, batch: b + 1) }
