@@ -9,15 +9,13 @@ public final class TrainModeState: @unchecked Sendable {
     /// The audio encoder's running normalisation statistics by layer (PENGI: HTSAT's `bn0`),
     /// starting from the loaded ones.
     public var statistics: [String: BatchNormStatistics]
-    /// The projection heads' dropout rate (PENGI's `Projection`: 0.5).
-    public var dropout: Float
-    /// HTSAT's train-mode parts.
+    /// HTSAT's train-mode parts. (Dropout rates are each model's own: PENGI's projections 0.5,
+    /// BERT's 0.1.)
     public var htsat: HTSATTrainingOptions
 
-    public init(seed: UInt64, statistics: [String: BatchNormStatistics], dropout: Float = 0.5, htsat: HTSATTrainingOptions = HTSATTrainingOptions()) {
+    public init(seed: UInt64, statistics: [String: BatchNormStatistics], htsat: HTSATTrainingOptions = HTSATTrainingOptions()) {
         generator = SeededGenerator(seed: seed)
         self.statistics = statistics
-        self.dropout = dropout
         self.htsat = htsat
     }
 }

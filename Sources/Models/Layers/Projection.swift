@@ -26,12 +26,11 @@ public struct Projection: Sendable {
 
     /// Train mode: `nn.Dropout(rate)` on the second branch, each element kept (scaled by
     /// `1 / (1 - rate)`) or zeroed from `generator`. Differentiable in `x` (the mask is data).
-    public func training(_ x: Tensor, dropout rate: Float, generator g: inout SeededGenerator) throws -> Tensor {
+    public func training(_ x: Tensor, dropout rate: Float = Projection.dropout, generator g: inout SeededGenerator) throws -> Tensor {
         let e1 = try linear1(x)
-        let e2 = try linear2(e1.gelu())
-        guard rate > 0 else { return try layerNorm(e1 + e2) }
-        let keep = 1 - rate
-        let mask = try Tensor((0..<e2.count).map { _ in g.uniform() < keep ? 1 / keep : 0 }, shape: e2.shape)
-        return try layerNorm(e1 + e2 * mask)
+        return try layerNorm(e1 + linear2(e1.gelu()).dropout(rate, generator: &g))
     }
+
+    /// PENGI's `Projection(d_in, d_out, p=0.5)`.
+    public static let dropout: Float = 0.5
 }

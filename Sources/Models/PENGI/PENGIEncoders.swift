@@ -83,7 +83,7 @@ public final class PENGIEncoders: @unchecked Sendable {
         var bn0 = state.statistics[HTSAT.bn0Key] ?? htsat.bn0.statistics
         let latent = try htsat.training(logMel: logMel, statistics: &bn0, generator: &state.generator, options: state.htsat)
         state.statistics[HTSAT.bn0Key] = bn0
-        return try GradMode.withoutGrad { try audioProjection.training(latent, dropout: state.dropout, generator: &state.generator) }
+        return try GradMode.withoutGrad { try audioProjection.training(latent, generator: &state.generator) }
     }
 
     /// Text embeddings `[B, d]` (not normalised) for token id rows (BOS ... EOS, padding); each
@@ -122,6 +122,6 @@ public final class PENGIEncoders: @unchecked Sendable {
     public func textFeatures(tokenEmbeddings: Tensor, eosPositions: [Int], training state: TrainModeState? = nil) throws -> Tensor {
         let latent = try clipTextProjection(textTower.pooled(tokenEmbeddings: tokenEmbeddings, eosPositions: eosPositions))
         guard let state else { return try textProjection(latent) }
-        return try textProjection.training(latent, dropout: state.dropout, generator: &state.generator)
+        return try textProjection.training(latent, generator: &state.generator)
     }
 }

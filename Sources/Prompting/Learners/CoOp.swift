@@ -42,6 +42,16 @@ public final class CoOpLearner: PromptLearner {
         method = (palm ? "palm+" : "") + (conditional ? "cocoop" : "coop")
     }
 
+    /// The reference's CoOp/CoCoOp state: `ctx`, the frozen prompt buffers `sos` (start token
+    /// embeddings `[c, 1, w]`) and `classes_pad` (the rest of each prompt `[c, T - 1 - n_ctx, w]`),
+    /// then the meta-net's and PALM's parameters.
+    public var referenceState: [(name: String, tensor: Tensor)] {
+        var state: [(name: String, tensor: Tensor)] = [("ctx", prompts.context), ("sos", prompts.prefix), ("classes_pad", prompts.suffix)]
+        state += metaNet?.parameters ?? []
+        if let z, let rawLambda { state += [("z", z), ("lambda", rawLambda)] }
+        return state
+    }
+
     public func logits(_ audio: Tensor) throws -> Tensor {
         try checkDimension(audio)
         let a = try audio.l2Normalized()

@@ -17,8 +17,9 @@ public final class ContextPrompts {
     public let nCtx: Int
     /// Tokenized class prompts (pooled positions and lengths for the text tower).
     public let tokens: TokenBatch
-    /// Frozen `[c, 1, w]` start tokens and `[c, T - 1 - nCtx, w]` remainders.
-    let prefix: Tensor, suffix: Tensor
+    /// Frozen `[c, 1, w]` start tokens and `[c, T - 1 - nCtx, w]` remainders (the reference's
+    /// `sos` and `classes_pad` buffers).
+    public let prefix: Tensor, suffix: Tensor
     /// Token count of each class name (for front/middle placement).
     let nameLengths: [Int]
 

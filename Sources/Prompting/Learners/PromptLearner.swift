@@ -71,10 +71,36 @@ public protocol PromptLearner: AnyObject {
     /// Called once with the training set before the first epoch (Tip-Adapter builds its cache
     /// here). Default: nothing.
     func prepare(training: FeatureSet) throws
+    /// The learner as the PALM reference's `prompt_learner.state_dict()`: its parameters and
+    /// the buffers the reference keeps beside them (CoOp's `sos` and `classes_pad`), under the
+    /// reference's names. Default: `parameters`.
+    var referenceState: [(name: String, tensor: Tensor)] { get }
 }
 
 extension PromptLearner {
     public func prepare(training: FeatureSet) throws {}
+
+    public var referenceState: [(name: String, tensor: Tensor)] { parameters }
+
+    /// Loads a state written as `referenceState` (by palm or by the reference's
+    /// `save_model`): every entry must be present with its shape, and nothing else may be
+    /// there; errors name `source` and the key.
+    public func loadReferenceState(_ state: [String: Tensor], source: String) throws {
+        let mine = referenceState
+        for (name, tensor) in mine {
+            guard let t = state[name] else {
+                throw PromptingError.invalidData("\(source): no '\(name)' for \(method) (found: \(state.keys.sorted().joined(separator: ", ")))")
+            }
+            guard t.shape == tensor.shape else {
+                throw PromptingError.invalidData("\(source): '\(name)' has shape \(shapeString(t.shape)), \(method) expects \(shapeString(tensor.shape))")
+            }
+            tensor.pointer.update(from: t.contiguous().pointer, count: t.count)
+        }
+        let extra = Set(state.keys).subtracting(mine.map(\.name))
+        guard extra.isEmpty else {
+            throw PromptingError.invalidData("\(source): '\(extra.sorted().joined(separator: "', '"))' is not part of a \(method) learner")
+        }
+    }
 
     /// Number of trainable scalars (the paper's Table 3).
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.tensor.count } }
