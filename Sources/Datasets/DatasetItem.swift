@@ -28,7 +28,8 @@ public struct DatasetSplit: Sendable, Equatable {
     }
 
     /// This split with `train` replaced by its few-shot sample (`test` stays whole, as in the
-    /// reference). See `FewShotSampler`.
+    /// reference): the reference's picks for `seed`, drawn from `train` in its list order (CSV
+    /// row order for the PALM reference layout). See `FewShotSampler`.
     public func fewShot(k: Int, seed: UInt64) -> DatasetSplit {
         DatasetSplit(fold: fold, train: train.fewShot(k: k, seed: seed), test: test)
     }

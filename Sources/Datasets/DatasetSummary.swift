@@ -8,6 +8,10 @@ import Foundation
 /// asked. JSON (`json: true`): the same facts plus, per split, the chosen files (paths relative
 /// to the root, label, classname), with sorted keys so output is stable.
 ///
+/// Few-shot sampling is `FewShotSampler`'s: for a root in the PALM reference layout the training
+/// files listed are exactly the rows the reference's `df_class.sample(K)` picks after
+/// `np.random.seed(S)`, in its order (class by class in sorted order, then draw order).
+///
 /// - Parameters:
 ///   - layout: a `DatasetLayout` spelling (`esc50`, `palm:ESC50`, `folder`, `csv:...`).
 ///   - fold: 1-based fold; nil shows every fold (or the single split).
@@ -50,7 +54,7 @@ private func summaryText(_ d: Dataset, splits: [DatasetSplit], peek: DatasetPeek
         lines.append("unreadable \(peek.unreadable.count) file(s):")
         lines += peek.unreadable.map { "  \(d.relativePath($0.path)): \($0.reason)" }
     }
-    if let k = fewShot { lines.append("few-shot  \(k) per class (all of a class with fewer), seed \(seed)") }
+    if let k = fewShot { lines.append("few-shot  \(k) per class (all of a class with fewer), seed \(seed) (numpy's stream, the reference's rule)") }
     for s in splits {
         let name = s.fold.map { "fold \($0)" } ?? "split"
         lines.append("\(name.padding(toLength: 9, withPad: " ", startingAt: 0)) train \(s.train.count), test \(s.test.count)")

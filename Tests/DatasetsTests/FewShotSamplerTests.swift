@@ -1,7 +1,7 @@
 import XCTest
 import Datasets
 
-/// The reference's few-shot rule: sorted classes, k per class at random, fewer -> all.
+/// The reference's few-shot rule: sorted classes, k per class drawn from numpy's stream, fewer -> all.
 final class FewShotSamplerTests: XCTestCase {
     /// 3 classes with 20, 5 and 16 items, interleaved.
     func items() -> [DatasetItem] {
@@ -50,11 +50,18 @@ final class FewShotSamplerTests: XCTestCase {
         XCTAssertEqual(shots, all.fewShot(k: 8, seed: 0, repeat: true))
     }
 
-    func testWithinAClassTheListOrderIsKept() {
+    /// Within a class the picks come in draw order (pandas's `sample`): positions among the
+    /// class's items as listed, the first k of numpy's `permutation(n)`; a smaller class keeps
+    /// the list's order.
+    func testWithinAClassTheDrawOrderIsKept() {
         let all = items()
-        let chosen = all.fewShot(k: 6, seed: 7).filter { $0.label == 0 }
-        let positions = chosen.map { c in all.firstIndex(of: c)! }
-        XCTAssertEqual(positions, positions.sorted())
+        let shots = all.fewShot(k: 6, seed: 7)
+        var stream = NumpyRandomState(seed: 7)
+        for label in 0..<3 {
+            let members = all.filter { $0.label == label }
+            let expected = members.count >= 6 ? stream.choiceWithoutReplacement(n: members.count, k: 6).map { members[$0] } : members
+            XCTAssertEqual(shots.filter { $0.label == label }, expected, "class \(label)")
+        }
     }
 
     func testSplitFewShotKeepsTheWholeTest() throws {
