@@ -38,6 +38,7 @@ private func summaryText(_ d: Dataset, splits: [DatasetSplit], peek: DatasetPeek
         "root      \(d.root)",
         "classes   \(d.classes.count) (label = index in sorted order; items per class)",
     ]
+    lines.insert(contentsOf: d.notes.map { "note      \($0)" }, at: 3)
     let width = d.classes.map(\.count).max() ?? 0
     for (i, c) in d.classes.enumerated() {
         lines.append("  \(String(i).leftPadded(3))  \(c.padding(toLength: width, withPad: " ", startingAt: 0))  \(peek.classCounts[i])")
@@ -79,6 +80,7 @@ private struct DatasetSummaryJSON: Encodable {
     var root: String
     var classes: [String]
     var folds: Int?
+    var notes: [String]
     var fewshot: [String: UInt64]?
     var peek: Peek
     var splits: [Split]
@@ -89,6 +91,7 @@ private struct DatasetSummaryJSON: Encodable {
         root = d.root
         classes = d.classes
         folds = d.folds
+        notes = d.notes
         fewshot = fewShot.map { ["k": UInt64($0), "seed": seed] }
         peek = Peek(class_counts: Dictionary(uniqueKeysWithValues: zip(d.classes, p.classCounts)), readable: p.readable,
                     total_duration: p.totalDuration, min_duration: p.minDuration, max_duration: p.maxDuration,
@@ -102,13 +105,14 @@ private struct DatasetSummaryJSON: Encodable {
     }
 
     func encode(to encoder: Encoder) throws {
-        enum K: String, CodingKey { case name, layout, root, classes, folds, fewshot, peek, splits }
+        enum K: String, CodingKey { case name, layout, root, classes, folds, notes, fewshot, peek, splits }
         var c = encoder.container(keyedBy: K.self)
         try c.encode(name, forKey: .name)
         try c.encode(layout, forKey: .layout)
         try c.encode(root, forKey: .root)
         try c.encode(classes, forKey: .classes)
         try c.encode(folds, forKey: .folds)   // explicit null for single-split datasets
+        try c.encode(notes, forKey: .notes)
         try c.encode(fewshot, forKey: .fewshot)
         try c.encode(peek, forKey: .peek)
         try c.encode(splits, forKey: .splits)

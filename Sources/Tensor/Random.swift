@@ -52,9 +52,6 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         if n > 1 { for i in stride(from: n - 1, to: 0, by: -1) { p.swapAt(i, int(below: i + 1)) } }
         return p
     }
-
-    /// `k` distinct indices from `0..<n` in random order (all of them, shuffled, when k >= n).
-    public mutating func sample(_ n: Int, k: Int) -> [Int] { Array(permutation(n).prefix(k)) }
 }
 
 extension Tensor {
