@@ -8,8 +8,10 @@ extension Tensor {
         let ax = try Set((axes ?? Array(0..<rank)).map { try normalizeAxis($0, rank: rank, op: "sum") })
         let kept = shape.enumerated().map { ax.contains($0.offset) ? 1 : $0.element }
         let out = reduceSum(to: kept)
-        let r = keepDims ? out : Tensor(storage: out.storage, shape: shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element),
-                                        strides: contiguousStrides(shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)))
+        // `out` may be `self` itself (every reduced axis has size 1): a contiguous view whose
+        // values start at its offset, which the dropped-axes view must keep.
+        let dropped = shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        let r = keepDims ? out : Tensor(storage: out.storage, shape: dropped, strides: contiguousStrides(dropped), offset: out.offset)
         return r.recorded(.sum(keptShape: kept), inputs: [self])
     }
 

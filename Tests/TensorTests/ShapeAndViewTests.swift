@@ -72,3 +72,16 @@ final class ShapeAndViewTests: XCTestCase {
         XCTAssertEqual(w.grad?.toArray(), [Float](repeating: 4, count: 9), "gradients accumulate like PyTorch")
     }
 }
+
+/// Reductions of views that start inside their storage (a slice of rows).
+final class OffsetViewReductionTests: XCTestCase {
+    func testReducingAnAxisOfSizeOneKeepsTheViewsOffset() throws {
+        let t = try Tensor((0..<8).map(Float.init), shape: [4, 2])
+        let row = try t.slice(axis: 0, start: 2, end: 3)  // [[4, 5]], offset 4
+        XCTAssertEqual(try row.sum(axis: 0).toArray(), [4, 5])
+        XCTAssertEqual(try row.mean(axis: 0).toArray(), [4, 5])
+        XCTAssertEqual(try row.sum(axis: 0, keepDims: true).toArray(), [4, 5])
+        XCTAssertEqual(try t.slice(axis: 0, start: 1, end: 3).mean(axis: 0).toArray(), [3, 4])
+        XCTAssertEqual(try t.slice(axis: 0, start: 3, end: 4).sum().toArray(), [13])
+    }
+}

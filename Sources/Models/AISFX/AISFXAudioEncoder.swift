@@ -24,6 +24,34 @@ public final class AISFXAudioEncoder: @unchecked Sendable {
         checkpoint = path
     }
 
+    /// Clip embeddings, one result per file (an unreadable file is a failure in its slot and the
+    /// rest go on); `statistics` replace the BatchNorms' running statistics.
+    public func embedAudio(paths: [String], statistics: [String: BatchNormStatistics]?) throws -> [Result<[Float], Error>] {
+        preprocessor.featuresAll(paths, threads: 2).map { r -> Result<[Float], Error> in
+            switch r {
+            case .success(let blocks): return Result { try net.clipEmbedding(blocks: blocks, statistics: statistics).toArray() }
+            case .failure(let e): return .failure(e)
+            }
+        }
+    }
+
+    /// Train mode: clip embeddings `[n, 512]` of one training batch, every block of every clip
+    /// normalised together by the BatchNorms (as the batch is in `model.train()`), moving
+    /// `statistics`. A file that cannot be read throws, naming it.
+    public func embedTraining(paths: [String], statistics: inout [String: BatchNormStatistics]) throws -> Tensor {
+        let clips = try preprocessor.featuresAll(paths, threads: 2).enumerated().map { i, r in
+            try r.mapError { TrainingInputError(path: paths[i], reason: "\($0)") }.get()
+        }
+        let blocks = try net.training(Tensor.concat(clips, axis: 0), statistics: &statistics)  // [sum of blocks, 512]
+        var means: [Tensor] = [], start = 0
+        for c in clips {
+            let n = c.shape[0]
+            means.append(try blocks.slice(axis: 0, start: start, end: start + n).mean(axis: 0))
+            start += n
+        }
+        return try Tensor.stack(means)
+    }
+
     /// Clip embeddings `[n, 512]` for audio files (any format libsndfile reads), in order.
     /// Front-ends run on `threads` threads; the CNN batches each clip's blocks. The first file
     /// that cannot be read or decoded throws, naming it.

@@ -19,9 +19,18 @@ public struct AISFXConvBlock: Sendable {
         self.pool = pool
     }
 
-    /// `[N, C, H, W] -> [N, O, H / pool, W / pool]` (floor).
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let y = try bn2(conv2(bn1(conv1(x)).relu())).relu()
+    /// `[N, C, H, W] -> [N, O, H / pool, W / pool]` (floor), eval mode; `statistics` (bn1's,
+    /// bn2's) replace the loaded running statistics.
+    public func callAsFunction(_ x: Tensor, statistics: (BatchNormStatistics, BatchNormStatistics)? = nil) throws -> Tensor {
+        let (n1, n2) = statistics.map { (bn1.with(statistics: $0.0), bn2.with(statistics: $0.1)) } ?? (bn1, bn2)
+        let y = try n2(conv2(n1(conv1(x)).relu())).relu()
+        return pool == (1, 1) ? y : try y.maxPool2d(kernel: pool)
+    }
+
+    /// Train mode: both BatchNorms normalise with the batch's statistics and move `statistics`.
+    public func training(_ x: Tensor, statistics: inout (BatchNormStatistics, BatchNormStatistics)) throws -> Tensor {
+        let h = try bn1.training(conv1(x), running: &statistics.0).relu()
+        let y = try bn2.training(conv2(h), running: &statistics.1).relu()
         return pool == (1, 1) ? y : try y.maxPool2d(kernel: pool)
     }
 }

@@ -41,7 +41,7 @@ public struct AISFXEmbeddingNet: Sendable {
             inChannels = out
         }
         blocks = built
-        ignoredKeys = try root.finish(ignorablePrefixes: ["fc."], ignorableSuffixes: [".num_batches_tracked"])
+        ignoredKeys = try root.finish(ignorablePrefixes: ["fc."])
     }
 
     /// Loads the aisfx checkpoint at `path` (PyTorch zip; its numpy globals are rebuilt as data).
@@ -56,30 +56,66 @@ public struct AISFXEmbeddingNet: Sendable {
         return SitePackages.find("aisfx/models", containing: "checkpoint.pth").map { $0 + "/checkpoint.pth" }
     }
 
-    /// Block embeddings `[N, 512]` of log-mel blocks `[N, T, F]` (time-major; any `T`, `F`
-    /// that survive three 2x2 pools). Runs without the tape.
-    public func callAsFunction(_ blocks: Tensor) throws -> Tensor {
+    /// The BatchNorms' running statistics by checkpoint name (`embedding_net.conv_block1.bn1`, ...).
+    public var normalizationStatistics: [String: BatchNormStatistics] {
+        var out: [String: BatchNormStatistics] = [:]
+        for (i, b) in blocks.enumerated() {
+            out[Self.bnKey(i, 1)] = b.bn1.statistics
+            out[Self.bnKey(i, 2)] = b.bn2.statistics
+        }
+        return out
+    }
+
+    static func bnKey(_ block: Int, _ bn: Int) -> String { "embedding_net.conv_block\(block + 1).bn\(bn)" }
+
+    private func checkBlocks(_ blocks: Tensor) throws {
         guard blocks.rank == 3 else {
             throw TensorError.shapeMismatch(op: "AISFXEmbeddingNet", shapes: [blocks.shape], reason: "expected blocks [N, frames, mels]")
         }
         guard blocks.shape[1] >= 8, blocks.shape[2] >= 8 else {
             throw TensorError.invalidArgument(op: "AISFXEmbeddingNet", message: "blocks of \(blocks.shape[1]) x \(blocks.shape[2]) are too small for three 2x2 pools")
         }
+    }
+
+    /// Block embeddings `[N, 512]` of log-mel blocks `[N, T, F]` (time-major; any `T`, `F`
+    /// that survive three 2x2 pools), eval mode; `statistics` (by checkpoint name) replace the
+    /// BatchNorms' running statistics. Runs without the tape.
+    public func callAsFunction(_ blocks: Tensor, statistics: [String: BatchNormStatistics]? = nil) throws -> Tensor {
+        try checkBlocks(blocks)
         return try GradMode.withoutGrad {
             var x = try blocks.unsqueeze(1)
-            for b in self.blocks { x = try b(x) }
+            for (i, b) in self.blocks.enumerated() {
+                let s = statistics.flatMap { st in st[Self.bnKey(i, 1)].flatMap { a in st[Self.bnKey(i, 2)].map { (a, $0) } } }
+                x = try b(x, statistics: s)
+            }
+            return try x.mean(axis: 3).max(axis: 2)
+        }
+    }
+
+    /// Train mode (`model.train()`): every BatchNorm normalises with the statistics of these
+    /// blocks and moves `statistics` (by checkpoint name; the loaded ones when absent).
+    public func training(_ blocks: Tensor, statistics: inout [String: BatchNormStatistics]) throws -> Tensor {
+        try checkBlocks(blocks)
+        return try GradMode.withoutGrad {
+            var x = try blocks.unsqueeze(1)
+            for (i, b) in self.blocks.enumerated() {
+                var s = (statistics[Self.bnKey(i, 1)] ?? b.bn1.statistics, statistics[Self.bnKey(i, 2)] ?? b.bn2.statistics)
+                x = try b.training(x, statistics: &s)
+                statistics[Self.bnKey(i, 1)] = s.0
+                statistics[Self.bnKey(i, 2)] = s.1
+            }
             return try x.mean(axis: 3).max(axis: 2)
         }
     }
 
     /// One clip's embedding `[512]` from its blocks `[N, T, F]`: the mean of the block
     /// embeddings (palm's rule; see the file header). Blocks are run `batchSize` at a time.
-    public func clipEmbedding(blocks: Tensor, batchSize: Int = 16) throws -> Tensor {
+    public func clipEmbedding(blocks: Tensor, batchSize: Int = 16, statistics: [String: BatchNormStatistics]? = nil) throws -> Tensor {
         let n = blocks.shape[0]
         guard n > 0 else { throw TensorError.invalidArgument(op: "AISFXEmbeddingNet", message: "a clip needs at least one block") }
         var parts: [Tensor] = []
         for s in stride(from: 0, to: n, by: batchSize) {
-            parts.append(try self(blocks.slice(axis: 0, start: s, end: min(s + batchSize, n))))
+            parts.append(try self(blocks.slice(axis: 0, start: s, end: min(s + batchSize, n)), statistics: statistics))
         }
         let all = parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: 0)
         return try GradMode.withoutGrad { try all.mean(axis: 0) }

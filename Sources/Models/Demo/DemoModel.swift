@@ -48,7 +48,11 @@ public final class DemoModel: AudioLanguageModel, @unchecked Sendable {
     }
 
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        let raw = try audio.embedAudio(paths: paths)
+        try project(audio.embedAudio(paths: paths))
+    }
+
+    /// The audio head over aisfx's clip embeddings, each failure left in its slot.
+    func project(_ raw: [Result<[Float], Error>]) throws -> [Result<[Float], Error>] {
         let ok = raw.compactMap { try? $0.get() }
         guard !ok.isEmpty else { return raw }
         let projected = try GradMode.withoutGrad {

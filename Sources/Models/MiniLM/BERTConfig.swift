@@ -16,6 +16,9 @@ public struct BERTConfig: Sendable, Equatable {
     public var typeVocabSize: Int
     /// `layer_norm_eps` (BERT: 1e-12, not PyTorch's 1e-5 default).
     public var layerNormEps: Float
+    /// `hidden_dropout_prob`: dropout on the embeddings and on each sub-layer's output before
+    /// its residual add, in train mode.
+    public var hiddenDropout: Float = 0.1
 
     public init(vocabSize: Int, width: Int, layers: Int, heads: Int, intermediate: Int,
                 maxPositions: Int, typeVocabSize: Int = 2, layerNormEps: Float = 1e-12) {

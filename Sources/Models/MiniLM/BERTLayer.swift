@@ -18,9 +18,15 @@ public struct BERTLayer: Sendable {
         outputLayerNorm = try LayerNorm(loader.scoped("output").scoped("LayerNorm"), dim: c.width, eps: c.layerNormEps)
     }
 
-    /// `x [B, T, C]` with an additive key mask broadcastable to `[B, H, T, T]`.
-    public func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
-        let h = try attentionLayerNorm(x + attention(x, mask: mask))
-        return try outputLayerNorm(h + feedForward(h))
+    /// `x [B, T, C]` with an additive key mask broadcastable to `[B, H, T, T]`. With
+    /// `training`, each sub-layer's output drops out (`rate`) before its residual add, as
+    /// `BertSelfOutput` and `BertOutput` do in train mode.
+    public func callAsFunction(_ x: Tensor, mask: Tensor?, training: TrainModeState? = nil, rate: Float = 0) throws -> Tensor {
+        guard let training else {
+            let h = try attentionLayerNorm(x + attention(x, mask: mask))
+            return try outputLayerNorm(h + feedForward(h))
+        }
+        let h = try attentionLayerNorm(x + attention(x, mask: mask).dropout(rate, generator: &training.generator))
+        return try outputLayerNorm(h + feedForward(h).dropout(rate, generator: &training.generator))
     }
 }

@@ -56,8 +56,10 @@ public struct BERTModel: Sendable {
 
     /// Hidden states `[B, T, width]` after the last layer, from word embeddings `[B, T, width]`
     /// and each row's real length (keys at positions `>= length` are masked). Differentiable
-    /// in `tokenEmbeddings`.
-    public func hiddenStates(tokenEmbeddings x: Tensor, lengths: [Int]) throws -> Tensor {
+    /// in `tokenEmbeddings`. With `training`, train mode: `hiddenDropout` on the embeddings and
+    /// on every sub-layer's output. (The attention probabilities' own dropout is not applied:
+    /// the fused attention op keeps them internal.)
+    public func hiddenStates(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
         guard x.rank == 3, x.shape[2] == config.width, lengths.count == x.shape[0] else {
             throw TensorError.shapeMismatch(op: "BERTModel", shapes: [x.shape, [lengths.count]],
                                             reason: "expected token embeddings [B, T, \(config.width)] and one length per row")
@@ -72,15 +74,17 @@ public struct BERTModel: Sendable {
         let positions = try positionEmbedding.weight.slice(axis: 0, start: 0, end: t)
         let segment = try tokenTypeEmbedding.weight.slice(axis: 0, start: 0, end: 1)
         var h = try embeddingLayerNorm(x + (positions + segment))
+        if let training { h = try h.dropout(config.hiddenDropout, generator: &training.generator) }
         let mask = Tensor.paddingMask(lengths: lengths, maxLength: t)
-        for layer in layers { h = try layer(h, mask: mask) }
+        for layer in layers { h = try layer(h, mask: mask, training: training, rate: config.hiddenDropout) }
         return h
     }
 
     /// Mean of the hidden states over each row's real tokens (`[CLS]` and `[SEP]` included):
-    /// `[B, width]`, not normalised. Differentiable in `tokenEmbeddings`.
-    public func meanPooled(tokenEmbeddings x: Tensor, lengths: [Int]) throws -> Tensor {
-        let h = try hiddenStates(tokenEmbeddings: x, lengths: lengths)
+    /// `[B, width]`, not normalised. Differentiable in `tokenEmbeddings`; `training` as in
+    /// `hiddenStates`.
+    public func meanPooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
+        let h = try hiddenStates(tokenEmbeddings: x, lengths: lengths, training: training)
         return try BERTModel.maskedMean(h, lengths: lengths)
     }
 

@@ -50,8 +50,8 @@ public final class MiniLMTextEncoder: @unchecked Sendable {
 
     /// Mean-pooled sentence features `[n, 384]` from word embeddings, on the tape (CoOp and
     /// CoCoOp put learned context vectors into `tokenEmbeddings`). Not normalised.
-    public func features(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
-        try model.meanPooled(tokenEmbeddings: tokenEmbeddings, lengths: tokens.lengths)
+    public func features(tokenEmbeddings: Tensor, tokens: TokenBatch, training: TrainModeState? = nil) throws -> Tensor {
+        try model.meanPooled(tokenEmbeddings: tokenEmbeddings, lengths: tokens.lengths, training: training)
     }
 
     /// Sentence embeddings `[n, 384]` of `texts`, as sentence-transformers' `encode`: mean
