@@ -10,8 +10,6 @@ import Foundation
 public final class RealFFTPlan: @unchecked Sendable {
     /// Transform length (real input samples).
     public let size: Int
-    /// Output bins: `size / 2 + 1`.
-    public var bins: Int { size / 2 + 1 }
     private let plan: OpaquePointer
 
     private static let lock = NSLock()

@@ -135,21 +135,6 @@ public struct MelFilterbank: Sendable {
         }
     }
 
-    /// Applies the filterbank to a `[frames, bins]` spectrogram: `[frames, nMels]`,
-    /// `mel[t][m] = sum_k spec[t][k] * weights[m][k]` (float32 accumulation over the band's
-    /// non-zero bins only).
-    public func apply(_ spec: [Float], frames: Int) -> [Float] {
-        precondition(spec.count == frames * bins, "spectrogram has \(spec.count) values, expected \(frames) x \(bins)")
-        let n = config.nMels
-        var out = [Float](repeating: 0, count: frames * n)
-        spec.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                for t in 0..<frames { apply(row: s.baseAddress! + t * bins, into: o.baseAddress! + t * n) }
-            }
-        }
-        return out
-    }
-
     /// One frame: `bins` power values in, `nMels` mel energies out.
     public func apply(row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         weights.withUnsafeBufferPointer { w in

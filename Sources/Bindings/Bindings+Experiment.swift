@@ -103,7 +103,7 @@ extension Interpreter {
                                       epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
             grid.shouldStop = { Interrupt.requested }
             grid.log = log
-            let outcome = try grid.runGrid()
+            let outcome = try grid.run()
             try Interpreter.throwIfInterrupted()
             return .host(ResultsObject(outcome.records, predictions: outcome.predictions))
         }

@@ -26,16 +26,6 @@ public enum KnownDataset: String, CaseIterable, Sendable {
     /// The reference's class strings, sorted (label = index in this list).
     public var classes: [String] { ClassOrder.sorted(unsortedClasses) }
 
-    /// How many folds the reference uses, or nil for a single train/test split.
-    public var referenceFolds: Int? {
-        switch self {
-        case .beijingOpera, .esc50, .esc50Actions: return 5
-        case .tut2017: return 4
-        case .urbanSound8K: return 10
-        default: return nil
-        }
-    }
-
     /// Extra spellings accepted besides the name itself (all compared after `normalizedKey`).
     var aliases: [String] {
         switch self {

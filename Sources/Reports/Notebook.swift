@@ -59,34 +59,4 @@ public struct Notebook {
         self.cells = cells
     }
 
-    /// What running one cell produced.
-    public struct CellResult {
-        public let cell: Cell
-        /// Everything the cell printed, one entry per `print`.
-        public let output: [String]
-        /// The value of the cell's last expression statement (as a REPL would show it).
-        public let value: Value?
-        /// The error that stopped the run in this cell, if any.
-        public let error: ScriptError?
-    }
-
-    /// Runs the cells in order in `interpreter`, capturing each cell's output; stops after the
-    /// first cell that fails (its result carries the error). `echo` also receives every line.
-    public func run(in interpreter: Interpreter, echo: ((String) -> Void)? = nil) -> [CellResult] {
-        let saved = interpreter.output
-        defer { interpreter.output = saved }
-        var results: [CellResult] = []
-        for cell in cells {
-            var lines: [String] = []
-            interpreter.output = { lines.append($0); echo?($0) }
-            do {
-                let v = try interpreter.run(cell.statements)
-                results.append(CellResult(cell: cell, output: lines, value: v, error: nil))
-            } catch {
-                results.append(CellResult(cell: cell, output: lines, value: nil, error: error as? ScriptError ?? ScriptError.runtime("\(error)")))
-                break
-            }
-        }
-        return results
-    }
 }

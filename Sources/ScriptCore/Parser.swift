@@ -62,7 +62,6 @@ public struct Parser {
     // MARK: Token helpers
 
     private var peek: Token { tokens[current] }
-    private var previous: Token { tokens[max(current - 1, 0)] }
     private func check(_ kind: TokenKind) -> Bool { peek.kind == kind }
     private func checkNext(_ kind: TokenKind) -> Bool { current + 1 < tokens.count && tokens[current + 1].kind == kind }
 

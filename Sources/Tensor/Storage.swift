@@ -24,12 +24,6 @@ public final class Storage: @unchecked Sendable {
         base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
-    /// Allocates `count` floats set to `value`.
-    public convenience init(count: Int, repeating value: Float) {
-        self.init(uninitializedCount: count)
-        base.initialize(repeating: value, count: count)
-    }
-
     deinit {
         let raw = UnsafeMutableRawPointer(base)
         if !LargeBlockCache.give(raw, bytes: max(count, 1) * MemoryLayout<Float>.stride) { raw.deallocate() }

@@ -23,14 +23,6 @@ extension Tensor {
             .recorded(.reshape, inputs: [self])
     }
 
-    /// Flattens dimensions `start...end` into one.
-    public func flatten(from start: Int = 0, to end: Int = -1) throws -> Tensor {
-        let s = try normalizeAxis(start, rank: rank, op: "flatten"), e = try normalizeAxis(end, rank: rank, op: "flatten")
-        guard s <= e else { return self }
-        let merged = shape[s...e].reduce(1, *)
-        return try reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
-    }
-
     /// Reorders dimensions: result dim `i` is input dim `perm[i]`. Never copies.
     public func permute(_ perm: [Int]) throws -> Tensor {
         let p = try perm.map { try normalizeAxis($0, rank: rank, op: "permute") }

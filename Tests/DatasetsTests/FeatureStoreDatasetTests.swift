@@ -12,7 +12,11 @@ final class FeatureStoreDatasetTests: XCTestCase {
         let embedder = RecordingEmbedder()
         let store = FeatureStore(embedder: embedder, cacheRoot: FeatureStoreFixtures.cache(beside: tree), showsProgress: false)
 
-        let fold1 = try store.features(of: d, split: try d.split(fold: 1))
+        /// Both parts of a split, as an experiment embeds them.
+        func features(_ split: DatasetSplit) throws -> (train: EmbeddedItems, test: EmbeddedItems) {
+            (try store.features(for: split.train, of: d), try store.features(for: split.test, of: d))
+        }
+        let fold1 = try features(try d.split(fold: 1))
         XCTAssertEqual(fold1.train.computed + fold1.test.computed, 20)
         XCTAssertEqual(fold1.train.items, try d.split(fold: 1).train)
         XCTAssertEqual(fold1.train.embeddings, try FeatureStoreFixtures.direct(try d.split(fold: 1).train))
@@ -20,7 +24,7 @@ final class FeatureStoreDatasetTests: XCTestCase {
 
         for k in 2...5 {
             let split = try d.split(fold: k).fewShot(k: 2, seed: UInt64(k))
-            let f = try store.features(of: d, split: split)
+            let f = try features(split)
             XCTAssertEqual(f.train.computed + f.test.computed, 0, "fold \(k) reuses fold 1's work")
             XCTAssertEqual(f.train.items, split.train)
             XCTAssertEqual(f.train.embeddings, try FeatureStoreFixtures.direct(split.train))
@@ -36,7 +40,8 @@ final class FeatureStoreDatasetTests: XCTestCase {
         try tree.text("b/bad.wav", "junk")
         let d = try Dataset.load("folder", root: tree.root)
         let store = FeatureStore(embedder: SignalStatisticsEmbedder(), cacheRoot: FeatureStoreFixtures.cache(beside: tree), showsProgress: false)
-        let f = try store.features(of: d, split: try d.split())
+        let split = try d.split()
+        let f = (train: try store.features(for: split.train, of: d), test: try store.features(for: split.test, of: d))
         XCTAssertEqual(f.train.items.count + f.test.items.count, 10)
         XCTAssertEqual((f.train.failures + f.test.failures).map(\.path), [tree.path("b/bad.wav")])
         XCTAssertTrue(FileManager.default.fileExists(atPath: store.file(for: "plain-train")))

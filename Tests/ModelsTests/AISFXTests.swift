@@ -45,7 +45,7 @@ final class AISFXTests: XCTestCase {
         guard let path = AISFXEmbeddingNet.locateCheckpoint() else {
             throw XCTSkip("aisfx checkpoint not found: pip install --no-deps aisfx==0.1.2, or set PALM_AISFX_CHECKPOINT to aisfx/models/checkpoint.pth")
         }
-        let net = try AISFXEmbeddingNet(checkpoint: path)
+        let net = try AISFXEmbeddingNet(PyTorchCheckpoint(path: path))
         XCTAssertTrue(net.ignoredKeys.allSatisfy { $0.hasPrefix("fc.") || $0.hasSuffix("num_batches_tracked") })
         let golden = try Fixtures.safetensors("aisfx/golden.safetensors")
         XCTAssertFalse(golden.keys.isEmpty)
@@ -70,7 +70,7 @@ final class AISFXTests: XCTestCase {
         guard let path = AISFXEmbeddingNet.locateCheckpoint() else {
             throw XCTSkip("aisfx checkpoint not found (see testRealCheckpointMatchesAisfx)")
         }
-        let net = try AISFXEmbeddingNet(checkpoint: path)
+        let net = try AISFXEmbeddingNet(PyTorchCheckpoint(path: path))
         let golden = try Fixtures.safetensors("aisfx/golden.safetensors")
         let pre = Preprocessor(config: .aisfx)
         for (name, file) in [("sonicpi_misc_cineboom_44k_stereo", "sonicpi_misc_cineboom_44k_stereo.flac"),
@@ -91,13 +91,13 @@ final class AISFXTests: XCTestCase {
         let encoder = try AISFXAudioEncoder(checkpoint: path)
         let golden = try Fixtures.safetensors("aisfx/golden.safetensors")
         let names = ["sonicpi_misc_cineboom_44k_stereo", "sonicpi_tabla_ghe2_44k_mono"]
-        let got = try encoder.embed(files: names.map { Fixtures.path("audio/\($0).flac") })
+        let got = try Tensor(encoder.embedAudio(paths: names.map { Fixtures.path("audio/\($0).flac") }).flatMap { try $0.get() }, shape: [names.count, 512])
         XCTAssertEqual(got.shape, [2, 512])
         for (i, name) in names.enumerated() {
             let expected = try golden.tensor(name).mean(axis: 0)
             assertClose(try got.select(axis: 0, index: i).contiguous(), expected, tolerance: 5e-3, "aisfx clip embedding \(name)")
         }
-        XCTAssertThrowsError(try encoder.embed(files: ["/nonexistent.wav"]))
+        XCTAssertThrowsError(try encoder.embedAudio(paths: ["/nonexistent.wav"])[0].get())
     }
 
     /// `aisfx` as a model spec: clip embeddings per file (failures in their slots); no text tower.

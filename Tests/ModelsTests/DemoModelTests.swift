@@ -100,7 +100,7 @@ final class DemoModelTests: XCTestCase {
         guard case .failure = results[1] else { return XCTFail("a missing file must fail") }
         let a = try results[0].get(), c = try results[2].get()
         XCTAssertEqual(a, c)
-        let direct = try model.heads.projectAudio(audio.embed(files: [clip]))
+        let direct = try model.heads.projectAudio(Tensor(audio.embedAudio(paths: [clip])[0].get(), shape: [1, audio.dimension]))
         assertClose(try Tensor(a, shape: [1, model.dimension]), direct, tolerance: 1e-4, "embedAudio")
     }
 

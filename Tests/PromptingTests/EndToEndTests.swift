@@ -43,7 +43,7 @@ final class EndToEndTests: XCTestCase {
                                   seeds: [0, 1], shots: 3, epochs: 5, outputDirectory: dir.file("out"))
         var lines: [String] = []
         grid.log = { lines.append($0) }
-        let records = try grid.run()
+        let records = try grid.run().records
         XCTAssertEqual(records.count, 1 + 3 * 2, "zero-shot once, three learners x two seeds")
         XCTAssertEqual(lines.count, 7)
         for r in records { XCTAssertTrue((0...1).contains(r.accuracy)) }
@@ -57,7 +57,7 @@ final class EndToEndTests: XCTestCase {
 
         // A second run finds every cell done: nothing retrained, the same records.
         lines = []
-        let again = try grid.run()
+        let again = try grid.run().records
         XCTAssertEqual(lines, [])
         XCTAssertEqual(again, records)
 

@@ -54,7 +54,7 @@ final class MethodSpecTests: XCTestCase {
         let set = try FeatureSet(features: x, labels: [0, 1, 0, 1, 0, 1, 0, 1], classNames: ["dog", "rain"])
         let data = StaticExperimentData(name: "toy", classNames: ["dog", "rain"], train: set, test: set)
         let grid = ExperimentGrid(model: model, datasets: [data], methods: ["coop", "coop:n_ctx=2,epochs=1"], seeds: [0], shots: 0, epochs: 2)
-        let records = try grid.run()
+        let records = try grid.run().records
         XCTAssertEqual(records.map(\.method), ["coop", "coop:n_ctx=2,epochs=1"])
         XCTAssertThrowsError(try ExperimentGrid(model: model, datasets: [data], methods: ["coop:n_ctx=x"], seeds: [0], shots: 0).run())
     }

@@ -24,11 +24,12 @@ final class PredictionsTests: XCTestCase {
         // Resuming with one more method computes only its cells and keeps the earlier predictions.
         let second = ExperimentGrid(model: model, datasets: [data], methods: ["zeroshot", "palm", "coop:n_ctx=2,epochs=1"], seeds: [0, 1],
                                     shots: 0, epochs: 2, outputDirectory: dir.path)
-        let outcome = try second.runGrid()
+        let outcome = try second.run()
         XCTAssertEqual(outcome.records.map(\.method), ["zeroshot", "palm", "palm", "coop:n_ctx=2,epochs=1", "coop:n_ctx=2,epochs=1"])
         XCTAssertEqual(outcome.predictions.map(\.key), outcome.records.map(\.key), "one predictions cell per record, in order")
         for (r, cell) in zip(outcome.records, outcome.predictions) {
-            XCTAssertEqual(cell.evaluation.accuracy, r.accuracy, accuracy: 1e-12, "\(r.key): the predictions are the record's")
+            XCTAssertEqual(Evaluator.metrics(predictions: cell.predicted, labels: cell.labels, classNames: cell.classNames).accuracy, r.accuracy,
+                           accuracy: 1e-12, "\(r.key): the predictions are the record's")
             XCTAssertEqual(cell.paths, paths)
         }
 

@@ -221,13 +221,15 @@ final class ScriptEntryTests: XCTestCase {
         XCTAssertEqual(nb.cells[0].prose, ["This cell sets things up; `#'` lines are Markdown prose and `#%%` starts a cell."])
         XCTAssertEqual(nb.cells[1].statements.count, 1)
         XCTAssertTrue(nb.cells[1].code.hasPrefix("print(x * 21)"))
-        let results = nb.run(in: Interpreter())
-        XCTAssertEqual(results.map(\.output), [["setup"], ["42"], ["untitled cell"]])
-        XCTAssertTrue(results.allSatisfy { $0.error == nil })
+        func texts(_ cell: Report.Cell) -> [String] { cell.items.compactMap { if case let .text(t) = $0 { return t } else { return nil } } }
+        let (report, error) = nb.report(in: Interpreter(), title: "nb")
+        XCTAssertEqual(report.cells.map(texts), [["setup"], ["42"], ["untitled cell"]])
+        XCTAssertNil(error)
+        XCTAssertTrue(report.cells.allSatisfy { $0.error == nil })
         // A failing cell stops the run and carries its error.
         let failing = try Notebook(file: SourceFile(name: "f.palm", text: "#%% a\nprint(1)\n#%% b\nboom()\n#%% c\nprint(3)\n"))
-        let r = failing.run(in: Interpreter())
-        XCTAssertEqual(r.count, 2)
-        XCTAssertEqual(r[1].error?.message, "unknown name 'boom'")
+        let r = failing.report(in: Interpreter(), title: "f")
+        XCTAssertEqual(r.report.cells.count, 2)
+        XCTAssertEqual(r.error?.message, "unknown name 'boom'")
     }
 }

@@ -71,7 +71,7 @@ public struct Experiment: ParsableCommand {
         grid.experimentProtocol = try experimentProtocol()
         grid.shouldStop = { Interrupt.requested }
         Interrupt.install(secondPressExits: true)
-        let outcome = try grid.runGrid()
+        let outcome = try grid.run()
         let outDir = (out as NSString).expandingTildeInPath
         let report = outDir + "/report.html"
         try ExperimentReport.make(outcome, title: "palm experiment: \(model)").write(to: report)

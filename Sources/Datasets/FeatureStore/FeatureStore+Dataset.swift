@@ -38,12 +38,6 @@ extension FeatureStore {
         return out
     }
 
-    /// Both parts of `dataset`'s split `fold` (see `features(for:of:)`); pass a few-shot
-    /// `split` to embed only the chosen training clips.
-    public func features(of dataset: Dataset, split: DatasetSplit) throws -> (train: EmbeddedItems, test: EmbeddedItems) {
-        (try features(for: split.train, of: dataset), try features(for: split.test, of: dataset))
-    }
-
     /// Item path -> cache file name.
     static func cacheFiles(of dataset: Dataset) -> [String: String] {
         var fileOf: [String: String] = [:]

@@ -17,8 +17,6 @@ public struct CSVLayoutOptions: Sendable, Equatable {
     public var base: String? = nil
     public var delimiter: Character = ","
 
-    public init() {}
-
     /// Parses `key=value,...` (`spec` is the whole layout word, for errors).
     public init(parsing options: String, spec: String) throws {
         for pair in options.split(separator: ",") where !pair.isEmpty {

@@ -52,21 +52,4 @@ public final class AISFXAudioEncoder: @unchecked Sendable {
         return try Tensor.stack(means)
     }
 
-    /// Clip embeddings `[n, 512]` for audio files (any format libsndfile reads), in order.
-    /// Front-ends run on `threads` threads; the CNN batches each clip's blocks. The first file
-    /// that cannot be read or decoded throws, naming it.
-    public func embed(files: [String], threads: Int = 2) throws -> Tensor {
-        let out = Tensor.zeros([files.count, dimension])
-        // Front-ends in chunks, so at most `chunk` clips' features are held at once.
-        let chunk = 32
-        for start in stride(from: 0, to: files.count, by: chunk) {
-            let paths = Array(files[start..<min(start + chunk, files.count)])
-            for (k, result) in preprocessor.featuresAll(paths, threads: threads).enumerated() {
-                let blocks = try result.get()
-                let e = try net.clipEmbedding(blocks: blocks).contiguous()
-                (out.pointer + (start + k) * dimension).update(from: e.pointer, count: dimension)
-            }
-        }
-        return out
-    }
 }

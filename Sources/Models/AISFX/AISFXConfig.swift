@@ -19,6 +19,4 @@ public struct AISFXConfig: Sendable, Equatable {
 
     /// aisfx 0.1.2's X-Sequential-CE model (`aisfx/models/checkpoint.pth`).
     public static let aisfx012 = AISFXConfig(baseChannels: 64)
-    /// The random-weight net of the always-run test fixture (`Scripts/fixtures/aisfx.py`).
-    public static let tiny = AISFXConfig(baseChannels: 4, blockFrames: 20, melBins: 16)
 }

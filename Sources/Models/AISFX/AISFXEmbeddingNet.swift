@@ -44,11 +44,6 @@ public struct AISFXEmbeddingNet: Sendable {
         ignoredKeys = try root.finish(ignorablePrefixes: ["fc."])
     }
 
-    /// Loads the aisfx checkpoint at `path` (PyTorch zip; its numpy globals are rebuilt as data).
-    public init(checkpoint path: String, config: AISFXConfig = .aisfx012) throws {
-        try self.init(PyTorchCheckpoint(path: path), config: config)
-    }
-
     /// `$PALM_AISFX_CHECKPOINT` when set, else `aisfx/models/checkpoint.pth` in the first Python
     /// `site-packages` that has it.
     public static func locateCheckpoint() -> String? {

@@ -22,6 +22,4 @@ public struct CLIPTextConfig: Sendable, Equatable {
 
     /// `openai/clip-vit-base-patch16`'s text tower, as in PENGI's `base.pth`.
     public static let pengiBase = CLIPTextConfig(vocabSize: 49408, width: 512, layers: 12, heads: 8, intermediate: 2048, maxPositions: 77)
-    /// The reduced tower of the golden-test fixture (`Scripts/fixtures/pengi.py`, "tiny").
-    public static let tiny = CLIPTextConfig(vocabSize: 1000, width: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 16)
 }

@@ -3,8 +3,6 @@ import Tensor
 /// `nn.Embedding`: a `[count, dim]` table looked up by integer ids. Checkpoint key: `weight`.
 public struct Embedding: Sendable {
     public let weight: Tensor
-    public var count: Int { weight.shape[0] }
-    public var dim: Int { weight.shape[1] }
 
     public init(_ loader: WeightLoader, count: Int, dim: Int) throws {
         weight = try loader.tensor("weight", shape: [count, dim])

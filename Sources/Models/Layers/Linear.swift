@@ -11,7 +11,6 @@ public struct Linear: Sendable {
     /// `[outFeatures]`, or nil for `bias=False` layers.
     public let bias: Tensor?
     public var inFeatures: Int { weight.shape[1] }
-    public var outFeatures: Int { weight.shape[0] }
 
     /// Reads `weight` (and `bias` when `bias` is true) from `loader`, checking shapes.
     public init(_ loader: WeightLoader, inFeatures: Int, outFeatures: Int, bias: Bool = true) throws {

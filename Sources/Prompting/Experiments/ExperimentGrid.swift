@@ -48,13 +48,10 @@ public struct ExperimentGrid {
         self.epochs = epochs; self.outputDirectory = outputDirectory
     }
 
-    /// Runs every unfinished cell; returns all records (earlier runs' included).
-    @discardableResult
-    public func run() throws -> [ExperimentRecord] { try runGrid().records }
-
     /// Runs every unfinished cell; returns all records and the predictions behind them
     /// (earlier runs' included).
-    public func runGrid() throws -> ExperimentOutcome {
+    @discardableResult
+    public func run() throws -> ExperimentOutcome {
         // Every name and setting checked before a long run.
         let specs = try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) }
         let protocolName = experimentProtocol.description

@@ -70,9 +70,6 @@ public struct CellPredictions: Codable, Sendable, Equatable {
 
     /// The cell's identity, as its record's.
     public var key: String { cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) }
-
-    /// Accuracy, macro-F1 and the confusion matrix of these predictions.
-    public var evaluation: EvaluationResult { Evaluator.metrics(predictions: predicted, labels: labels, classNames: classNames) }
 }
 
 /// A grid's records with the predictions behind them.
