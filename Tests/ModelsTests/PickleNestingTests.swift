@@ -54,4 +54,51 @@ final class PickleNestingTests: XCTestCase {
             guard case .unsupported = e as? CheckpointError else { return XCTFail("\(e)") }
         }
     }
+
+    // MARK: Whole-tree reads (PyTorchCheckpoint.readValue) and nested state dicts
+
+    private func readValue(pickle: [UInt8], name: String) throws -> CheckpointValue {
+        let path = ModelsFixtures.temporary(name)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TorchZipWriter.write([("deep/data.pkl", .bytes(pickle))], to: path)
+        return try PyTorchCheckpoint.readValue(path: path)
+    }
+
+    func testTreeReaderRejectsAMillionNestedLists() {
+        var p: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00]
+        for _ in 0..<1_000_000 { p += [0x5D, 0x71, 0x01, 0x61, 0x30, 0x68, 0x01] }
+        p += [0x30, 0x68, 0x00, 0x2E]
+        XCTAssertThrowsError(try readValue(pickle: p, name: "tree-lists.pth")) { e in
+            XCTAssertTrue("\(e)".contains("nests deeper than 100 levels"), "\(e)")
+        }
+    }
+
+    func testTreeReaderRejectsAListThatHoldsItself() {
+        // l = []; l.append(l): EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP.
+        XCTAssertThrowsError(try readValue(pickle: [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E], name: "tree-cycle.pth")) { e in
+            guard case .malformed = e as? CheckpointError else { return XCTFail("\(e)") }
+        }
+    }
+
+    /// Four levels of dicts, each holding the level below under 1000 keys through the memo:
+    /// a 30 KB pickle describing 10^12 entries. Both readers give up with an error.
+    func testSharedDictsTooWideToWalkAreRejected() {
+        var p: [UInt8] = [0x80, 0x02, 0x7D, 0x71, 0x00, 0x30]  // {} -> memo 0, POP
+        for level in 1...4 {
+            p += [0x7D, 0x71, UInt8(level), 0x28]  // {} -> memo level, MARK
+            for k in 0..<1000 {
+                let key = Array("k\(k)".utf8)
+                p += [0x58] + TorchZipWriter.le(UInt64(key.count), 4) + key + [0x68, UInt8(level - 1)]
+            }
+            p.append(0x75)  // SETITEMS
+            if level < 4 { p.append(0x30) }
+        }
+        p.append(0x2E)
+        XCTAssertThrowsError(try readValue(pickle: p, name: "tree-wide.pth")) { e in
+            XCTAssertTrue("\(e)".contains("more than 4194304 values"), "\(e)")
+        }
+        XCTAssertThrowsError(try load(pickle: p, name: "wide.pth")) { e in
+            XCTAssertTrue("\(e)".contains("more than 1048576 entries"), "\(e)")
+        }
+    }
 }

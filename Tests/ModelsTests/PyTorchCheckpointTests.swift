@@ -151,4 +151,32 @@ final class PyTorchCheckpointTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("/nonexistent/base.pth"), "\(e)")
         }
     }
+
+    // MARK: Dicts of state dicts (the PALM reference's learner checkpoints)
+
+    /// `{'learner': {'w': tensor, 'x': os.system('true')}}`: a refused global beside the
+    /// tensors of a nested state dict is refused, as in a top-level one.
+    func testRefusedGlobalInANestedStateDictIsRefused() throws {
+        let inner = StateDictPickle.bytes([.init(key: "w", storage: "0", count: 2, shape: [2], strides: [1])]).dropFirst(2).dropLast()
+        func text(_ s: String) -> [UInt8] { let u = Array(s.utf8); return [0x58] + TorchZipWriter.le(UInt64(u.count), 4) + u }
+        let pickle: [UInt8] = [0x80, 0x02, 0x7D] + text("learner") + inner
+            + text("x") + Array("cos\nsystem\n".utf8) + text("true") + [0x85, 0x52, 0x73]  // TUPLE1, REDUCE, SETITEM
+            + [0x73, 0x2E]  // SETITEM (learner), STOP
+        let path = ModelsFixtures.temporary("nested-os-system.pth")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TorchZipWriter.write([("nested/data.pkl", .bytes(pickle)), ("nested/data/0", .bytes([UInt8](repeating: 0, count: 8)))], to: path)
+        XCTAssertThrowsError(try PyTorchCheckpoint(path: path)) { e in
+            XCTAssertEqual(e as? CheckpointError, .refusedGlobal(name: "os.system", path: path))
+        }
+    }
+
+    /// Dotted names of nested dicts that collide are an error naming the name, not a silent pick.
+    func testCollidingDottedNamesAreRejected() throws {
+        let path = ModelsFixtures.temporary("collide.pth")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try PyTorchCheckpointWriter.write(.dict([("a", .dict([("b.c", .tensor(Tensor([1])))])), ("a.b", .dict([("c", .tensor(Tensor([2])))]))]), to: path)
+        XCTAssertThrowsError(try PyTorchCheckpoint(path: path)) { e in
+            XCTAssertEqual(e as? CheckpointError, .malformed(path: path, reason: "two tensors in nested dicts are both named 'a.b.c'"))
+        }
+    }
 }

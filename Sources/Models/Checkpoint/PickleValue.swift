@@ -109,7 +109,9 @@ extension PickleValue {
 
 final class PickleDict {
     var pairs: [(key: PickleValue, value: PickleValue)] = []
-    init() {}
+    /// Built by `collections.OrderedDict` (a state dict) rather than as a plain dict.
+    var ordered = false
+    init(ordered: Bool = false) { self.ordered = ordered }
     /// The value under string key `key` (state-dict wrappers are keyed by strings).
     subscript(key: String) -> PickleValue? {
         for p in pairs { if case let .string(s) = p.key, s == key { return p.value } }
@@ -118,14 +120,14 @@ final class PickleDict {
 }
 
 /// A storage referenced by a tensor: zip entry `<archive>/data/<key>` of `count` elements.
-struct StorageRef {
+struct StorageRef: Hashable {
     let key: String
     let dtype: StoredDType
     let count: Int
 }
 
 /// Where a tensor's elements live: `element[i...] = storage[offset + sum(i_k * strides_k)]`.
-struct TensorRecord {
+struct TensorRecord: Hashable {
     let storage: StorageRef
     let offset: Int
     let shape: [Int]

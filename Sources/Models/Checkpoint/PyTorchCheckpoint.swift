@@ -12,13 +12,16 @@ import Tensor
 ///
 /// The state dict is found where training scripts put it: the pickled object itself,
 /// `obj['model']`, `obj['state_dict']`, or the first element of a tuple/list (aisfx saves
-/// `(state_dict, ds_dict)`). When every key starts with `module.` (a `DataParallel` save) the
-/// prefix is stripped. Non-tensor entries are skipped. Every dtype is converted to float32.
+/// `(state_dict, ds_dict)`). When none of these holds a tensor but the object is a dict of
+/// dicts, as the PALM reference saves learned prompts (`{'prompt_learner': state_dict,
+/// 'pengi_bn0_buffer': {...}}`), the tensors of the nested string-keyed dicts are read under
+/// dotted names, the way torch names a submodule's parameters (`prompt_learner.ctx`,
+/// `pengi_bn0_buffer.num_batches_tracked`). When every key starts with `module.` (a
+/// `DataParallel` save) the prefix is stripped. Non-tensor entries are skipped. Every dtype is
+/// converted to float32. `readValue(path:)` reads the whole pickled object instead.
 public final class PyTorchCheckpoint: TensorSource {
     public let sourceName: String
-    private let archive: ZipArchive
-    /// Zip entry-name prefix, e.g. `"base/"`.
-    private let root: String
+    private let archive: TorchArchive
     private let records: [String: TensorRecord]
     /// Globals outside the state dict that palm refused and skipped (e.g. a training script's
     /// `argparse.Namespace`): listed, never imported or called. Empty for plain state dicts.
@@ -29,32 +32,35 @@ public final class PyTorchCheckpoint: TensorSource {
     /// (compressed entries, big-endian data) or `.storageTooShort` naming the tensor key.
     public init(path: String) throws {
         sourceName = path
-        let file = try MappedFile(path: path)
-        archive = try ZipArchive(file)
-        // torch names the top folder after the file stem, which can be anything: find data.pkl
-        // one level down.
-        guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("/data.pkl") && $0.name.dropLast(9).firstIndex(of: "/") == nil })
-                ?? archive.entry("data.pkl") else {
-            throw CheckpointError.malformed(path: path, reason: "zip archive has no data.pkl (is it a PyTorch checkpoint saved with torch.save?)")
-        }
-        root = String(pickle.name.dropLast("data.pkl".count))
-        if let order = archive.entry(root + "byteorder") {
-            let text = String(decoding: try archive.data(of: order), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text == "little" else { throw CheckpointError.unsupported(path: path, reason: "byte order '\(text)'; palm reads little-endian checkpoints") }
-        }
-        var unpickler = Unpickler(try archive.data(of: pickle), path: path)
+        archive = try TorchArchive(path: path)
+        var unpickler = Unpickler(try archive.pickle(), path: path)
         var ignored: [String] = []
         var found = try unpickler.load { object -> [String: TensorRecord] in
-            guard let dict = Self.stateDict(in: object) else {
-                if let name = object.firstRefused() { throw CheckpointError.refusedGlobal(name: name, path: path) }
-                throw CheckpointError.malformed(path: path, reason: "data.pkl holds a \(object.kind) with no state dict of tensors (looked at the top level, ['model'], ['state_dict'] and the first tuple element)")
+            var dicts: [(prefix: String, dict: PickleDict)] = []
+            if let dict = Self.stateDict(in: object) {
+                dicts = [("", dict)]
+            } else if case let .dict(top) = object {
+                dicts = try Self.nestedStateDicts(in: top, path: path)
             }
-            if let name = PickleValue.dict(dict).firstRefused(depth: 1) { throw CheckpointError.refusedGlobal(name: name, path: path) }
+            if dicts.isEmpty {
+                if let name = object.firstRefused() { throw CheckpointError.refusedGlobal(name: name, path: path) }
+                throw CheckpointError.malformed(path: path, reason: "data.pkl holds a \(object.kind) with no state dict of tensors (looked at the top level, ['model'], ['state_dict'], the first tuple element and dicts nested in a top-level dict)")
+            }
+            for (_, dict) in dicts {
+                if let name = PickleValue.dict(dict).firstRefused(depth: 1) { throw CheckpointError.refusedGlobal(name: name, path: path) }
+            }
             ignored = object.refusedNames()
             var records: [String: TensorRecord] = [:]
-            for (k, v) in dict.pairs {
-                guard case let .string(key) = k, case let .tensor(r) = v else { continue }
-                records[key] = r
+            for (prefix, dict) in dicts {
+                for (k, v) in dict.pairs {
+                    guard case let .string(key) = k, case let .tensor(r) = v else { continue }
+                    // Dotted names of nested dicts can collide ({'a': {'b.c': x}, 'a.b': {'c': y}});
+                    // within one dict a repeated key is Python's last-one-wins.
+                    if !prefix.isEmpty, records[prefix + key] != nil {
+                        throw CheckpointError.malformed(path: path, reason: "two tensors in nested dicts are both named '\(prefix + key)'")
+                    }
+                    records[prefix + key] = r
+                }
             }
             return records
         }
@@ -66,7 +72,7 @@ public final class PyTorchCheckpoint: TensorSource {
         // Check every tensor against its storage now: this reads only zip headers (one page per
         // storage, no tensor data), and a damaged checkpoint then fails at open, naming the
         // key, not halfway through a load.
-        for (key, r) in found { _ = try storageBytes(for: r, key: key) }
+        for (key, r) in found { _ = try archive.storageBytes(for: r, key: key) }
     }
 
     public var keys: [String] { records.keys.sorted() }
@@ -77,80 +83,7 @@ public final class PyTorchCheckpoint: TensorSource {
 
     public func tensor(_ key: String) throws -> Tensor {
         guard let r = records[key] else { throw CheckpointError.missingKey(key: key, source: sourceName) }
-        let data = try storageBytes(for: r, key: key)
-        let t = Tensor.zeros(r.shape)
-        let n = t.count
-        guard n > 0, let base = data.baseAddress, let fileBase = archive.file.bytes.baseAddress else { return t }
-        let start = base - fileBase
-        defer { archive.file.evict(start..<(start + data.count)) }
-        let size = r.storage.dtype.size
-        let out = t.pointer
-        if r.strides == contiguousStrides(r.shape) || n == 1 {
-            convertToFloat(base + r.offset * size, dtype: r.storage.dtype, count: n, into: out)
-            return t
-        }
-        // A non-contiguous view (a transposed weight saved without .contiguous()): walk the
-        // row-major index, converting one inner row at a time.
-        let rank = r.shape.count
-        let inner = r.shape[rank - 1], innerStride = r.strides[rank - 1]
-        var index = [Int](repeating: 0, count: max(rank - 1, 0))
-        var written = 0
-        while written < n {
-            var element = r.offset
-            for d in 0..<(rank - 1) { element += index[d] * r.strides[d] }
-            if innerStride == 1 {
-                convertToFloat(base + element * size, dtype: r.storage.dtype, count: inner, into: out + written)
-            } else {
-                for j in 0..<inner {
-                    convertToFloat(base + (element + j * innerStride) * size, dtype: r.storage.dtype, count: 1, into: out + written + j)
-                }
-            }
-            written += inner
-            var d = rank - 2
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < r.shape[d] { break }
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return t
-    }
-
-    /// The storage bytes of `r`, checked to cover every element the view reaches.
-    private func storageBytes(for r: TensorRecord, key: String) throws -> UnsafeRawBufferPointer {
-        let name = root + "data/" + r.storage.key
-        guard let entry = archive.entry(name) else {
-            throw CheckpointError.malformed(path: sourceName, reason: "tensor '\(key)' refers to storage '\(r.storage.key)' but the archive has no entry '\(name)'")
-        }
-        let data = try archive.data(of: entry)
-        let size = r.storage.dtype.size
-        // Elements needed: one past the farthest element the strided view touches. Shapes,
-        // strides and counts come from the file, so the arithmetic checks for overflow.
-        var needed = 0
-        var overflow = false
-        if !r.shape.contains(0) {
-            (needed, overflow) = r.offset.addingReportingOverflow(1)
-            for (n, s) in zip(r.shape, r.strides) {
-                let (step, o1) = (n - 1).multipliedReportingOverflow(by: s)
-                let (sum, o2) = needed.addingReportingOverflow(step)
-                overflow = overflow || o1 || o2
-                needed = sum
-            }
-        }
-        let (neededBytes, o3) = needed.multipliedReportingOverflow(by: size)
-        let (declaredBytes, o4) = r.storage.count.multipliedReportingOverflow(by: size)
-        let available = o4 ? data.count : min(data.count, declaredBytes)
-        guard !overflow, !o3, neededBytes <= available else {
-            throw CheckpointError.storageTooShort(key: key, needed: overflow || o3 ? Int.max : neededBytes, available: available, path: sourceName)
-        }
-        var count = 1
-        for n in r.shape {
-            let (c, o) = count.multipliedReportingOverflow(by: n)
-            guard !o else { throw CheckpointError.malformed(path: sourceName, reason: "tensor '\(key)' has an impossible shape \(shapeString(r.shape))") }
-            count = c
-        }
-        return data
+        return try archive.floatTensor(r, key: key)
     }
 
     /// The dict of tensors inside `object`, following the usual wrappers (at most a few levels:
@@ -168,5 +101,29 @@ public final class PyTorchCheckpoint: TensorSource {
         default:
             return nil
         }
+    }
+
+    /// The string-keyed dicts holding tensors below `top`, each with its dotted key prefix
+    /// (`prompt_learner.`), depth first in the file's order. At most a few levels deep, like
+    /// `stateDict(in:)`, and at most a million entries visited: pickle's memo lets a small
+    /// file reference one dict from many places, so a hostile tree can be exponentially wide.
+    private static func nestedStateDicts(in top: PickleDict, path: String) throws -> [(prefix: String, dict: PickleDict)] {
+        var found: [(prefix: String, dict: PickleDict)] = []
+        var budget = 1 << 20
+        func walk(_ d: PickleDict, _ prefix: String, _ depth: Int) throws {
+            guard depth < 8 else { return }
+            budget -= d.pairs.count
+            guard budget >= 0 else {
+                throw CheckpointError.malformed(path: path, reason: "the dicts nested in data.pkl hold more than \(1 << 20) entries (shared or cyclic references)")
+            }
+            if depth > 0, d.pairs.contains(where: { if case .tensor = $0.value { return true }; return false }) {
+                found.append((prefix, d))
+            }
+            for (k, v) in d.pairs {
+                if case let .string(key) = k, case let .dict(inner) = v { try walk(inner, prefix + key + ".", depth + 1) }
+            }
+        }
+        try walk(top, "", 0)
+        return found
     }
 }

@@ -62,6 +62,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case unsupported(path: String, reason: String)
     /// A tensor reaches past the end of its storage: `needed` and `available` are byte counts.
     case storageTooShort(key: String, needed: Int, available: Int, path: String)
+    /// A value `PyTorchCheckpointWriter` cannot write to `path` (the reason names its key).
+    case unwritable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -78,6 +80,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .unsupported(path, reason): return "\(path): unsupported checkpoint: \(reason)"
         case let .storageTooShort(key, needed, available, path):
             return "\(path): tensor '\(key)' needs \(needed) bytes of storage but its storage holds \(available) (truncated or corrupt checkpoint)"
+        case let .unwritable(path, reason): return "\(path): cannot write checkpoint: \(reason)"
         }
     }
 }

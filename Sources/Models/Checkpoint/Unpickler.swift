@@ -256,7 +256,7 @@ struct Unpickler {
         guard let args = argsValue.tupleItems else { throw malformed("REDUCE of \(g.rawValue) with \(argsValue.kind) arguments at offset \(at)") }
         switch g {
         case .orderedDict:
-            let d = PickleDict()
+            let d = PickleDict(ordered: true)
             if let first = args.first {
                 // OrderedDict(iterable of pairs)
                 let items: [PickleValue]
