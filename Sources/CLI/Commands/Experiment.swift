@@ -27,6 +27,12 @@ public struct Experiment: ParsableCommand {
     var `protocol` = "palm"
     @Option(help: "Override the protocol's encoder mode: eval (features computed once, frozen) or reference (train mode while learning, as the reference code).")
     var encoderMode: String?
+    @Option(help: "Save every trained learner in the PALM reference's checkpoint format: DIR/<method>/<EXP>-SEED<s>.pth.")
+    var saveLearners: String?
+    @Flag(help: "Train nothing: evaluate the learners in --load-learners (written by palm or by the reference's main.py --save_model).")
+    var evalOnly = false
+    @Option(help: "Where --eval-only reads the learners from (DIR/<method>/<EXP>-SEED<s>.pth).")
+    var loadLearners: String?
 
     /// The protocol the options name.
     public func experimentProtocol() throws -> ExperimentProtocol {
@@ -53,6 +59,9 @@ public struct Experiment: ParsableCommand {
         _ = try ModelSpec(model)
         _ = try lists()
         _ = try experimentProtocol()
+        guard evalOnly == (loadLearners != nil) else {
+            throw ValidationError(evalOnly ? "--eval-only needs --load-learners DIR" : "--load-learners goes with --eval-only")
+        }
         guard shots >= 0 else { throw ValidationError("--shots must be >= 0, found \(shots)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
     }
@@ -69,6 +78,8 @@ public struct Experiment: ParsableCommand {
         var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
                                   seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
         grid.experimentProtocol = try experimentProtocol()
+        grid.saveLearnersDirectory = saveLearners.map { ($0 as NSString).expandingTildeInPath }
+        grid.loadLearnersDirectory = loadLearners.map { ($0 as NSString).expandingTildeInPath }
         grid.shouldStop = { Interrupt.requested }
         Interrupt.install(secondPressExits: true)
         let outcome = try grid.run()

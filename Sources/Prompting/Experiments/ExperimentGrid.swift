@@ -37,6 +37,13 @@ public struct ExperimentGrid {
     public var outputDirectory: String?
     /// palm's default or the reference's choices (recorded with every result).
     public var experimentProtocol: ExperimentProtocol = .palm
+    /// When set, every trained learner is saved there in the reference's checkpoint format
+    /// (`LearnerCheckpoint`: `DIR/<method>/<EXP>-SEED<s>.pth`).
+    public var saveLearnersDirectory: String?
+    /// When set, nothing trains: each cell's learner is read from there (written by palm or by
+    /// the reference's `main.py --save_model`) and evaluated, with the bn0 statistics saved
+    /// beside it applied to the audio encoder.
+    public var loadLearnersDirectory: String?
     /// Checked between cells and at training batch boundaries.
     public var shouldStop: () -> Bool = { false }
     /// Progress lines ("ESC50 fold 1 palm seed 0: 0.953").
@@ -54,7 +61,7 @@ public struct ExperimentGrid {
     public func run() throws -> ExperimentOutcome {
         // Every name and setting checked before a long run.
         let specs = try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) }
-        let protocolName = experimentProtocol.description
+        let protocolName = experimentProtocol.description + (loadLearnersDirectory == nil ? "" : "+loaded")
         var outcome = try loadOutcome()
         var done = Set(outcome.records.map(\.key))
         for data in datasets {
@@ -71,8 +78,11 @@ public struct ExperimentGrid {
                         if shouldStop() { return outcome }
                         if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
                         let (train, test) = cache!
-                        guard let (result, report, learner) = try runCell(spec, data: data, fold: fold, seed: seed, train: train, test: test) else {
-                            return outcome
+                        guard let ran = try runCell(spec, data: data, fold: fold, seed: seed, train: train, test: test) else { return outcome }
+                        let (result, report, learner) = (ran.result, ran.report, ran.learner)
+                        if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
+                            let path = LearnerCheckpoint.path(directory: dir, method: method, experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: fold), seed: seed)
+                            try LearnerCheckpoint.write(learner, statistics: ran.statistics, to: path)
                         }
                         var r = probe
                         r.accuracy = result.accuracy; r.macroF1 = result.macroF1
@@ -98,7 +108,8 @@ public struct ExperimentGrid {
     /// learner is made on a `TrainingRun` of the model: each training batch is re-encoded in
     /// train mode, and the test clips are encoded in eval mode with the statistics training left.
     private func runCell(_ spec: MethodSpec, data: ExperimentData, fold: Int, seed: UInt64, train: FeatureSet,
-                         test: FeatureSet) throws -> (EvaluationResult, TrainingReport, PromptLearner)? {
+                         test: FeatureSet) throws -> CellRun? {
+        if let dir = loadLearnersDirectory { return try evaluateSaved(spec, directory: dir, data: data, fold: fold, seed: seed, test: test) }
         var options = spec.trainingOptions(epochs: epochs)
         options.seed = seed
         var trainer = Trainer(options: options)
@@ -107,7 +118,8 @@ public struct ExperimentGrid {
         case .eval:
             let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
             let report = try trainer.fit(learner, on: train)
-            return report.cancelled ? nil : (try Evaluator.evaluate(learner, on: test), report, learner)
+            let frozen = (model as? ReferenceTrainable)?.normalizationStatistics ?? [:]
+            return report.cancelled ? nil : CellRun(result: try Evaluator.evaluate(learner, on: test), report: report, learner: learner, statistics: frozen)
         case .reference:
             guard let trainable = model as? ReferenceTrainable else {
                 throw PromptingError.invalidData("the reference's encoder mode needs a model whose encoders train as the reference's (PENGI); '\(model.name)' cannot")
@@ -122,8 +134,46 @@ public struct ExperimentGrid {
             let report = try trainer.fit(learner, on: train)
             run.isTraining = false
             if report.cancelled { return nil }
-            return (try Evaluator.evaluate(learner, on: try data.testFeatures(fold: fold, model: run)), report, learner)
+            return CellRun(result: try Evaluator.evaluate(learner, on: try data.testFeatures(fold: fold, model: run)), report: report,
+                           learner: learner, statistics: run.state.statistics)
         }
+    }
+
+    /// Evaluates the learner saved for this cell (no training): its state loaded strictly, the
+    /// statistics saved beside it applied (test clips encoded again with them, cached per set).
+    private func evaluateSaved(_ spec: MethodSpec, directory: String, data: ExperimentData, fold: Int, seed: UInt64,
+                               test: FeatureSet) throws -> CellRun {
+        let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
+        let none = TrainingReport(epochs: [], cancelled: false, seconds: 0)
+        guard !learner.parameters.isEmpty else { return CellRun(result: try Evaluator.evaluate(learner, on: test), report: none, learner: learner, statistics: [:]) }
+        let path = LearnerCheckpoint.path(directory: directory, method: spec.description,
+                                          experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: fold), seed: seed)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PromptingError.invalidData("no saved learner for \(data.name) fold \(fold) \(spec) seed \(seed): expected \(path)")
+        }
+        let saved = try LearnerCheckpoint.read(path)
+        try learner.loadReferenceState(saved.state, source: path)
+        guard !saved.statistics.isEmpty, let trainable = model as? ReferenceTrainable else {
+            return CellRun(result: try Evaluator.evaluate(learner, on: test), report: none, learner: learner, statistics: saved.statistics)
+        }
+        let run = TrainingRun(base: trainable, seed: seed)
+        for (name, s) in saved.statistics {
+            guard let loaded = trainable.normalizationStatistics[name], loaded.mean.count == s.mean.count else {
+                throw PromptingError.invalidData("\(path): the saved buffer '\(name)' does not fit \(model.name)'s audio encoder")
+            }
+            run.state.statistics[name] = s
+        }
+        return CellRun(result: try Evaluator.evaluate(learner, on: try data.testFeatures(fold: fold, model: run)), report: none,
+                       learner: learner, statistics: run.state.statistics)
+    }
+
+    /// What one cell's training (or loading) left.
+    private struct CellRun {
+        let result: EvaluationResult
+        let report: TrainingReport
+        let learner: PromptLearner
+        /// The audio encoder's normalisation statistics the learner goes with (saved beside it).
+        let statistics: [String: BatchNormStatistics]
     }
 
     private func path(_ name: String) -> String? { outputDirectory.map { ($0 as NSString).appendingPathComponent(name) } }
