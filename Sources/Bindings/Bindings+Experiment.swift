@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Models
 import Prompting
 import Reports
 import ScriptCore
@@ -78,7 +79,9 @@ extension Interpreter {
                 [Param("model", "the model"), Param("datasets", "list of datasets"), Param("methods", "method specs", default: "[" + LearnerRegistry.paper.map { "\"\($0)\"" }.joined(separator: ", ") + "]"),
                  Param("seeds", "list of seeds", default: "[0, 1, 2]"), Param("shots", "training items per class (0: all)", default: "16"),
                  Param("epochs", "override the methods' epoch count", default: "nil"), Param("out", "directory for results (resumable)", default: "nil"),
-                 Param("folds", "only these folds (default: all)", default: "nil"), Param("verbose", "print a line per cell", default: "false")],
+                 Param("folds", "only these folds (default: all)", default: "nil"), Param("verbose", "print a line per cell", default: "false"),
+                 Param("protocol", "\"palm\" (frozen eval-mode encoders, the paper's zero-shot template) or \"reference\" (the reference code's train-mode encoders and zero-shot prompt)", default: "\"palm\""),
+                 Param("encoder_mode", "override the protocol's encoder mode: \"eval\" or \"reference\"", default: "nil")],
                 returns: "results") { args, interp in
             let m = try interp.modelArgument(try args.value(0), "experiment argument 'model'")
             let store = interp.session.store(for: m)
@@ -101,6 +104,8 @@ extension Interpreter {
             let out = try args[6].map { (try $0.asString("experiment argument 'out'") as NSString).expandingTildeInPath }
             var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),
                                       epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
+            grid.experimentProtocol = try ExperimentProtocol.resolve(try args[9].map { try $0.asString("experiment argument 'protocol'") } ?? "palm",
+                                                                     encoderMode: try args[10].map { try $0.asString("experiment argument 'encoder_mode'") })
             grid.shouldStop = { Interrupt.requested }
             grid.log = log
             let outcome = try grid.run()
@@ -139,4 +144,5 @@ struct FoldSubset: ExperimentData {
     func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet) {
         try base.features(fold: fold, shots: shots, seed: seed)
     }
+    func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet { try base.testFeatures(fold: fold, model: model) }
 }

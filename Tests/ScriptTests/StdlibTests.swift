@@ -42,6 +42,20 @@ final class StdlibTests: XCTestCase {
         XCTAssertEqual(out, ["2 1 95.3 - none"])
     }
 
+    /// `protocol=reference` runs a study under the reference's protocol (and a model spec works
+    /// as MODEL): every record says so, and zero-shot uses the reference's prompt.
+    func testStudyUnderTheReferenceProtocol() throws {
+        ScriptFixtures.prepare()
+        let out = ScriptFixtures.root + "/stdlib-reference"
+        let status = runScript(path: Self.stdlib.appendingPathComponent("table2.palm").path,
+                               arguments: ["pengi-random:tiny", ScriptFixtures.root + "/data", "quick", out, "protocol=reference"], report: out + ".html")
+        XCTAssertEqual(status, 0)
+        let json = try String(contentsOfFile: out + "/results.json", encoding: .utf8)
+        XCTAssertTrue(json.contains("\"protocol\" : \"reference\""), json)
+        XCTAssertTrue(json.contains("zeroshot:templates=reference"), json)
+        XCTAssertFalse(json.contains("\"protocol\" : \"palm\""))
+    }
+
     /// The paper's numbers load and read as printed (Table 2's ESC50 PALM, Figure 2's SESA).
     func testPaperNumbers() throws {
         let interp = Interpreter()

@@ -36,16 +36,7 @@ public struct Experiment: ParsableCommand {
 
     /// The protocol the options name.
     public func experimentProtocol() throws -> ExperimentProtocol {
-        guard var p = ExperimentProtocol.named.first(where: { $0.name == `protocol` })?.protocol else {
-            throw ValidationError("--protocol must be one of \(ExperimentProtocol.named.map(\.name).joined(separator: ", ")), found '\(`protocol`)'")
-        }
-        if let encoderMode {
-            guard let m = ExperimentProtocol.EncoderMode(rawValue: encoderMode) else {
-                throw ValidationError("--encoder-mode must be one of \(ExperimentProtocol.EncoderMode.allCases.map(\.rawValue).joined(separator: ", ")), found '\(encoderMode)'")
-            }
-            p.encoderMode = m
-        }
-        return p
+        do { return try ExperimentProtocol.resolve(`protocol`, encoderMode: encoderMode) } catch { throw ValidationError("\(error)") }
     }
 
     public init() {}

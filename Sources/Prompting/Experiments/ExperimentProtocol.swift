@@ -33,6 +33,21 @@ public struct ExperimentProtocol: Sendable, Equatable, CustomStringConvertible {
     /// The protocols by name (`--protocol`).
     public static let named: [(name: String, protocol: ExperimentProtocol)] = [("palm", .palm), ("reference", .reference)]
 
+    /// The protocol called `name` (`palm`, `reference`), with its encoder mode replaced when
+    /// `encoderMode` is given; errors list what is known.
+    public static func resolve(_ name: String, encoderMode: String? = nil) throws -> ExperimentProtocol {
+        guard var p = named.first(where: { $0.name == name.lowercased() })?.protocol else {
+            throw PromptingError.invalidData("unknown protocol '\(name)'; known: \(named.map(\.name).joined(separator: ", "))")
+        }
+        if let encoderMode {
+            guard let m = EncoderMode(rawValue: encoderMode.lowercased()) else {
+                throw PromptingError.invalidData("unknown encoder mode '\(encoderMode)'; known: \(EncoderMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            p.encoderMode = m
+        }
+        return p
+    }
+
     /// `palm`, `reference`, or the settings that differ from palm's (`encoder-mode=reference`).
     public var description: String {
         if let n = Self.named.first(where: { $0.protocol == self }) { return n.name }
