@@ -79,3 +79,23 @@ final class EmptyEvaluationTests: XCTestCase {
         }
     }
 }
+
+/// Zero-shot prompts by name: the reference's (Table 2's zero-shot), Figure 2's eight and their
+/// ensemble, literals with `{}` or `{c}`.
+final class ZeroShotTemplateTests: XCTestCase {
+    func testTemplatesByNameAndLiteral() throws {
+        XCTAssertEqual(try PromptTemplate.resolve(["reference"]), ["The is a recording of  {}."])
+        XCTAssertEqual(try PromptTemplate.resolve(["figure2"]).count, 8)
+        XCTAssertEqual(try PromptTemplate.resolve(["figure2"]).first, "{}", "Figure 2's first template is the bare class name")
+        XCTAssertEqual(PromptTemplate.fill("A {c} sound, {}.", "dog"), "A dog sound, dog.")
+        XCTAssertThrowsError(try PromptTemplate.resolve(["no placeholder"])) { XCTAssertTrue("\($0)".contains("neither a name"), "\($0)") }
+        // In a method spec (the CLI's --methods) under the alias `template`, stored canonically.
+        let spec = try MethodSpec("zeroshot:template=reference")
+        XCTAssertEqual(spec.description, "zeroshot:templates=reference")
+        let model = try CoOpFixture.model()
+        let learner = try XCTUnwrap(spec.makeLearner(model: model, classNames: ["dog", "rain"], seed: 0) as? ZeroShotLearner)
+        XCTAssertEqual(learner.templates, ["The is a recording of  {}."])
+        let ensemble = try XCTUnwrap(MethodSpec("zeroshot:templates=paper|reference").makeLearner(model: model, classNames: ["dog"], seed: 0) as? ZeroShotLearner)
+        XCTAssertEqual(ensemble.templates, [PromptTemplate.paper, PromptTemplate.referenceLiteral])
+    }
+}
