@@ -79,7 +79,7 @@ public struct ExperimentGrid {
                         if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
                         let (train, test) = cache!
                         guard let ran = try runCell(spec, data: data, fold: fold, seed: seed, train: train, test: test) else { return outcome }
-                        let (result, report, learner) = (ran.result, ran.report, ran.learner)
+                        let (result, report, learner, evaluated) = (ran.result, ran.report, ran.learner, ran.test)
                         if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
                             let path = LearnerCheckpoint.path(directory: dir, method: method, experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: fold), seed: seed)
                             try LearnerCheckpoint.write(learner, statistics: ran.statistics, to: path)
@@ -89,8 +89,8 @@ public struct ExperimentGrid {
                         r.trainSeconds = report.seconds; r.parameters = learner.parameterCount
                         let cell = CellPredictions(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
                                                    classNames: data.classNames,
-                                                   paths: test.paths.isEmpty ? Array(repeating: "", count: test.count) : test.paths,
-                                                   labels: test.labels, predicted: result.predictions, protocolName: protocolName)
+                                                   paths: evaluated.paths.isEmpty ? Array(repeating: "", count: evaluated.count) : evaluated.paths,
+                                                   labels: evaluated.labels, predicted: result.predictions, protocolName: protocolName)
                         outcome.records.append(r)
                         outcome.predictions.append(cell)
                         done.insert(r.key)
@@ -119,7 +119,8 @@ public struct ExperimentGrid {
             let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
             let report = try trainer.fit(learner, on: train)
             let frozen = (model as? ReferenceTrainable)?.normalizationStatistics ?? [:]
-            return report.cancelled ? nil : CellRun(result: try Evaluator.evaluate(learner, on: test), report: report, learner: learner, statistics: frozen)
+            return report.cancelled ? nil : CellRun(test: test, result: try Evaluator.evaluate(learner, on: test), report: report, learner: learner,
+                                                    statistics: frozen)
         case .reference:
             guard let trainable = model as? ReferenceTrainable else {
                 throw PromptingError.invalidData("the reference's encoder mode needs a model whose encoders train as the reference's (PENGI); '\(model.name)' cannot")
@@ -134,8 +135,9 @@ public struct ExperimentGrid {
             let report = try trainer.fit(learner, on: train)
             run.isTraining = false
             if report.cancelled { return nil }
-            return CellRun(result: try Evaluator.evaluate(learner, on: try data.testFeatures(fold: fold, model: run)), report: report,
-                           learner: learner, statistics: run.state.statistics)
+            let encoded = try data.testFeatures(fold: fold, model: run)
+            return CellRun(test: encoded, result: try Evaluator.evaluate(learner, on: encoded), report: report, learner: learner,
+                           statistics: run.state.statistics)
         }
     }
 
@@ -145,7 +147,9 @@ public struct ExperimentGrid {
                                test: FeatureSet) throws -> CellRun {
         let learner = try spec.makeLearner(model: model, classNames: data.classNames, seed: seed)
         let none = TrainingReport(epochs: [], cancelled: false, seconds: 0)
-        guard !learner.parameters.isEmpty else { return CellRun(result: try Evaluator.evaluate(learner, on: test), report: none, learner: learner, statistics: [:]) }
+        guard !learner.parameters.isEmpty else {
+            return CellRun(test: test, result: try Evaluator.evaluate(learner, on: test), report: none, learner: learner, statistics: [:])
+        }
         let path = LearnerCheckpoint.path(directory: directory, method: spec.description,
                                           experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: fold), seed: seed)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -154,7 +158,7 @@ public struct ExperimentGrid {
         let saved = try LearnerCheckpoint.read(path)
         try learner.loadReferenceState(saved.state, source: path)
         guard !saved.statistics.isEmpty, let trainable = model as? ReferenceTrainable else {
-            return CellRun(result: try Evaluator.evaluate(learner, on: test), report: none, learner: learner, statistics: saved.statistics)
+            return CellRun(test: test, result: try Evaluator.evaluate(learner, on: test), report: none, learner: learner, statistics: saved.statistics)
         }
         let run = TrainingRun(base: trainable, seed: seed)
         for (name, s) in saved.statistics {
@@ -163,12 +167,15 @@ public struct ExperimentGrid {
             }
             run.state.statistics[name] = s
         }
-        return CellRun(result: try Evaluator.evaluate(learner, on: try data.testFeatures(fold: fold, model: run)), report: none,
-                       learner: learner, statistics: run.state.statistics)
+        let encoded = try data.testFeatures(fold: fold, model: run)
+        return CellRun(test: encoded, result: try Evaluator.evaluate(learner, on: encoded), report: none, learner: learner,
+                       statistics: run.state.statistics)
     }
 
     /// What one cell's training (or loading) left.
     private struct CellRun {
+        /// The test clips as evaluated (encoded again under other statistics, or the cached ones).
+        let test: FeatureSet
         let result: EvaluationResult
         let report: TrainingReport
         let learner: PromptLearner
