@@ -65,6 +65,7 @@ let package = Package(
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),

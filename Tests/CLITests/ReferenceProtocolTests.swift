@@ -35,7 +35,7 @@ final class ReferenceProtocolTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("out/results.json")))), records)
 
         // palm's protocol with the reference's encoders only: named by what differs.
-        var mixed = try Experiment.parse(["--model", "pengi-random:tiny", "--dataset", "folder:\(data)", "--methods", "palm", "--seeds", "0",
+        let mixed = try Experiment.parse(["--model", "pengi-random:tiny", "--dataset", "folder:\(data)", "--methods", "palm", "--seeds", "0",
                                           "--shots", "2", "--epochs", "1", "--encoder-mode", "reference", "--out", dir.file("out2"),
                                           "--cache", dir.file("cache")])
         try mixed.run()

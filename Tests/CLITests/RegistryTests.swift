@@ -102,7 +102,7 @@ final class RegistryTests: XCTestCase {
         let dir = try TemporaryDirectory("palm-registry")
         let data = try Self.makeDataset(in: dir)
         let methods = LearnerRegistry.kinds.map { $0.aliases.first ?? $0.name }.joined(separator: ",")
-        var command = try Experiment.parse(["--model", "pengi-random:tiny", "--dataset", "folder:\(data)", "--methods", methods,
+        let command = try Experiment.parse(["--model", "pengi-random:tiny", "--dataset", "folder:\(data)", "--methods", methods,
                                             "--seeds", "0,1", "--shots", "2", "--epochs", "1", "--out", dir.file("out"), "--cache", dir.file("cache")])
         try command.run()
         let records = try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("out/results.json"))))
