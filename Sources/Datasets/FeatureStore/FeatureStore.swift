@@ -17,7 +17,7 @@ import Tensor
 ///   flight, and the next run computes only what no chunk holds. A finished run folds the
 ///   chunks into `<split>.feat` (atomically) and deletes them.
 /// - **Checksummed**: a corrupt entry is dropped on load, counted in `corruptEntries`, and
-///   recomputed.
+///   recomputed; each damaged file gets one warning line naming it (`warn`).
 /// - **Safe under concurrency**: a run holds an exclusive `flock` on `<split>.lock` while it
 ///   reads and writes the entry, so a second process waits and then finds the work done; every
 ///   write is temp + rename anyway, so even a non-cooperating writer cannot leave a torn file.
@@ -44,6 +44,10 @@ public final class FeatureStore {
     public var failurePolicy: FailurePolicy
     /// Show progress (a bar on a TTY, plain lines otherwise) on stderr.
     public var showsProgress: Bool
+    /// Where warnings go, one line each without its newline: standard error unless replaced.
+    /// A repaired cache file is reported here whatever `showsProgress` says, since it means
+    /// the disk or another writer damaged data.
+    public var warn: (String) -> Void = FeatureStore.warnOnStandardError
 
     /// - Parameters:
     ///   - cacheRoot: defaults to `$PALM_CACHE`, else `~/.cache/palm`.
@@ -64,8 +68,25 @@ public final class FeatureStore {
     /// A store with this one's root and settings for another embedder (the same model with
     /// other normalisation statistics, say), so its features are cached beside these.
     public func sibling(embedder: any AudioEmbedder) -> FeatureStore {
-        FeatureStore(embedder: embedder, cacheRoot: cacheRoot, batchSize: batchSize, saveEvery: saveEvery,
-                     failurePolicy: failurePolicy, showsProgress: showsProgress)
+        let store = FeatureStore(embedder: embedder, cacheRoot: cacheRoot, batchSize: batchSize, saveEvery: saveEvery,
+                                 failurePolicy: failurePolicy, showsProgress: showsProgress)
+        store.warn = warn
+        return store
+    }
+
+    /// Writes `line` and a newline to standard error.
+    public static func warnOnStandardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// What was wrong with a cache file that had `corrupt` bad entries and `intact` good ones:
+    /// a wrong header (magic, version, dimension) is named as such, otherwise the counts.
+    static func damage(of bytes: [UInt8], corrupt: Int, intact: Int, dimension: Int) -> String {
+        if bytes.count < 16 || !bytes.starts(with: FeatureFile.magic) { return "not a palm feature file" }
+        let version = bytes.readLE(UInt32.self, at: 8), stored = bytes.readLE(UInt32.self, at: 12)
+        if version != FeatureFile.version { return "format version \(version), expected \(FeatureFile.version)" }
+        if stored != UInt32(dimension) { return "embedding dimension \(stored), expected \(dimension)" }
+        return "\(corrupt) damaged entr\(corrupt == 1 ? "y" : "ies") dropped, \(intact) intact kept"
     }
 
     /// `$PALM_CACHE`, else `~/.cache/palm`.
@@ -110,14 +131,18 @@ public final class FeatureStore {
         defer { lock.unlock() }
 
         // Load the consolidated file and every chunk (ours from a killed run included).
-        var cache: [String: FeatureRecord] = [:]
+        var cache: [ExactText: FeatureRecord] = [:]   // by path bytes: NFC and NFD names are two files
         var corrupt = 0
         var loadedParts: [String] = []
         func load(_ path: String) {
             guard let bytes = FeatureFile.read(path) else { return }
             let (records, bad) = FeatureFile.decode(bytes, dimension: dimension)
             corrupt += bad
-            for r in records { cache[r.identity.path] = r }
+            if bad > 0 {
+                let reason = Self.damage(of: bytes, corrupt: bad, intact: records.count, dimension: dimension)
+                warn("feature store: \(InputFile.printable(path)) was corrupt (\(reason)); recomputed")
+            }
+            for r in records { cache[ExactText(r.identity.path)] = r }
         }
         load(splitFile)
         let partNames = ((try? FileManager.default.contentsOfDirectory(atPath: partsDir)) ?? []).sorted()
@@ -139,7 +164,7 @@ public final class FeatureStore {
             do {
                 let id = try FileIdentity(statting: item.path)
                 identities.append(id)
-                if cache[item.path]?.identity != id { missing.append(i) }
+                if cache[ExactText(item.path)]?.identity != id { missing.append(i) }
             } catch {
                 identities.append(nil)
                 statFailures[i] = "\(error)"
@@ -180,7 +205,7 @@ public final class FeatureStore {
                 }
                 if case .failure(let reason) = outcome, firstFailure == nil { firstFailure = (items[i].path, reason) }
                 let record = FeatureRecord(identity: identities[i]!, outcome: outcome)
-                cache[items[i].path] = record
+                cache[ExactText(items[i].path)] = record
                 pending.append(record)
             }
             computed += batch.count
@@ -206,7 +231,7 @@ public final class FeatureStore {
         set.embeddings.reserveCapacity(items.count * dimension)
         for (i, item) in items.enumerated() {
             if let reason = statFailures[i] { set.failures.append(.init(path: item.path, reason: reason)); continue }
-            switch cache[item.path]!.outcome {
+            switch cache[ExactText(item.path)]!.outcome {
             case .embedding(let v):
                 set.items.append(item)
                 set.embeddings += v
