@@ -38,6 +38,23 @@ extension FeatureStore {
         return out
     }
 
+    /// Every item of `dataset` under the cache file that holds it, each item once, in the
+    /// dataset's own order: the work a cluster's feature-extraction stage shards.
+    public static func cacheSplits(of dataset: Dataset) -> [(split: String, items: [DatasetItem])] {
+        let fileOf = cacheFiles(of: dataset)
+        var order: [String] = []
+        var groups: [String: [DatasetItem]] = [:]
+        var seen = Set<ExactText>()
+        for s in dataset.splits {
+            for item in s.train + s.test where seen.insert(ExactText(item.path)).inserted {
+                let name = fileOf[ExactText(item.path)] ?? "\(dataset.name)-rest"
+                if groups[name] == nil { order.append(name) }
+                groups[name, default: []].append(item)
+            }
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
     /// Item path (its bytes) -> cache file name.
     static func cacheFiles(of dataset: Dataset) -> [ExactText: String] {
         var fileOf: [ExactText: String] = [:]

@@ -56,29 +56,17 @@ public struct ExperimentGrid {
         self.epochs = epochs; self.outputDirectory = outputDirectory
     }
 
-    /// The protocol every record of this grid carries.
-    public var protocolName: String { experimentProtocol.description + (loadLearnersDirectory == nil ? "" : "+loaded") }
-
-    /// Every cell of the grid in the order the local loop runs them: dataset, fold, seed,
-    /// method. A seedless method (zero-shot) runs once, for the first seed (the paper reports it
-    /// for seed 0). Every method name and setting is checked here, before a long run.
-    public func cells() throws -> [GridCell] {
-        let specs = try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) }
-        let name = protocolName
-        var out: [GridCell] = []
-        for data in datasets {
-            for fold in data.folds {
-                for seed in seeds {
-                    for spec in specs where spec.kind.usesSeed || seed == seeds.first {
-                        let cheap = !spec.kind.textTowerOnTape && experimentProtocol.encoderMode == .eval
-                        out.append(GridCell(dataset: data.name, fold: fold, seed: seed, method: spec.description, shots: shots,
-                                            protocolName: name, isCheap: cheap))
-                    }
-                }
-            }
-        }
-        return out
+    /// The grid without its model and data: what `cells()` and the protocol name come from.
+    public var layout: GridLayout {
+        GridLayout(datasets: datasets.map { ($0.name, $0.folds) }, methods: methods, seeds: seeds, shots: shots,
+                   experimentProtocol: experimentProtocol, loadsLearners: loadLearnersDirectory != nil)
     }
+
+    /// The protocol every record of this grid carries.
+    public var protocolName: String { layout.protocolName }
+
+    /// Every cell of the grid in the order the local loop runs them (`GridLayout.cells`).
+    public func cells() throws -> [GridCell] { try layout.cells() }
 
     /// Runs every unfinished cell (or, with `only`, the unfinished ones among those keys) and
     /// returns all finished records and the predictions behind them (earlier runs' included).
@@ -87,8 +75,7 @@ public struct ExperimentGrid {
     @discardableResult
     public func run(only: Set<String>? = nil, writeTables: Bool = true) throws -> ExperimentOutcome {
         let plan = try cells()
-        let specs = Dictionary(try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) }.map { ($0.description, $0) },
-                               uniquingKeysWith: { a, _ in a })
+        let specs = Dictionary(try layout.specs().map { ($0.description, $0) }, uniquingKeysWith: { a, _ in a })
         let results = outputDirectory.map(GridResults.init)
         var finished = try results?.load() ?? [:]
         var outcome = ExperimentOutcome(records: [], predictions: [])
