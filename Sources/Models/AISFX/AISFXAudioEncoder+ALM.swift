@@ -11,6 +11,9 @@ extension AISFXAudioEncoder: AudioLanguageModel {
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
         try embedAudio(paths: paths, statistics: nil)
     }
+    public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
+        AISFXAudioEncoder(sharing: self, preprocessing: preprocessing)
+    }
     public func embedText(_ texts: [String]) throws -> Tensor { throw MissingTower(model: name, tower: "text") }
     public func tokenize(_ texts: [String]) throws -> TokenBatch { throw MissingTower(model: name, tower: "text") }
     public func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor { throw MissingTower(model: name, tower: "text") }

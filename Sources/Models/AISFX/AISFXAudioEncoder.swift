@@ -24,6 +24,14 @@ public final class AISFXAudioEncoder: @unchecked Sendable {
         checkpoint = path
     }
 
+    /// The same network (shared) reading audio through `preprocessing`.
+    public init(sharing other: AISFXAudioEncoder, preprocessing: PreprocessingConfig) {
+        net = other.net
+        fingerprint = other.fingerprint
+        checkpoint = other.checkpoint
+        preprocessor = Preprocessor(config: preprocessing)
+    }
+
     /// Clip embeddings, one result per file (an unreadable file is a failure in its slot and the
     /// rest go on); `statistics` replace the BatchNorms' running statistics.
     public func embedAudio(paths: [String], statistics: [String: BatchNormStatistics]?) throws -> [Result<[Float], Error>] {

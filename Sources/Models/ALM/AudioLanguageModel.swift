@@ -48,4 +48,14 @@ public protocol AudioLanguageModel: AnyObject {
     /// Text embeddings `[n, d]` from token embeddings, recorded on the tape so gradients reach
     /// learned context vectors. `tokens` gives the pooled positions and lengths.
     func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor
+    /// The same model (same weights, shared) reading audio through `preprocessing`: a
+    /// perturbed front-end for robustness studies. Its feature cache is its own, since the
+    /// preprocessing fingerprint differs. Default: an error naming the model.
+    func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel
+}
+
+extension AudioLanguageModel {
+    public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
+        throw CheckpointError.unreadable(path: name, reason: "\(name) cannot read audio through another front-end")
+    }
 }

@@ -47,6 +47,10 @@ public final class DemoModel: AudioLanguageModel, @unchecked Sendable {
                              heads: DemoHeads(path: (headsPath as NSString).expandingTildeInPath))
     }
 
+    public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
+        try DemoModel(audio: AISFXAudioEncoder(sharing: audio, preprocessing: preprocessing), text: text, heads: heads)
+    }
+
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
         try project(audio.embedAudio(paths: paths))
     }

@@ -30,6 +30,20 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
         fingerprint = try WeightFingerprint.of(source, prefix: "pengi")
     }
 
+    /// The same encoders and tokenizer (shared) with another front-end.
+    private init(sharing other: PENGIModel, preprocessing: PreprocessingConfig) {
+        encoders = other.encoders
+        tokenizer = other.tokenizer
+        fingerprint = other.fingerprint
+        self.preprocessing = preprocessing
+        audioBatchSize = other.audioBatchSize
+        preprocessingThreads = other.preprocessingThreads
+    }
+
+    public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
+        PENGIModel(sharing: self, preprocessing: preprocessing)
+    }
+
     /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches
     /// of `audioBatchSize` clips, without the tape.
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
