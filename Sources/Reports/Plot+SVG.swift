@@ -101,6 +101,16 @@ extension Plot {
         for t in xTicks where t.isFinite {
             s += "<text x=\"\(n(x(t)))\" y=\"\(n(h - bottom + 16))\" text-anchor=\"middle\">\(tickLabel(t))</text>"
         }
+        // Bands first, under every line: the polygon along the highs, back along the lows.
+        for (k, band) in (bands ?? []).enumerated() where k < values.count {
+            let spans = zip(xs, band).compactMap { px, b -> (Double, Double, Double)? in
+                guard let b, px.isFinite, b.low.isFinite, b.high.isFinite else { return nil }
+                return (x(px), y(b.low), y(b.high))
+            }
+            guard spans.count > 1 else { continue }
+            let outline = spans.map { "\(n($0.0)),\(n($0.2))" } + spans.reversed().map { "\(n($0.0)),\(n($0.1))" }
+            s += "<polygon fill=\"\(Plot.palette[k % Plot.palette.count])\" fill-opacity=\"0.18\" stroke=\"none\" points=\"" + outline.joined(separator: " ") + "\"/>"
+        }
         for (k, row) in values.enumerated() {
             let color = Plot.palette[k % Plot.palette.count]
             let points = zip(xs, row).compactMap { px, py -> (Double, Double)? in

@@ -22,18 +22,23 @@ public struct Plot: Sendable {
     public var title: String
     public var xLabel: String
     public var yLabel: String
+    /// For a line chart: a shaded band around each series, `bands[series][x]` (low, high) or
+    /// nil, e.g. the spread over seeds. Drawn in SVG; the terminal shows the lines alone.
+    public var bands: [[(low: Double, high: Double)?]]?
 
-    public init(kind: Kind, title: String = "", xLabel: String = "", yLabel: String = "") {
+    public init(kind: Kind, title: String = "", xLabel: String = "", yLabel: String = "", bands: [[(low: Double, high: Double)?]]? = nil) {
         self.kind = kind
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
+        self.bands = bands
     }
 
-    /// Every finite value drawn (for axis ranges).
+    /// Every finite value drawn (for axis ranges), bands included.
     var finiteValues: [Double] {
+        let banded = (bands ?? []).flatMap { $0.compactMap { $0 }.flatMap { [$0.low, $0.high] } }
         switch kind {
-        case let .bar(_, _, v), let .line(_, _, v): return v.flatMap { $0.compactMap { $0 } }.filter(\.isFinite)
+        case let .bar(_, _, v), let .line(_, _, v): return (v.flatMap { $0.compactMap { $0 } } + banded).filter(\.isFinite)
         case let .heatmap(_, _, v): return v.flatMap { $0 }.filter(\.isFinite)
         }
     }
