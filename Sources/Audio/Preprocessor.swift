@@ -58,11 +58,19 @@ public struct Preprocessor: Sendable {
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
-    /// has no clip policy).
+    /// has no clip policy). A long file is cropped from only the frames the crop needs when
+    /// that gives the same samples (see `ClipReading.automatic`).
     public func clip(path: String) throws(AudioError) -> [Float] {
+        try clip(path: path, reading: .automatic)
+    }
+
+    /// The fixed-length clip for the file at `path`, read as `reading` says; both ways give the
+    /// same samples (the crop-only tests compare them bit for bit).
+    public func clip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
         if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
-        let audio = try decoder.decode(path)
-        let x = try waveform(audio)
+        let reader = try AudioFileReader(path: path, limits: decoder.limits)
+        if reading == .automatic, let crop = try cropOnly(reader) { return crop }
+        let x = try waveform(decoder.decode(reader))
         if x.isEmpty { throw .zeroLength(path: path) }
         guard let policy = config.clip else { return x }
         var g = cropGenerator(for: path)

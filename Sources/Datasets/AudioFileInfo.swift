@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Support
 @preconcurrency import CSndFile
 
 /// The header of an audio file (frames, sample rate, channels), read with libsndfile without
@@ -15,8 +16,13 @@ public struct AudioFileInfo: Sendable, Equatable {
     public var duration: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
 
     /// Reads the header of `path`.
-    /// - Throws: `DatasetError.unreadableAudio` with libsndfile's reason.
+    /// - Throws: `DatasetError.unreadableAudio` with libsndfile's reason, or, before anything is
+    ///   opened, with what the path names when it is not a regular file (a FIFO would block
+    ///   `open` forever; a device could stream without end).
     public init(path: String) throws {
+        do { try InputFile.requireRegular(path, role: "audio file") } catch let e as InputFileError {
+            throw DatasetError.unreadableAudio(path: path, reason: e.reason)
+        }
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
             throw DatasetError.unreadableAudio(path: path, reason: String(cString: sf_strerror(nil)))

@@ -34,7 +34,9 @@ final class BadInputTests: XCTestCase {
     }
 
     func testDirectoryIsNotAFile() {
-        XCTAssertEqual(decodeError(dir), .notAFile(path: dir))
+        guard case .notAFile(let p, let reason)? = decodeError(dir) else { return XCTFail("expected .notAFile") }
+        XCTAssertEqual(p, dir)
+        XCTAssertTrue(reason.contains("directory"), reason)
     }
 
     func testEmptyFile() {
