@@ -57,6 +57,16 @@ public struct AudioFileInfo: Sendable, Equatable {
         }
     }
 
+    /// A title for progress of work on `paths`: "rain.wav (10:00 of audio)", "3 files (12:34 of
+    /// audio)", from their headers (an unreadable file counts 0 s; past 100 files, only the
+    /// count, so describing the work never costs a pass over a dataset).
+    public static func workloadSummary(_ paths: [String]) -> String {
+        let what = paths.count == 1 ? (paths[0] as NSString).lastPathComponent : "\(paths.count) files"
+        guard paths.count <= 100 else { return what }
+        let seconds = paths.reduce(0.0) { $0 + ((try? AudioFileInfo(path: $1))?.duration ?? 0) }
+        return "\(what) (\(ProgressBar.clock(seconds)) of audio)"
+    }
+
     init(frames: Int, sampleRate: Int, channels: Int) {
         self.frames = frames
         self.sampleRate = sampleRate
