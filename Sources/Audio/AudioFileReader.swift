@@ -65,7 +65,6 @@ final class AudioFileReader {
             guard rate > 0, channels > 0 else {
                 throw AudioError.unreadable(path: path, reason: "header gives \(rate) Hz and \(channels) channel(s)")
             }
-            if frames == 0 { throw AudioError.zeroLength(path: path) }
             // SF_COUNT_MAX (a length libsndfile could not learn) is not a claim to check.
             if frames < Int(Int64.max / 2) {
                 let maxFrames = Self.maxFrames(rate: rate, limits: limits)
@@ -84,6 +83,7 @@ final class AudioFileReader {
                 throw AudioError.truncated(path: path, reason:
                     "the data chunk declares \(chunk.declaredBytes) bytes but only \(chunk.availableBytes) are present")
             }
+            if frames == 0 { throw AudioError.zeroLength(path: path) }
         } catch {
             sf_close(file)
             throw error

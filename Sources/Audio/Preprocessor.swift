@@ -28,9 +28,19 @@ public struct Preprocessor: Sendable {
                                     rolloff: safe.resampleRolloff)
     }
 
+    /// The lowest sample rate a file may have (1 kHz; telephone speech is 8 kHz).
+    public static let minimumSourceRate = 1000
+
     /// The resampler used for audio at `sourceRate`; `path` only names the file in the error
-    /// thrown when the rate pair would need an oversized kernel (see `Resampler.maxKernelFloats`).
+    /// thrown when the rate is below `minimumSourceRate` or the rate pair would need an
+    /// oversized kernel (see `Resampler.maxKernelFloats`).
     public func resampler(from sourceRate: Int, path: String = "<audio>") throws(AudioError) -> Resampler {
+        // A header's rate is not evidence of audio: at 2 Hz an 8 KB file "lasts" half an hour
+        // and would resample to 90 million samples. Nothing recorded as sound is below 1 kHz.
+        if sourceRate < Self.minimumSourceRate {
+            throw .invalidParameter(path: path, reason:
+                "the file's sample rate, \(sourceRate) Hz, is below \(Self.minimumSourceRate) Hz: not audio palm resamples")
+        }
         let floats = Resampler.kernelFloats(from: sourceRate, to: config.sampleRate, lowpassFilterWidth: config.resampleLowpassWidth,
                                             rolloff: config.resampleRolloff)
         if sourceRate != config.sampleRate && floats > Resampler.maxKernelFloats {
