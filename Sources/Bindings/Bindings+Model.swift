@@ -46,12 +46,8 @@ public final class ModelObject: HostObject {
                 let paths = try interp.pathsArgument(try args.value(0), "model.embed_audio argument 'files'")
                 guard !paths.isEmpty else { return .tensor(Tensor.zeros([0, model.dimension])) }
                 var rows: [Float] = []
-                let progress = ProgressBar(title: "embedding " + AudioFileInfo.workloadSummary(paths), total: paths.count,
-                                           unit: "files", quietFor: 3)
-                let results: [Result<[Float], Error>]
-                do { results = try model.embedAudio(paths: paths) } catch { progress.finish(note: ", stopped"); throw error }
-                progress.advance(by: paths.count)
-                progress.finish()
+                let results = try ProgressBar.whileRunning("embedding " + AudioFileInfo.workloadSummary(paths), total: paths.count,
+                                                           unit: "files") { try model.embedAudio(paths: paths) }
                 for (path, r) in zip(paths, results) {
                     switch r {
                     case let .success(v): rows += v

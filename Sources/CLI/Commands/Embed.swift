@@ -38,12 +38,8 @@ public struct EmbedAudio: ParsableCommand {
         let m = try ModelSpec.load(model)
         // A long file can take minutes in the encoder (the demo model embeds every block of the
         // whole file): past a few seconds, stderr says what is being embedded and for how long.
-        let progress = ProgressBar(title: "embedding " + AudioFileInfo.workloadSummary(files), total: files.count, unit: "files",
-                                   quietFor: 3)
-        let results: [Result<[Float], Error>]
-        do { results = try m.embedAudio(paths: files) } catch { progress.finish(note: ", stopped"); throw error }
-        progress.advance(by: files.count)
-        progress.finish()
+        let results = try ProgressBar.whileRunning("embedding " + AudioFileInfo.workloadSummary(files), total: files.count,
+                                                   unit: "files") { try m.embedAudio(paths: files) }
         var failed = false
         let items = zip(files, results).map { file, r -> (String, [Float]?, String?) in
             switch r {

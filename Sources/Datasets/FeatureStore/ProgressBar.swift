@@ -65,6 +65,22 @@ public final class ProgressBar: @unchecked Sendable {
 
     deinit { timer?.cancel() }
 
+    /// Runs `work` (`total` items done in one call) behind a bar that stays quiet for
+    /// `quietFor` seconds: nothing is printed when it ends sooner; otherwise the bar (or the
+    /// start line) shows while it runs and the summary when it ends, or ends with ", stopped"
+    /// when it throws. `isTerminal` and `output` as for `init`.
+    public static func whileRunning<T>(_ title: String, total: Int, unit: String, quietFor: TimeInterval = 3,
+                                       isTerminal: Bool = isatty(2) != 0,
+                                       output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+                                       _ work: () throws -> T) rethrows -> T {
+        let bar = ProgressBar(title: title, total: total, unit: unit, quietFor: quietFor, isTerminal: isTerminal, output: output)
+        let result: T
+        do { result = try work() } catch { bar.finish(note: ", stopped"); throw error }
+        bar.advance(by: total)
+        bar.finish()
+        return result
+    }
+
     /// Records `n` more done; redraws at most 10 times a second (and always at the end).
     public func advance(by n: Int = 1) {
         lock.withLock {
