@@ -1,16 +1,22 @@
+import Support
+
 /// Why an audio file could not become samples (or features). Every case names the file, and
 /// `description` reads as one sentence a researcher can act on: "path: reason".
 public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Nothing exists at the path.
     case fileNotFound(path: String)
-    /// The path exists but is a directory or another non-regular file.
-    case notAFile(path: String)
+    /// The path names a directory, FIFO, socket or device, or is not a well-formed path (a NUL
+    /// or control character): refused before the file is opened, since opening a FIFO blocks
+    /// until a writer appears and a device may stream without end. `reason` says which.
+    case notAFile(path: String, reason: String)
     /// The file has 0 bytes.
     case emptyFile(path: String)
     /// The file is larger than `DecodeLimits.maxFileBytes`.
     case fileTooLarge(path: String, bytes: Int, limit: Int)
     /// The file lasts longer than `DecodeLimits.maxDurationSeconds`.
     case tooLong(path: String, seconds: Double, limit: Double)
+    /// The file decodes to more samples (frames times channels) than `DecodeLimits.maxSamples`.
+    case tooManySamples(path: String, samples: Int, limit: Int)
     /// The file's bytes do not look like audio at all (e.g. a text file renamed `.wav`).
     case notAudio(path: String, reason: String)
     /// A real container or codec that libsndfile cannot decode (e.g. MP4/AAC).
@@ -31,9 +37,9 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The path the error is about.
     public var path: String {
         switch self {
-        case .fileNotFound(let p), .notAFile(let p), .emptyFile(let p), .zeroLength(let p): return p
-        case .fileTooLarge(let p, _, _), .tooLong(let p, _, _), .nonFiniteSamples(let p, _, _): return p
-        case .notAudio(let p, _), .unsupportedFormat(let p, _), .truncated(let p, _),
+        case .fileNotFound(let p), .emptyFile(let p), .zeroLength(let p): return p
+        case .fileTooLarge(let p, _, _), .tooLong(let p, _, _), .tooManySamples(let p, _, _), .nonFiniteSamples(let p, _, _): return p
+        case .notAFile(let p, _), .notAudio(let p, _), .unsupportedFormat(let p, _), .truncated(let p, _),
              .unreadable(let p, _), .writeFailed(let p, _), .invalidParameter(let p, _): return p
         }
     }
@@ -42,11 +48,13 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     public var reason: String {
         switch self {
         case .fileNotFound: return "file not found"
-        case .notAFile: return "not a regular file"
+        case .notAFile(_, let r): return r
         case .emptyFile: return "empty file (0 bytes)"
         case .fileTooLarge(_, let b, let l): return "file is \(b) bytes, over the limit of \(l) bytes"
         case .tooLong(_, let s, let l):
             return "audio lasts \(formatSeconds(s)) s, over the limit of \(formatSeconds(l)) s"
+        case .tooManySamples(_, let n, let l):
+            return "audio decodes to \(n) samples (frames x channels), over the limit of \(l)"
         case .notAudio(_, let r): return "not an audio file: \(r)"
         case .unsupportedFormat(_, let r): return "unsupported audio format: \(r)"
         case .truncated(_, let r): return "truncated audio file: \(r)"
@@ -59,7 +67,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
-    public var description: String { "\(path): \(reason)" }
+    /// "path: reason", with control characters in the path escaped (see `InputFile.printable`).
+    public var description: String { "\(InputFile.printable(path)): \(reason)" }
 }
 
 private func formatSeconds(_ s: Double) -> String {

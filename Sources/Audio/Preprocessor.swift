@@ -28,9 +28,19 @@ public struct Preprocessor: Sendable {
                                     rolloff: safe.resampleRolloff)
     }
 
+    /// The lowest sample rate a file may have (1 kHz; telephone speech is 8 kHz).
+    public static let minimumSourceRate = 1000
+
     /// The resampler used for audio at `sourceRate`; `path` only names the file in the error
-    /// thrown when the rate pair would need an oversized kernel (see `Resampler.maxKernelFloats`).
+    /// thrown when the rate is below `minimumSourceRate` or the rate pair would need an
+    /// oversized kernel (see `Resampler.maxKernelFloats`).
     public func resampler(from sourceRate: Int, path: String = "<audio>") throws(AudioError) -> Resampler {
+        // A header's rate is not evidence of audio: at 2 Hz an 8 KB file "lasts" half an hour
+        // and would resample to 90 million samples. Nothing recorded as sound is below 1 kHz.
+        if sourceRate < Self.minimumSourceRate {
+            throw .invalidParameter(path: path, reason:
+                "the file's sample rate, \(sourceRate) Hz, is below \(Self.minimumSourceRate) Hz: not audio palm resamples")
+        }
         let floats = Resampler.kernelFloats(from: sourceRate, to: config.sampleRate, lowpassFilterWidth: config.resampleLowpassWidth,
                                             rolloff: config.resampleRolloff)
         if sourceRate != config.sampleRate && floats > Resampler.maxKernelFloats {
@@ -58,11 +68,19 @@ public struct Preprocessor: Sendable {
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
-    /// has no clip policy).
+    /// has no clip policy). A long file is cropped from only the frames the crop needs when
+    /// that gives the same samples (see `ClipReading.automatic`).
     public func clip(path: String) throws(AudioError) -> [Float] {
+        try clip(path: path, reading: .automatic)
+    }
+
+    /// The fixed-length clip for the file at `path`, read as `reading` says; both ways give the
+    /// same samples (the crop-only tests compare them bit for bit).
+    public func clip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
         if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
-        let audio = try decoder.decode(path)
-        let x = try waveform(audio)
+        let reader = try AudioFileReader(path: path, limits: decoder.limits)
+        if reading == .automatic, let crop = try cropOnly(reader) { return crop }
+        let x = try waveform(decoder.decode(reader))
         if x.isEmpty { throw .zeroLength(path: path) }
         guard let policy = config.clip else { return x }
         var g = cropGenerator(for: path)

@@ -105,34 +105,79 @@ public struct Resampler: Sendable {
     /// in blocks of frames to bound memory.
     public func callAsFunction(_ x: [Float]) -> [Float] {
         if sourceRate == targetRate { return x }
-        let length = x.count
-        let outCount = outputLength(length)
-        if outCount == 0 { return [] }
-        let frames = (outCount + new - 1) / new
+        return x.withUnsafeBufferPointer { resample(window: $0, from: 0, length: x.count, outputs: 0..<outputLength(x.count)) }
+    }
+
+    /// Frames (groups of `new` outputs) per sgemm block for a `length`-sample input. The grid of
+    /// blocks depends on `length` only, so a partial resample can run exactly the blocks the
+    /// full one runs.
+    func blockFrames(length: Int) -> Int {
+        let frames = (outputLength(length) + new - 1) / new
+        return max(1, min(frames, (1 << 20) / taps))
+    }
+
+    /// The frames (output groups) of the sgemm blocks that produce `outputs`.
+    private func blockAlignedFrames(_ outputs: Range<Int>, length: Int) -> Range<Int> {
+        let block = blockFrames(length: length)
+        let frames = (outputLength(length) + new - 1) / new
+        let first = outputs.lowerBound / new / block * block
+        let last = ((outputs.upperBound - 1) / new / block + 1) * block
+        return first..<min(last, frames)
+    }
+
+    /// The input samples that outputs `outputs` of a `length`-sample signal are computed from,
+    /// widened to whole sgemm blocks: with this window, `resample(window:...)` repeats the full
+    /// call's arithmetic for those outputs exactly, so a crop-only decode gives the same bits.
+    ///
+    /// Identity resampling (equal rates) needs exactly `outputs`.
+    public func inputRange(for outputs: Range<Int>, length: Int) -> Range<Int> {
+        precondition(outputs.lowerBound >= 0 && outputs.upperBound <= outputLength(length), "outputs outside the signal")
+        if sourceRate == targetRate || outputs.isEmpty { return outputs }
+        let frames = blockAlignedFrames(outputs, length: length)
+        // Frame f reads padded samples f * orig ..< f * orig + taps, i.e. inputs shifted by -width.
+        let lo = max(0, frames.lowerBound * orig - width)
+        let hi = min(length, (frames.upperBound - 1) * orig - width + taps)
+        return lo..<max(lo, hi)  // never upside down (release builds do not check Range bounds)
+    }
+
+    /// Outputs `outputs` of resampling a signal `x` of `length` samples, of which `window` holds
+    /// `x[start ..< start + window.count]`; the window must cover `inputRange(for: outputs,
+    /// length: length)`. The whole signal is `window` with `start` 0, `outputs` all of it.
+    public func resample(window: UnsafeBufferPointer<Float>, from start: Int, length: Int, outputs: Range<Int>) -> [Float] {
+        let needed = inputRange(for: outputs, length: length)
+        precondition(start <= needed.lowerBound && needed.upperBound <= start + window.count, "window does not cover the inputs")
+        if outputs.isEmpty { return [] }
+        if sourceRate == targetRate {
+            return Array(window[(outputs.lowerBound - start)..<(outputs.upperBound - start)])
+        }
         let taps = self.taps
-        var out = [Float](repeating: 0, count: outCount)
-        let block = max(1, min(frames, (1 << 20) / taps))
-        x.withUnsafeBufferPointer { src in
-            var f0 = 0
-            while f0 < frames {
-                let nf = min(block, frames - f0)
-                let gathered = Tensor.zeros([nf, taps])
-                let g = gathered.pointer
-                for f in 0..<nf {
-                    // Padded index p maps to input index p - width; outside [0, length) is zero.
-                    let start = (f0 + f) * orig - width
-                    let lo = max(0, -start)
-                    let hi = min(taps, length - start)
-                    if hi > lo {
-                        (g + f * taps + lo).update(from: src.baseAddress! + start + lo, count: hi - lo)
-                    }
+        let block = blockFrames(length: length)
+        let frames = blockAlignedFrames(outputs, length: length)
+        var out = [Float](repeating: 0, count: outputs.count)
+        var f0 = frames.lowerBound
+        while f0 < frames.upperBound {
+            let nf = min(block, frames.upperBound - f0)
+            let gathered = Tensor.zeros([nf, taps])
+            let g = gathered.pointer
+            for f in 0..<nf {
+                // Padded index p maps to input index p - width; outside [0, length) is zero.
+                let first = (f0 + f) * orig - width
+                let lo = max(0, -first)
+                let hi = min(taps, length - first)
+                if hi > lo {
+                    (g + f * taps + lo).update(from: window.baseAddress! + (first + lo - start), count: hi - lo)
                 }
-                let y = try! gathered.matmul(kernelColumns)
-                let first = f0 * new
-                let count = min(nf * new, outCount - first)
-                out.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: first).update(from: y.pointer, count: count) }
-                f0 += nf
             }
+            let y = try! gathered.matmul(kernelColumns)
+            // This block's outputs f0 * new ..< (f0 + nf) * new, kept where they meet `outputs`.
+            let keep = max(outputs.lowerBound, f0 * new)..<min(outputs.upperBound, (f0 + nf) * new)
+            if !keep.isEmpty {
+                out.withUnsafeMutableBufferPointer {
+                    $0.baseAddress!.advanced(by: keep.lowerBound - outputs.lowerBound)
+                        .update(from: y.pointer + (keep.lowerBound - f0 * new), count: keep.count)
+                }
+            }
+            f0 += nf
         }
         return out
     }

@@ -1,4 +1,5 @@
 import Audio
+import Datasets
 import Foundation
 import Models
 import ScriptCore
@@ -45,7 +46,9 @@ public final class ModelObject: HostObject {
                 let paths = try interp.pathsArgument(try args.value(0), "model.embed_audio argument 'files'")
                 guard !paths.isEmpty else { return .tensor(Tensor.zeros([0, model.dimension])) }
                 var rows: [Float] = []
-                for (path, r) in zip(paths, try model.embedAudio(paths: paths)) {
+                let results = try ProgressBar.whileRunning("embedding " + AudioFileInfo.workloadSummary(paths), total: paths.count,
+                                                           unit: "files") { try model.embedAudio(paths: paths) }
+                for (path, r) in zip(paths, results) {
                     switch r {
                     case let .success(v): rows += v
                     case let .failure(e): throw ScriptError.runtime("cannot embed \(path): \(e)")

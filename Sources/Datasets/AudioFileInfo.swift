@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Support
 @preconcurrency import CSndFile
 
 /// The header of an audio file (frames, sample rate, channels), read with libsndfile without
@@ -15,8 +16,13 @@ public struct AudioFileInfo: Sendable, Equatable {
     public var duration: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
 
     /// Reads the header of `path`.
-    /// - Throws: `DatasetError.unreadableAudio` with libsndfile's reason.
+    /// - Throws: `DatasetError.unreadableAudio` with libsndfile's reason, or, before anything is
+    ///   opened, with what the path names when it is not a regular file (a FIFO would block
+    ///   `open` forever; a device could stream without end).
     public init(path: String) throws {
+        do { try InputFile.requireRegular(path, role: "audio file") } catch let e as InputFileError {
+            throw DatasetError.unreadableAudio(path: path, reason: e.reason)
+        }
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
             throw DatasetError.unreadableAudio(path: path, reason: String(cString: sf_strerror(nil)))
@@ -49,6 +55,16 @@ public struct AudioFileInfo: Sendable, Equatable {
         do { try AudioWriter.write(split, sampleRate: sampleRate, to: path, format: .wav16) } catch {
             throw DatasetError.unreadableAudio(path: path, reason: "cannot write: " + error.reason)
         }
+    }
+
+    /// A title for progress of work on `paths`: "rain.wav (10:00 of audio)", "3 files (12:34 of
+    /// audio)", from their headers (an unreadable file counts 0 s; past 100 files, only the
+    /// count, so describing the work never costs a pass over a dataset).
+    public static func workloadSummary(_ paths: [String]) -> String {
+        let what = paths.count == 1 ? (paths[0] as NSString).lastPathComponent : "\(paths.count) files"
+        guard paths.count <= 100 else { return what }
+        let seconds = paths.reduce(0.0) { $0 + ((try? AudioFileInfo(path: $1))?.duration ?? 0) }
+        return "\(what) (\(ProgressBar.clock(seconds)) of audio)"
     }
 
     init(frames: Int, sampleRate: Int, channels: Int) {

@@ -34,7 +34,9 @@ final class BadInputTests: XCTestCase {
     }
 
     func testDirectoryIsNotAFile() {
-        XCTAssertEqual(decodeError(dir), .notAFile(path: dir))
+        guard case .notAFile(let p, let reason)? = decodeError(dir) else { return XCTFail("expected .notAFile") }
+        XCTAssertEqual(p, dir)
+        XCTAssertTrue(reason.contains("directory"), reason)
     }
 
     func testEmptyFile() {
@@ -107,6 +109,40 @@ final class BadInputTests: XCTestCase {
         let p = dir + "/zero.wav"
         try AudioWriter.write([[]], sampleRate: 16000, to: p, format: .wav16)
         XCTAssertEqual(decodeError(p), .zeroLength(path: p))
+    }
+
+    /// One frame is a clip: PENGI's front-end tiles it to the clip length, aisfx's pads it to one
+    /// block. (0 frames is `.zeroLength`, above.)
+    func testOneFrameClip() throws {
+        let p = dir + "/one.wav"
+        try AudioWriter.write([[0.25]], sampleRate: 16000, to: p, format: .wav16)
+        XCTAssertEqual(try AudioDecoder().decode(p).frameCount, 1)
+        XCTAssertEqual(try Preprocessor(config: .pengi).features(path: p).shape, [965, 64])
+        XCTAssertEqual(try Preprocessor(config: .aisfx).features(path: p).shape, [1, 100, 96])
+    }
+
+    /// A header's rate below 1 kHz is not audio: resampling it to 44.1 kHz would multiply a
+    /// tiny file's length by up to 44 100 (the decoder still reads it; the preprocessor refuses).
+    func testSubAudioSampleRate() throws {
+        let p = dir + "/slow.wav"
+        try AudioWriter.write([sine(4000)], sampleRate: 2, to: p, format: .wav16)
+        XCTAssertEqual(try AudioDecoder().decode(p).sampleRate, 2)
+        XCTAssertThrowsError(try Preprocessor(config: .aisfx).features(path: p)) { error in
+            guard case .invalidParameter(let path, let reason)? = error as? AudioError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, p)
+            XCTAssertTrue(reason.contains("2 Hz"), reason)
+        }
+    }
+
+    /// A WAV whose data chunk announces bytes the file does not hold is truncated, even when no
+    /// whole frame is left (not a zero-length clip).
+    func testDataChunkWithNoBytesLeft() throws {
+        let p = dir + "/cut44.wav"
+        try AudioWriter.write([sine(1600)], sampleRate: 16000, to: p, format: .wav16)
+        let h = try XCTUnwrap(FileHandle(forUpdatingAtPath: p))
+        try h.truncate(atOffset: 44)
+        try h.close()
+        guard case .truncated? = decodeError(p) else { return XCTFail("expected .truncated") }
     }
 
     /// A file over the configured duration limit is refused from its header, before reading.

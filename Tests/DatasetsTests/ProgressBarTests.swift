@@ -18,6 +18,29 @@ final class ProgressBarTests: XCTestCase {
         XCTAssertFalse(sink.text.contains("\r"))
     }
 
+    /// One call doing all the work: the start line, then the summary, or ", stopped" when
+    /// the work throws (and the error still reaches the caller).
+    func testWhileRunningReportsTheEndOrTheStop() {
+        let sink = Sink()
+        let value = ProgressBar.whileRunning("embedding 2 files", total: 2, unit: "files", quietFor: 0, isTerminal: false,
+                                             output: { sink.text += $0 }) { 42 }
+        XCTAssertEqual(value, 42)
+        var lines = sink.text.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, sink.text)
+        XCTAssertEqual(lines[0], "embedding 2 files: 2 files to do")
+        XCTAssertTrue(lines[1].hasPrefix("embedding 2 files: 2 files in "), sink.text)
+
+        struct Failure: Error {}
+        let stopped = Sink()
+        XCTAssertThrowsError(try ProgressBar.whileRunning("embedding x", total: 3, unit: "files", quietFor: 0, isTerminal: false,
+                                                          output: { stopped.text += $0 }) { () throws -> Int in throw Failure() }) {
+            XCTAssertTrue($0 is Failure)
+        }
+        lines = stopped.text.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, stopped.text)
+        XCTAssertTrue(lines[1].hasSuffix(", stopped"), stopped.text)
+    }
+
     func testBarWithRateAndETAOnATerminal() {
         let sink = Sink()
         let bar = ProgressBar(title: "embedding x", total: 4, unit: "clips", isTerminal: true) { sink.text += $0 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import Models
 import Tensor
@@ -35,7 +36,10 @@ public struct EmbedAudio: ParsableCommand {
 
     public func run() throws {
         let m = try ModelSpec.load(model)
-        let results = try m.embedAudio(paths: files)
+        // A long file can take minutes in the encoder (the demo model embeds every block of the
+        // whole file): past a few seconds, stderr says what is being embedded and for how long.
+        let results = try ProgressBar.whileRunning("embedding " + AudioFileInfo.workloadSummary(files), total: files.count,
+                                                   unit: "files") { try m.embedAudio(paths: files) }
         var failed = false
         let items = zip(files, results).map { file, r -> (String, [Float]?, String?) in
             switch r {

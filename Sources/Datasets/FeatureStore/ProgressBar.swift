@@ -1,69 +1,143 @@
 import Foundation
 
 /// Progress of a long stage: on a terminal (stderr is a TTY) a bar redrawn in place with the
-/// rate and the ETA; otherwise one plain line when the stage starts and one when it ends (logs
-/// stay readable, no carriage returns).
+/// rate, the ETA and the elapsed time; otherwise one plain line when the stage starts and one
+/// when it ends (logs stay readable, no carriage returns).
 ///
 /// ```
-/// embedding ESC50-fold1-train [##########..........]  120/240  35.2 items/s  ETA 0:03
+/// embedding ESC50-fold1-train [##########..........]  120/240  35.2 items/s  ETA 0:03  (0:04)
 /// ```
+///
+/// A bar made with `quietFor` stays silent for that long and prints nothing at all when the
+/// stage finishes sooner, so quick commands keep a clean stderr; past it, a terminal's bar is
+/// redrawn every half second even between `advance` calls (one long item, a 10-minute file
+/// going through an encoder, still shows it is alive), and elsewhere the start line appears.
+/// `PALM_PROGRESS_AFTER` (seconds) overrides `quietFor` for every such bar; 0 shows them at once.
 /// Lives in Datasets for now; it will move to a shared place when other layers need it.
-public final class ProgressBar {
+public final class ProgressBar: @unchecked Sendable {
     public let title: String
     public let total: Int
     public let unit: String
     private let isTerminal: Bool
     private let output: (String) -> Void
     private let start = Date()
+    // `done`, `lastDraw`, `shown` and `timer` are shared with the timer's queue: under `lock`.
+    private let lock = NSLock()
     private var lastDraw = Date.distantPast
-    public private(set) var done = 0
+    private var shown = false
+    private var finished = false
+    private var timer: DispatchSourceTimer?
+    private var count = 0
+    /// Items done so far.
+    public var done: Int { lock.withLock { count } }
+
+    /// Seconds a quiet bar waits before showing itself: `PALM_PROGRESS_AFTER` when set, else
+    /// `requested`.
+    public static func quietTime(_ requested: TimeInterval) -> TimeInterval {
+        ProcessInfo.processInfo.environment["PALM_PROGRESS_AFTER"].flatMap { TimeInterval($0) }.map { max(0, $0) } ?? requested
+    }
 
     /// - Parameters:
+    ///   - quietFor: seconds before anything is shown (0: at once, the start line included);
+    ///     see the type's documentation.
     ///   - isTerminal: draw the bar; defaults to `isatty(2)`.
     ///   - output: where text goes; defaults to stderr, unbuffered.
-    public init(title: String, total: Int, unit: String = "items", isTerminal: Bool = isatty(2) != 0,
+    public init(title: String, total: Int, unit: String = "items", quietFor: TimeInterval = 0, isTerminal: Bool = isatty(2) != 0,
                 output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.title = title
         self.total = total
         self.unit = unit
         self.isTerminal = isTerminal
         self.output = output
-        if !isTerminal { output("\(title): \(total) \(unit) to do\n") }
+        let wait = quietFor > 0 ? Self.quietTime(quietFor) : 0
+        if wait <= 0 {
+            shown = true
+            if !isTerminal { output("\(title): \(total) \(unit) to do\n") }
+            return
+        }
+        let t = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        // A terminal's bar ticks (the elapsed time moves); a log gets its one start line.
+        t.schedule(deadline: .now() + wait, repeating: isTerminal ? 0.5 : .infinity)
+        t.setEventHandler { [weak self] in self?.tick() }
+        timer = t
+        t.resume()
+    }
+
+    deinit { timer?.cancel() }
+
+    /// Runs `work` (`total` items done in one call) behind a bar that stays quiet for
+    /// `quietFor` seconds: nothing is printed when it ends sooner; otherwise the bar (or the
+    /// start line) shows while it runs and the summary when it ends, or ends with ", stopped"
+    /// when it throws. `isTerminal` and `output` as for `init`.
+    public static func whileRunning<T>(_ title: String, total: Int, unit: String, quietFor: TimeInterval = 3,
+                                       isTerminal: Bool = isatty(2) != 0,
+                                       output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+                                       _ work: () throws -> T) rethrows -> T {
+        let bar = ProgressBar(title: title, total: total, unit: unit, quietFor: quietFor, isTerminal: isTerminal, output: output)
+        let result: T
+        do { result = try work() } catch { bar.finish(note: ", stopped"); throw error }
+        bar.advance(by: total)
+        bar.finish()
+        return result
     }
 
     /// Records `n` more done; redraws at most 10 times a second (and always at the end).
     public func advance(by n: Int = 1) {
-        done += n
-        guard isTerminal else { return }
-        let now = Date()
-        if now.timeIntervalSince(lastDraw) >= 0.1 || done >= total {
-            lastDraw = now
-            output("\r" + line(now: now) + "\u{1B}[K")
+        lock.withLock {
+            count += n
+            guard isTerminal, shown else { return }
+            let now = Date()
+            if now.timeIntervalSince(lastDraw) >= 0.1 || count >= total {
+                lastDraw = now
+                output("\r" + line(now: now) + "\u{1B}[K")
+            }
         }
     }
 
-    /// Ends the stage with a summary (`note` appended, e.g. failure counts).
-    public func finish(note: String = "") {
-        let seconds = Date().timeIntervalSince(start)
-        let rate = seconds > 0 ? Double(done) / seconds : 0
-        let summary = "\(title): \(done) \(unit) in \(String(format: "%.2f", seconds)) s (\(String(format: "%.1f", rate)) \(unit)/s)" + note
-        output(isTerminal ? "\r" + summary + "\u{1B}[K\n" : summary + "\n")
+    /// The quiet time is over, or half a second has passed on a terminal.
+    private func tick() {
+        lock.withLock {
+            guard !finished else { return }
+            if !shown {
+                shown = true
+                if !isTerminal { output("\(title): \(total) \(unit) to do\n") }
+            }
+            if isTerminal {
+                lastDraw = Date()
+                output("\r" + line(now: lastDraw) + "\u{1B}[K")
+            }
+        }
     }
 
-    /// The bar line: title, bar, count, rate, ETA.
+    /// Ends the stage with a summary (`note` appended, e.g. failure counts); a quiet bar that
+    /// never showed itself prints nothing.
+    public func finish(note: String = "") {
+        lock.withLock {
+            finished = true
+            timer?.cancel()
+            timer = nil
+            guard shown else { return }
+            let seconds = Date().timeIntervalSince(start)
+            let rate = seconds > 0 ? Double(count) / seconds : 0
+            let summary = "\(title): \(count) \(unit) in \(String(format: "%.2f", seconds)) s (\(String(format: "%.1f", rate)) \(unit)/s)" + note
+            output(isTerminal ? "\r" + summary + "\u{1B}[K\n" : summary + "\n")
+        }
+    }
+
+    /// The bar line: title, bar, count, rate, ETA, elapsed time.
     func line(now: Date) -> String {
         let width = 24
-        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 1
+        let fraction = total > 0 ? min(1, Double(count) / Double(total)) : 1
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let eta = rate > 0 ? Self.clock(Double(total - done) / rate) : "?"
-        return "\(title) [\(bar)] \(done)/\(total) \(String(format: "%.1f", rate)) \(unit)/s ETA \(eta)"
+        let rate = elapsed > 0 ? Double(count) / elapsed : 0
+        let eta = rate > 0 ? Self.clock(Double(total - count) / rate) : "?"
+        return "\(title) [\(bar)] \(count)/\(total) \(String(format: "%.1f", rate)) \(unit)/s ETA \(eta) (\(Self.clock(elapsed)))"
     }
 
     /// `m:ss` (or `h:mm:ss`).
-    static func clock(_ seconds: Double) -> String {
+    public static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                          : String(format: "%d:%02d", s / 60, s % 60)
