@@ -150,6 +150,9 @@ extension Interpreter {
                 guard groups.count == n, series.count == values.count else {
                     throw ScriptError.runtime("bar: \(groups.count) labels and \(series.count) series names for \(values.count) x \(n) values")
                 }
+                // Ragged rows are padded to the longest: one long row among many short ones
+                // asks for rows x longest cells.
+                try AllocationBudget.require(AllocationBudget.elementCount(checked: [values.count, n]), .list)
                 values = values.map { $0 + Array(repeating: nil, count: n - $0.count) }
             }
             return .host(PlotObject(Plot(kind: .bar(groups: groups, series: series, values: values), title: try interp.strings(args, 3, ""),

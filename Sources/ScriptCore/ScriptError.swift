@@ -49,6 +49,9 @@ public struct StackFrame: Sendable {
     public let function: String
     /// Where the call happened (the call site), or nil for the outermost frame.
     public let callSite: SourceLocation?
+
+    /// `in f called at file.palm:3:5`.
+    var rendered: String { "in \(function)" + (callSite.map { " called at \($0)" } ?? "") }
 }
 
 /// Every error a script can raise: syntax errors from the lexer and parser, runtime and type
@@ -95,9 +98,19 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         if let location { out += "\(location): " }
         out += "\(kind.rawValue): \(message)"
         if let location, !location.excerpt.isEmpty { out += "\n" + location.excerpt }
-        for frame in stack {
-            out += "\n  in \(frame.function)"
-            if let site = frame.callSite { out += " called at \(site)" }
+        // A runaway recursion repeats one frame thousands of times: show it once, with a count.
+        var i = 0
+        while i < stack.count {
+            let line = stack[i].rendered
+            var repeats = 1
+            while i + repeats < stack.count, stack[i + repeats].rendered == line { repeats += 1 }
+            out += "\n  " + line
+            if repeats > 2 {
+                out += "\n  ... the same \(repeats - 1) more times"
+            } else if repeats == 2 {
+                out += "\n  " + line
+            }
+            i += repeats
         }
         return out
     }

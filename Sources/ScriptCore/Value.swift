@@ -114,42 +114,94 @@ public final class Closure: Callable {
 // MARK: Printing
 
 extension Value {
-    /// How `print` and `str` show a value: strings bare, everything else as `repr`.
+    /// How `print` and `str` show a value: strings bare, everything else as `repr`. Cut (with
+    /// a note) past `displayLimit` bytes: a list holding the same list twice, 60 levels deep,
+    /// would otherwise print for ever; `displayText()` throws instead.
     public var displayString: String {
         if case let .string(s) = self { return s }
         return repr
     }
 
-    /// How the REPL and containers show a value (strings quoted).
+    /// How the REPL and containers show a value (strings quoted), cut as `displayString` is.
     public var repr: String {
-        var seen = Set<ObjectIdentifier>()
-        return repr(&seen)
+        var out = ""
+        if !render(into: &out, limit: Value.displayLimit) {
+            out += "... (cut at \(AllocationBudget.bytesText(Value.displayLimit)))"
+        }
+        return out
     }
 
-    private func repr(_ seen: inout Set<ObjectIdentifier>) -> String {
+    /// Bytes of text `displayString` and `repr` show before cutting.
+    public static let displayLimit = 1 << 24
+
+    /// `displayString` in full, or an error when the text would pass the cap or the memory
+    /// budget (for `str`, `print`, interpolation and `join`, whose results scripts keep).
+    public func displayText() throws -> String {
+        if case let .string(s) = self { return s }
+        return try reprText()
+    }
+
+    /// `repr` in full, or an error as `displayText()`.
+    public func reprText() throws -> String {
+        var out = ""
+        let limit = min(AllocationBudget.maxElements, AllocationBudget.memoryBudget)
+        guard render(into: &out, limit: limit) else {
+            throw ScriptError.runtime("the text of this \(typeName) is longer than \(AllocationBudget.bytesText(limit)), the most a string may hold")
+        }
+        try AllocationBudget.require(out.utf8.count, .string)
+        return out
+    }
+
+    /// Appends the value's `repr` to `out`; false (leaving `out` partial) once it passes
+    /// `limit` bytes.
+    private func render(into out: inout String, limit: Int) -> Bool {
+        var seen = Set<ObjectIdentifier>()
+        return render(into: &out, limit: limit, seen: &seen)
+    }
+
+    private func render(into out: inout String, limit: Int, seen: inout Set<ObjectIdentifier>) -> Bool {
+        switch self {
+        case let .list(l):
+            // Cycles, and nesting deep enough to threaten the stack, print as [...].
+            let id = ObjectIdentifier(l)
+            if seen.contains(id) || seen.count > 64 { out += "[...]"; return out.utf8.count <= limit }
+            seen.insert(id)
+            defer { seen.remove(id) }
+            out += "["
+            for (i, item) in l.items.enumerated() {
+                if i > 0 { out += ", " }
+                guard item.render(into: &out, limit: limit, seen: &seen) else { return false }
+            }
+            out += "]"
+        case let .map(m):
+            let id = ObjectIdentifier(m)
+            if seen.contains(id) || seen.count > 64 { out += "{...}"; return out.utf8.count <= limit }
+            seen.insert(id)
+            defer { seen.remove(id) }
+            out += "{"
+            for (i, key) in m.keys.enumerated() {
+                if i > 0 { out += ", " }
+                out += Value.quote(key) + ": "
+                guard m[key]!.render(into: &out, limit: limit, seen: &seen) else { return false }
+            }
+            out += "}"
+        default: out += scalarText
+        }
+        return out.utf8.count <= limit
+    }
+
+    /// The text of a value that holds no other values.
+    private var scalarText: String {
         switch self {
         case .nil: return "nil"
         case let .bool(b): return b ? "true" : "false"
         case let .number(n): return Value.format(n)
         case let .string(s): return Value.quote(s)
-        case let .list(l):
-            // Cycles print as [...] rather than recursing forever.
-            let id = ObjectIdentifier(l)
-            // Cycles, and nesting deep enough to threaten the stack, print as [...].
-            if seen.contains(id) || seen.count > 64 { return "[...]" }
-            seen.insert(id)
-            defer { seen.remove(id) }
-            return "[" + l.items.map { $0.repr(&seen) }.joined(separator: ", ") + "]"
-        case let .map(m):
-            let id = ObjectIdentifier(m)
-            if seen.contains(id) || seen.count > 64 { return "{...}" }
-            seen.insert(id)
-            defer { seen.remove(id) }
-            return "{" + m.keys.map { "\(Value.quote($0)): \(m[$0]!.repr(&seen))" }.joined(separator: ", ") + "}"
         case let .range(s, e, st): return st == 1 ? "\(s)..<\(e)" : "range(\(s), \(e), \(st))"
         case let .function(f): return f is Closure ? "<fn \(f.name)>" : "<builtin \(f.name)>"
         case let .tensor(t): return Value.format(t)
         case let .host(h): return h.description
+        case .list, .map: return "[...]"  // rendered by `render`
         }
     }
 
