@@ -109,6 +109,19 @@ extension Interpreter {
         }
         let items = try v.asList(context)
         if items.allSatisfy({ if case .list = $0 { return true }; if case .tensor = $0 { return true }; return false }), !items.isEmpty {
+            // The rows may all be one long list: what they add up to is checked before copying.
+            var total = 0
+            for item in items {
+                let n: Int
+                switch item {
+                case let .list(l): n = l.items.count
+                case let .tensor(t): n = t.count
+                default: n = 0
+                }
+                let (sum, overflow) = total.addingReportingOverflow(n)
+                total = overflow ? Int.max : sum
+            }
+            try AllocationBudget.require(total, .list)
             return try items.map { try numberRow($0, context) }
         }
         return [try numberRow(v, context)]

@@ -59,7 +59,9 @@ public enum AllocationBudget {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: kind.bytesPerElement)
         let (total, overflow2) = bytes.addingReportingOverflow(max(0, extraBytes))
         let request = overflow || overflow2 ? Int.max : total
-        let described = "\(kind.rawValue) of \(atMost ? "up to " : "")\(grouped(count)) \(kind.unit) (\(bytesText(request)))"
+        // Int.max stands for a count that overflowed while it was multiplied out.
+        let amount = count == Int.max ? "more than \(grouped(Int.max))" : (atMost ? "up to " : "") + grouped(count)
+        let described = "\(kind.rawValue) of \(amount) \(kind.unit) (\(bytesText(request)))"
         if request > memoryBudget {
             throw ScriptError.runtime("\(described) exceeds the memory budget of \(bytesText(memoryBudget)); \(raiseHint)")
         }

@@ -309,6 +309,16 @@ extension Interpreter {
         try AllocationBudget.require(total, .tensor)
     }
 
+    /// Checks the result of reducing `t` over `axis`. It is never larger than `t` unless `t`
+    /// is empty: `zeros(100000, 100000, 0).sum(axis: 2)` asks for 10^10 zeros. A bad axis is
+    /// left to the reduction's own error.
+    static func requireReduction(of t: Tensor, axis: Int) throws {
+        guard t.count == 0, let a = try? normalizeAxis(axis, rank: t.rank, op: "reduce") else { return }
+        var shape = t.shape
+        shape[a] = 1
+        try AllocationBudget.requireTensor(shape)
+    }
+
     static func requireTrainable(_ params: [Tensor], _ name: String) throws {
         if let i = params.firstIndex(where: { !$0.requiresGrad }) {
             throw ScriptError.runtime("\(name): parameter \(i) is not trainable; create it with param(...)")
@@ -345,10 +355,14 @@ extension ValueMembers {
 
     static let tensorMethods: [MemberSpec] = [
         tm("sum", "Sum over axis (all elements when omitted).", axisParams) { t, a in
-            .tensor(try t.sum(axes: a[0].map { [try $0.asInt("sum argument 'axis'")] }, keepDims: a.bool(1, default: false)))
+            let axis = try a[0].map { try $0.asInt("sum argument 'axis'") }
+            if let axis { try Interpreter.requireReduction(of: t, axis: axis) }
+            return .tensor(try t.sum(axes: axis.map { [$0] }, keepDims: a.bool(1, default: false)))
         },
         tm("mean", "Mean over axis (all elements when omitted).", axisParams) { t, a in
-            .tensor(try t.mean(axes: a[0].map { [try $0.asInt("mean argument 'axis'")] }, keepDims: a.bool(1, default: false)))
+            let axis = try a[0].map { try $0.asInt("mean argument 'axis'") }
+            if let axis { try Interpreter.requireReduction(of: t, axis: axis) }
+            return .tensor(try t.mean(axes: axis.map { [$0] }, keepDims: a.bool(1, default: false)))
         },
         tm("max", "Maximum over axis (all elements when omitted); the gradient goes to the first maximum.", axisParams) { t, a in
             guard let axis = a[0] else { return .tensor(try t.max()) }

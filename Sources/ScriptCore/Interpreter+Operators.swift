@@ -133,16 +133,19 @@ extension Interpreter {
     }
 
     /// Checks the result of `a @ b` against the allocation cap and budget, counting also the
-    /// copies the engine makes of operands it broadcasts over a batch; shapes matmul rejects
-    /// are left to it.
+    /// copy the engine makes, over the whole batch, of an operand it cannot hand to BLAS as it
+    /// is (`Tensor.isBLASMatrix`; a transpose needs none); shapes matmul rejects are left to it.
+    /// When `b` is one matrix shared by the batch the engine copies it once, not per batch
+    /// entry, so the count is then an upper bound.
     static func requireMatmul(_ a: Tensor, _ b: Tensor) throws {
         guard a.rank > 0, b.rank > 0 else { return }
-        // 1-d operands are a row (left) or a column (right) vector.
-        let sa = a.rank == 1 ? [1] + a.shape : a.shape, sb = b.rank == 1 ? b.shape + [1] : b.shape
+        // 1-d operands are a row (left) or a column (right) vector, as the engine views them.
+        let va = a.rank == 1 ? try a.unsqueeze(0) : a, vb = b.rank == 1 ? try b.unsqueeze(1) : b
+        let sa = va.shape, sb = vb.shape
         let m = sa[sa.count - 2], k = sa[sa.count - 1], n = sb[sb.count - 1]
         guard k == sb[sb.count - 2], let batch = try? broadcastShapes(Array(sa.dropLast(2)), Array(sb.dropLast(2)), op: "matmul") else { return }
-        let copyA = max(0, try AllocationBudget.elementCount(checked: batch + [m, k]) - a.count)
-        let copyB = max(0, try AllocationBudget.elementCount(checked: batch + [k, n]) - b.count)
+        let copyA = va.isBLASMatrix ? 0 : try AllocationBudget.elementCount(checked: batch + [m, k])
+        let copyB = vb.isBLASMatrix ? 0 : try AllocationBudget.elementCount(checked: batch + [k, n])
         let (copies, o1) = copyA.addingReportingOverflow(copyB)
         let (bytes, o2) = copies.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
         try AllocationBudget.requireTensor(batch + [m, n], extraBytes: o1 || o2 ? Int.max : bytes)

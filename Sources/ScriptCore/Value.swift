@@ -143,8 +143,18 @@ extension Value {
 
     /// `repr` in full, or an error as `displayText()`.
     public func reprText() throws -> String {
+        // Only lists and maps can grow without end (by holding one value many times); other
+        // text is at most twice a value the script already holds (a quoted string), checked
+        // without reading resident memory for the small texts printed in loops.
+        switch self {
+        case .list, .map: break
+        default:
+            let text = scalarText
+            try AllocationBudget.require(text.utf8.count, .string)
+            return text
+        }
         var out = ""
-        let limit = min(AllocationBudget.maxElements, AllocationBudget.memoryBudget)
+        let limit = min(AllocationBudget.maxElements, max(0, AllocationBudget.memoryBudget - AllocationBudget.residentBytes()))
         guard render(into: &out, limit: limit) else {
             throw ScriptError.runtime("the text of this \(typeName) is longer than \(AllocationBudget.bytesText(limit)), the most a string may hold")
         }
