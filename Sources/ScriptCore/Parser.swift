@@ -46,6 +46,10 @@ public struct Parser {
     /// every node it builds, by `ScriptLimits.maxNesting`, so hostile input cannot overflow the
     /// native stack here or in the evaluator.
     private var depth = 0
+    /// How many string interpolations enclose these tokens; bounded by
+    /// `ScriptLimits.maxInterpolationNesting` (each level's text is scanned again by every
+    /// level around it).
+    private var interpolationDepth = 0
 
     /// Parses a whole file (on a script thread, whose stack `ScriptLimits` is computed for).
     public static func parse(_ file: SourceFile) throws -> Program {
@@ -429,9 +433,14 @@ public struct Parser {
             switch part {
             case let .text(s): pieces.append(Expr(kind: .string(s), location: t.location))
             case let .code(start, end, line, column):
+                guard interpolationDepth < ScriptLimits.maxInterpolationNesting else {
+                    throw ScriptError(.syntax, "string interpolations nested too deeply (limit \(ScriptLimits.maxInterpolationNesting))",
+                                      at: SourceLocation(file: file, line: line, column: column))
+                }
                 var lexer = Lexer(file: file, start: start, end: end, line: line, column: column)
                 var sub = Parser(tokens: try lexer.tokenize(), file: file)
                 sub.depth = depth
+                sub.interpolationDepth = interpolationDepth + 1
                 let e = try sub.expression()
                 if !sub.check(.eof) { throw sub.error(expected: "')' to end the interpolation") }
                 pieces.append(e)

@@ -98,19 +98,29 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         if let location { out += "\(location): " }
         out += "\(kind.rawValue): \(message)"
         if let location, !location.excerpt.isEmpty { out += "\n" + location.excerpt }
-        // A runaway recursion repeats one frame thousands of times: show it once, with a count.
+        // A runaway recursion repeats one frame (or a cycle of a few, for mutual recursion)
+        // thousands of times: show the cycle once, with a count.
+        let lines = stack.map(\.rendered)
         var i = 0
-        while i < stack.count {
-            let line = stack[i].rendered
-            var repeats = 1
-            while i + repeats < stack.count, stack[i + repeats].rendered == line { repeats += 1 }
-            out += "\n  " + line
-            if repeats > 2 {
-                out += "\n  ... the same \(repeats - 1) more times"
-            } else if repeats == 2 {
-                out += "\n  " + line
+        while i < lines.count {
+            var shown = false
+            for period in 1...4 where i + 3 * period <= lines.count {
+                var repeats = 1
+                while i + (repeats + 1) * period <= lines.count,
+                      (0..<period).allSatisfy({ lines[i + repeats * period + $0] == lines[i + $0] }) {
+                    repeats += 1
+                }
+                guard repeats >= 3 else { continue }
+                for line in lines[i..<(i + period)] { out += "\n  " + line }
+                out += "\n  ... the same \(period == 1 ? "call" : "\(period) calls") \(repeats - 1) more times"
+                i += repeats * period
+                shown = true
+                break
             }
-            i += repeats
+            if !shown {
+                out += "\n  " + lines[i]
+                i += 1
+            }
         }
         return out
     }

@@ -34,6 +34,12 @@ public enum ScriptLimits {
     public static let maxNesting = 8_192
     /// Stack bytes one level may use, as measured with a margin (see `StackCostTests`).
     public static let bytesPerLevel = 3 << 10
+    /// Deepest nesting of strings inside string interpolations (`"\("\("...")")"`), a tighter
+    /// bound inside the one above: the lexer finds an interpolation's closing paren by scanning
+    /// its text, and the parser lexes that text again for the level inside, so every character
+    /// is scanned once per enclosing level. 32 levels keep that linear in the file's length
+    /// (20 000 levels took minutes); real scripts use one or two.
+    public static let maxInterpolationNesting = 32
     /// Levels one script function call counts for.
     public static let callWeight = 4
     /// Stack bytes a call must find free below it on the script thread, so built-ins that call
