@@ -30,7 +30,7 @@ public final class Interpreter {
     /// Extra help topics (`help("syntax")`).
     public private(set) var topics: [String: String] = [:]
     /// When set, a run that executes more loop iterations plus calls than this fails with an
-    /// error (used by the random-input test so a mutated script cannot loop forever).
+    /// error (`palm run --max-steps`; the fuzz tests, so a mutated script cannot loop forever).
     public var stepLimit: Int?
     private var steps = 0
     /// The session generator used by `randn`/`rand` without a seed (reseed with `seed(n)`).
@@ -179,7 +179,7 @@ public final class Interpreter {
         }
         steps += 1
         if let limit = stepLimit, steps > limit {
-            throw ScriptError(.runtime, "step limit of \(limit) exceeded", at: loc)
+            throw ScriptError(.runtime, "step limit of \(limit) exceeded (loop iterations plus calls)", at: loc)
         }
         // Memory that grows a little per step (a list appended to in a loop) passes no single
         // large request; resident memory is read every 1024 steps instead.

@@ -28,3 +28,25 @@ struct MemoryBudgetOption: ParsableArguments {
         return bytes
     }
 }
+
+/// `--max-steps N` of `palm run`: a bound on the loop iterations plus function calls a script
+/// may execute, for running scripts that may never stop (the fuzz tests run mutated scripts
+/// through `palm` this way). No bound by default; Ctrl-C stops a script either way.
+struct StepLimitOption: ParsableArguments {
+    @Option(name: .customLong("max-steps"),
+            help: ArgumentHelp("Stop the script with an error after this many loop iterations plus function calls (default: no limit).",
+                               valueName: "n"))
+    var maxSteps: Int?
+
+    init() {}
+
+    func validate() throws {
+        if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps: '\(maxSteps)' is not a positive whole number") }
+    }
+
+    /// `text` as a step count, or a validation error naming the option.
+    static func steps(_ text: String) throws -> Int {
+        guard let n = Int(text), n > 0 else { throw ValidationError("--max-steps: '\(text)' is not a positive whole number") }
+        return n
+    }
+}
