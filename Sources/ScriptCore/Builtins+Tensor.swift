@@ -407,7 +407,15 @@ extension ValueMembers {
         tm("unsqueeze", "Inserts a size-1 axis at axis.", [Param("axis", "axis")]) { t, a in .tensor(try t.unsqueeze(a.int(0))) },
         tm("item", "The single value as a number (not differentiable).", returns: "number") { t, _ in .float(try t.item()) },
         tm("tolist", "The elements as nested lists of numbers.", returns: "list") { t, _ in
-            try AllocationBudget.require(t.count, .list)
+            // Every level's rows are list elements too: [100000000, 0] holds no numbers but
+            // would make a hundred million empty lists.
+            var elements = 0, rows = 1
+            for d in t.shape {
+                rows = try AllocationBudget.elementCount(checked: [rows, d])
+                let (sum, overflow) = elements.addingReportingOverflow(rows)
+                elements = overflow ? Int.max : sum
+            }
+            try AllocationBudget.require(elements, .list)
             let values = t.toArray()
             var i = 0
             func nest(_ d: Int) -> Value {

@@ -245,15 +245,22 @@ extension Value {
         return String(format: "%.4g", Double(x))
     }
 
-    /// `tensor([[1, 2], [3, 4]])` for small tensors; shape and the first values for large ones.
-    /// A trainable leaf is marked `param`.
+    /// `tensor([[1, 2], [3, 4]])` for small tensors; shape and the first values for large ones;
+    /// `tensor([], shape: [2, 0])` for empty ones. A tensor that requires gradients is marked
+    /// `grad`. Takes time in the size of the text, not of the tensor.
     public static func format(_ t: Tensor) -> String {
-        let values = t.toArray()
         let tag = t.requiresGrad ? ", grad" : ""
-        if values.count > 100 {
-            let head = values.prefix(6).map(formatElement).joined(separator: ", ")
+        let count = t.count
+        if count == 0 {
+            // NumPy's form: a zero dimension under a large one ([100000000, 0]) would otherwise
+            // list a hundred million empty rows.
+            return "tensor([], shape: \(shapeString(t.shape))\(tag))"
+        }
+        if count > 100 {
+            let head = leadingElements(t, 6).map(formatElement).joined(separator: ", ")
             return "tensor(shape: \(shapeString(t.shape)), [\(head), ...]\(tag))"
         }
+        let values = t.toArray()
         var i = 0
         func nest(_ dim: Int) -> String {
             if dim == t.rank {
@@ -263,7 +270,24 @@ extension Value {
             return "[" + (0..<t.shape[dim]).map { _ in nest(dim + 1) }.joined(separator: ", ") + "]"
         }
         let body = t.rank == 0 ? formatElement(values[0]) : nest(0)
-        let shapeNote = t.count == 0 ? ", shape: \(shapeString(t.shape))" : ""
-        return "tensor(\(body)\(shapeNote)\(tag))"
+        return "tensor(\(body)\(tag))"
+    }
+
+    /// The first `n` elements of non-empty `t` in row-major order, read through its strides
+    /// (a large tensor is not copied to show six of its values).
+    static func leadingElements(_ t: Tensor, _ n: Int) -> [Float] {
+        var index = [Int](repeating: 0, count: t.rank)
+        var out: [Float] = []
+        for _ in 0..<min(n, t.count) {
+            out.append(t.pointer[zip(index, t.strides).reduce(0) { $0 + $1.0 * $1.1 }])
+            var d = t.rank - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < t.shape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return out
     }
 }

@@ -230,4 +230,15 @@ final class HostileScriptTests: XCTestCase {
             XCTAssertTrue(outcome.stderr.contains(message), "REPL stderr lacks '\(message)':\n\(outcome.stderr.prefix(1500))")
         }
     }
+
+    // MARK: Formatting
+
+    func testEmptyTensorsUnderHugeDimensionsPrintAtOnce() throws {
+        // Formatting used to list every empty row: [1000000000, 1000000000, 0] never ended.
+        let outcome = try run("empty.palm", "print(zeros(100000000, 0))\nprint(zeros(1000000000, 1000000000, 0))\n")
+        XCTAssertEqual(outcome.status, 0, "\(outcome)")
+        XCTAssertEqual(outcome.stdout, "tensor([], shape: [100000000, 0])\ntensor([], shape: [1000000000, 1000000000, 0])\n")
+        assertCleanFailure(try run("empty-tolist.palm", "x = zeros(1000000000, 1000000000, 0).tolist()\n"),
+                           "list of 1 000 000 001 000 000 000 elements", "tolist of an empty tensor")
+    }
 }
