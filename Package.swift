@@ -52,13 +52,16 @@ let package = Package(
         // so it sits beside the layers rather than in them.
         .target(name: "DemoData", swiftSettings: optimize),
 
+        // Experiment grids on a Slurm cluster: the plan, job scripts, submissions and status.
+        .target(name: "Cluster", dependencies: ["Support", "Prompting"], swiftSettings: optimize),
+
         // `palm bench`: throughput and memory of every layer, beside same-run baselines.
         .target(name: "Benchmarks", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CBLAS"],
                 swiftSettings: optimize),
 
         // The command line as library code (argument parsing is tested), and its executable.
         .target(name: "CLI", dependencies: [
-            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports", "REPL", "DemoData",
+            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "Cluster", "ScriptCore", "Reports", "REPL", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
         .executableTarget(name: "palm", dependencies: ["CLI", "Bindings"], swiftSettings: optimize),
@@ -71,6 +74,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Models", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "Bindings", "Prompting", "Models", "Datasets", "Audio", "Tensor", "ScriptCore", "TestSupport"]),
+        // The Slurm executor's parts, and a grid through a one-node cluster (Scripts/slurm-local; skips without root).
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "CLI", "Prompting", "Datasets", "Tensor", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
         .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "ScriptCore", "Reports", "Bindings", "TestSupport"]),

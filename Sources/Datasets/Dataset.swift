@@ -61,10 +61,10 @@ public struct Dataset: Sendable, CustomStringConvertible {
 
     /// Every distinct item of the dataset, in order of first appearance over the splits.
     public var items: [DatasetItem] {
-        var seen = Set<String>()
+        var seen = Set<ExactText>()
         var all: [DatasetItem] = []
         for s in splits {
-            for item in s.train + s.test where seen.insert(item.path).inserted { all.append(item) }
+            for item in s.train + s.test where seen.insert(ExactText(item.path)).inserted { all.append(item) }
         }
         return all
     }

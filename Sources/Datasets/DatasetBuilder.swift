@@ -30,6 +30,9 @@ struct RawSplit {
 /// study) is read with the classes present, sorted as the reference sorts them, and a one-line
 /// note in `Dataset.notes`.
 ///
+/// Classes and paths are compared byte for byte (`ExactText`): two labels that differ only in
+/// Unicode normalisation are two classes, as in the reference, with a note saying so.
+///
 /// Labels index the sorted union of the classes of all lists. The reference sorts each CSV's
 /// own classes and asserts that train and test agree; here every class must have training
 /// items, while a test part that lacks a class is accepted (its labels cannot shift, as they
@@ -45,51 +48,69 @@ struct DatasetBuilder {
         for s in raw {
             try Self.checkDuplicates(s.train)
             try Self.checkDuplicates(s.test)
-            let testPaths = Set(s.test.map(\.path))
-            if let overlap = s.train.first(where: { testPaths.contains($0.path) }) {
+            let testPaths = Set(s.test.map { ExactText($0.path) })
+            if let overlap = s.train.first(where: { testPaths.contains(ExactText($0.path)) }) {
                 throw DatasetError.trainTestOverlap(path: overlap.path, fold: s.fold)
             }
         }
-        let seen = Set(raw.flatMap { $0.train.map(\.classname) + $0.test.map(\.classname) })
+        let seenNames = raw.flatMap { $0.train.map(\.classname) + $0.test.map(\.classname) }
+        let seen = Set(seenNames.map(ExactText.init))
         let classes: [String]
         var notes: [String] = []
         if let known {
-            let missing = known.classes.filter { !seen.contains($0) }
+            let missing = known.classes.filter { !seen.contains(ExactText($0)) }
             guard missing.count < known.classes.count else {
                 throw DatasetError.emptyClass(name: known.classes[0], location: "no file of any \(known.name) class under \(root)")
             }
-            classes = known.classes.filter(seen.contains)
+            classes = known.classes.filter { seen.contains(ExactText($0)) }
             if !missing.isEmpty {
                 let shown = missing.prefix(6).joined(separator: ", ") + (missing.count > 6 ? ", ..." : "")
                 notes.append("\(known.name): \(classes.count) of its \(known.classes.count) classes are here (missing: \(shown)); labels index the classes present")
             }
         } else {
-            classes = ClassOrder.sorted(Array(seen))
+            classes = ClassOrder.sorted(seenNames)
         }
+        notes += Self.lookAlikeNotes(classes)
         for s in raw {
-            let trained = Set(s.train.map(\.classname))
-            for c in classes where !trained.contains(c) {
+            let trained = Set(s.train.map { ExactText($0.classname) })
+            for c in classes where !trained.contains(ExactText(c)) {
                 let part = s.fold.map { "training part of fold \($0)" } ?? "training part"
                 throw DatasetError.emptyClass(name: c, location: "\(part) of \(root)")
             }
         }
-        let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        let labelOf = Dictionary(uniqueKeysWithValues: classes.enumerated().map { (ExactText($1), $0) })
         func items(_ entries: [Entry]) -> [DatasetItem] {
-            entries.map { DatasetItem(path: $0.path, label: labelOf[$0.classname]!, classname: $0.classname) }
+            entries.map { DatasetItem(path: $0.path, label: labelOf[ExactText($0.classname)]!, classname: $0.classname) }
         }
         let splits = raw.map { DatasetSplit(fold: $0.fold, train: items($0.train), test: items($0.test)) }
         return Dataset(name: name, layout: layout, root: root, classes: classes, folds: folds, splits: splits, notes: notes)
     }
 
-    /// A file listed twice in one list is a duplicate row.
+    /// One note per group of classes that look the same but differ in their bytes (NFC and NFD
+    /// "café"): they stay separate classes, as written, and the note says so.
+    static func lookAlikeNotes(_ classes: [String]) -> [String] {
+        var groups: [String: [String]] = [:]   // keyed by canonical equivalence on purpose
+        for c in classes { groups[c, default: []].append(c) }
+        return groups.values.filter { $0.count > 1 }
+            .sorted { ClassOrder.precedes($0[0], $1[0]) }
+            .map { group in
+                let spelled = group.map { c in
+                    "'\(DatasetError.shown(c))' (\(c.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ")))"
+                }
+                return "labels \(spelled.joined(separator: " and ")) differ only in Unicode normalisation; "
+                    + "they are kept as written, as \(group.count) classes (normalise the list to merge them)"
+            }
+    }
+
+    /// A file listed twice in one list is a duplicate row (paths compared byte for byte).
     static func checkDuplicates(_ entries: [Entry]) throws {
-        var first: [String: EntrySource] = [:]
+        var first: [ExactText: EntrySource] = [:]
         for e in entries {
-            if let f = first[e.path] {
+            if let f = first[ExactText(e.path)] {
                 throw DatasetError.duplicateRow(file: e.source.file, line: e.source.line ?? 0,
                                                 firstLine: f.line ?? 0, path: e.path)
             }
-            first[e.path] = e.source
+            first[ExactText(e.path)] = e.source
         }
     }
 

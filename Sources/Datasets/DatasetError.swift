@@ -1,7 +1,12 @@
 import Foundation
+import Support
 
 /// What can go wrong reading a dataset. Every description names the place (file and line,
 /// directory, or key) and what was expected there, so a researcher can fix the data directly.
+///
+/// Text taken from a file (labels, cells, paths) is shown escaped and shortened (`shown`), so a
+/// hostile list cannot write control sequences to the terminal or flood it; a file that is not
+/// a table is described (`notATable`, `notText`), never quoted.
 public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The dataset root does not exist or is not a directory.
     case missingRoot(path: String)
@@ -33,40 +38,72 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, Sendable {
     case badLayoutOption(spec: String, reason: String)
     /// An audio file whose header cannot be read.
     case unreadableAudio(path: String, reason: String)
+    /// A path palm will not open: a row's path that leaves the dataset root, is absolute
+    /// without the layout's opt-in, holds a NUL or control character, or names something that
+    /// is not a regular file (a FIFO would block). `location` is `file:line`, a folder or a path.
+    case refusedPath(location: String, path: String, reason: String)
+    /// A file read as a list (`csv:file=...`, `train.csv`) whose first line is not a header
+    /// with the columns the layout needs; `reason` describes its shape without quoting it.
+    case notATable(file: String, expected: [String], reason: String)
+    /// A list file that is not text in the expected encoding (`location` is `file:line`).
+    case notText(location: String, reason: String)
 
     public var description: String {
         switch self {
         case .missingRoot(let path):
-            return "dataset root '\(path)' does not exist or is not a directory"
+            return "dataset root '\(Self.printable(path))' does not exist or is not a directory"
         case .missingLayoutFile(let path, let layout):
-            return "\(path): not found (the \(layout) layout expects this file)"
+            return "\(Self.printable(path)): not found (the \(layout) layout expects this file)"
         case .missingColumn(let file, let column, let found):
-            return "\(file):1: missing column '\(column)' (header has: \(found.joined(separator: ", ")))"
+            return "\(Self.printable(file)):1: missing column '\(Self.shown(column))' (header has: \(found.map { Self.shown($0) }.joined(separator: ", ")))"
         case .malformedRow(let location, let reason):
-            return "\(location): \(reason)"
+            return "\(Self.printable(location)): \(reason)"
         case .missingFile(let location, let path):
-            return "\(location): audio file '\(path)' does not exist"
+            return "\(Self.printable(location)): audio file '\(Self.shown(path))' does not exist"
         case .emptyClass(let name, let location):
-            return "class '\(name)' has no items (\(location)); every class needs at least one"
+            return "class '\(Self.shown(name))' has no items (\(location)); every class needs at least one"
         case .unknownClass(let label, let location, let expected):
-            return "\(location): label '\(label)' is not a class of this dataset (expected one of: \(expected.joined(separator: ", ")))"
+            return "\(Self.printable(location)): label '\(Self.shown(label))' is not a class of this dataset (expected one of: \(expected.joined(separator: ", ")))"
         case .duplicateRow(let file, let line, let firstLine, let path):
-            return "\(file):\(line): duplicate row for '\(path)' (first at line \(firstLine))"
+            return "\(Self.printable(file)):\(line): duplicate row for '\(Self.printable(path))' (first at line \(firstLine))"
         case .trainTestOverlap(let path, let fold):
             let f = fold.map { "fold \($0)" } ?? "the split"
-            return "'\(path)' is in both train and test of \(f)"
+            return "'\(Self.printable(path))' is in both train and test of \(f)"
         case .noSuchFold(let fold, let dataset, let folds):
             if let folds { return "\(dataset) has folds 1...\(folds); fold \(fold) does not exist" }
             return "\(dataset) has a single train/test split (no folds); fold \(fold) does not exist"
         case .foldRequired(let dataset, let folds):
             return "\(dataset) has \(folds) folds: choose one with fold 1...\(folds)"
         case .unknownDataset(let name, let known):
-            return "unknown dataset or layout '\(name)'; known: \(known.joined(separator: ", "))"
+            return "unknown dataset or layout '\(Self.shown(name))'; known: \(known.joined(separator: ", "))"
         case .badLayoutOption(let spec, let reason):
-            return "layout '\(spec)': \(reason)"
+            return "layout '\(Self.shown(spec))': \(reason)"
         case .unreadableAudio(let path, let reason):
-            return "\(path): cannot read audio header (\(reason))"
+            return "\(Self.printable(path)): cannot read audio header (\(reason))"
+        case .refusedPath(let location, let path, let reason):
+            return location == path ? "\(Self.printable(path)) \(reason)" : "\(Self.printable(location)): path '\(Self.shown(path))' \(reason)"
+        case .notATable(let file, let expected, let reason):
+            let columns = expected.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
+            return "\(Self.printable(file)) is not a CSV table with the columns \(columns): \(reason)"
+        case .notText(let location, let reason):
+            return "\(Self.printable(location)): \(reason)"
         }
+    }
+
+    /// A path or location as a message shows it: control characters escaped, never cut (the
+    /// place is what the reader needs).
+    static func printable(_ text: String) -> String { InputFile.printable(text) }
+
+    /// Longest piece of file text a message shows (in characters).
+    static let shownLength = 120
+
+    /// `text` as a message may show it: control characters escaped (`\u{1B}`), and cut to
+    /// `shownLength` characters with the length of the rest said, so a 10 MB cell costs one line.
+    static func shown(_ text: String) -> String {
+        // Cut before escaping, so a huge cell is never copied whole.
+        let head = text.unicodeScalars.prefix(shownLength + 1)
+        guard head.count > shownLength else { return InputFile.printable(text) }
+        return InputFile.printable(String(String.UnicodeScalarView(head.prefix(shownLength)))) + "... (\(text.utf8.count) bytes)"
     }
 }
 

@@ -1,4 +1,5 @@
-/// One labelled clip of a dataset.
+/// One labelled clip of a dataset. Two items are equal when their paths and class strings have
+/// the same bytes (not merely canonically equivalent ones: see `ExactText`).
 public struct DatasetItem: Hashable, Sendable, Codable {
     /// Absolute path of the audio file.
     public var path: String
@@ -11,6 +12,16 @@ public struct DatasetItem: Hashable, Sendable, Codable {
         self.path = path
         self.label = label
         self.classname = classname
+    }
+
+    public static func == (a: DatasetItem, b: DatasetItem) -> Bool {
+        a.label == b.label && a.path.isIdentical(to: b.path) && a.classname.isIdentical(to: b.classname)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ExactText(path))
+        hasher.combine(label)
+        hasher.combine(ExactText(classname))
     }
 }
 

@@ -39,9 +39,13 @@ private func summaryText(_ d: Dataset, splits: [DatasetSplit], peek: DatasetPeek
         "classes   \(d.classes.count) (label = index in sorted order; items per class)",
     ]
     lines.insert(contentsOf: d.notes.map { "note      \($0)" }, at: 3)
-    let width = d.classes.map(\.count).max() ?? 0
-    for (i, c) in d.classes.enumerated() {
-        lines.append("  \(String(i).leftPadded(3))  \(c.padding(toLength: width, withPad: " ", startingAt: 0))  \(peek.classCounts[i])")
+    // Class strings come from the data: shown escaped and shortened, so a label cannot write
+    // control sequences to the terminal or pad every line to its length.
+    let names = d.classes.map(DatasetError.shown)
+    let width = min(names.map(\.count).max() ?? 0, 40)
+    for (i, c) in names.enumerated() {
+        let padded = c.count >= width ? c : c + String(repeating: " ", count: width - c.count)
+        lines.append("  \(String(i).leftPadded(3))  \(padded)  \(peek.classCounts[i])")
     }
     lines.append("items     \(d.items.count)")
     lines.append("folds     \(d.folds.map(String.init) ?? "none (one train/test split)")")
@@ -53,7 +57,7 @@ private func summaryText(_ d: Dataset, splits: [DatasetSplit], peek: DatasetPeek
     lines.append("channels  " + peek.channels.sorted { $0.key < $1.key }.map { "\($0.key) x\($0.value)" }.joined(separator: ", "))
     if !peek.unreadable.isEmpty {
         lines.append("unreadable \(peek.unreadable.count) file(s):")
-        lines += peek.unreadable.map { "  \(d.relativePath($0.path)): \($0.reason)" }
+        lines += peek.unreadable.map { "  \(DatasetError.printable(d.relativePath($0.path))): \($0.reason)" }
     }
     if let k = fewShot { lines.append("few-shot  \(k) per class (all of a class with fewer), seed \(seed) (numpy's stream, the reference's rule)") }
     for s in splits {
@@ -93,7 +97,10 @@ private struct DatasetSummaryJSON: Encodable {
         folds = d.folds
         notes = d.notes
         fewshot = fewShot.map { ["k": UInt64($0), "seed": seed] }
-        peek = Peek(class_counts: Dictionary(uniqueKeysWithValues: zip(d.classes, p.classCounts)), readable: p.readable,
+        // A JSON object cannot hold two keys that Swift sees as one (NFC and NFD spellings of a
+        // class, kept apart as two classes): their counts are summed here, and `classes`, the
+        // items' labels and the dataset's notes keep them apart.
+        peek = Peek(class_counts: Dictionary(zip(d.classes, p.classCounts), uniquingKeysWith: +), readable: p.readable,
                     total_duration: p.totalDuration, min_duration: p.minDuration, max_duration: p.maxDuration,
                     sample_rates: Dictionary(uniqueKeysWithValues: p.sampleRates.map { (String($0.key), $0.value) }),
                     channels: Dictionary(uniqueKeysWithValues: p.channels.map { (String($0.key), $0.value) }),

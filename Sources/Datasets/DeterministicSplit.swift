@@ -27,10 +27,10 @@ enum DeterministicSplit {
     /// Each entry with its position among its class's entries sorted by path; output sorted by
     /// class, then path.
     private static func positions(_ entries: [Entry]) -> [(Entry, Int)] {
-        let byClass = Dictionary(grouping: entries, by: \.classname)
+        let byClass = Dictionary(grouping: entries) { ExactText($0.classname) }
         var out: [(Entry, Int)] = []
-        for c in ClassOrder.sorted(Array(byClass.keys)) {
-            let sorted = byClass[c]!.sorted { ClassOrder.precedes($0.path, $1.path) }
+        for c in ClassOrder.sorted(byClass.keys.map(\.text)) {
+            let sorted = byClass[ExactText(c)]!.sorted { ClassOrder.precedes($0.path, $1.path) }
             out.append(contentsOf: sorted.enumerated().map { ($1, $0) })
         }
         return out

@@ -104,9 +104,11 @@ public enum KnownDataset: String, CaseIterable, Sendable {
 /// The class order of the reference: Python's `sorted` on strings, i.e. by Unicode code
 /// points (so `"Cough" < "bass"`, and no locale rules).
 public enum ClassOrder {
-    /// `strings` sorted by code points, duplicates removed.
+    /// `strings` sorted by code points, duplicates (identical bytes) removed; strings that differ
+    /// only in Unicode normalisation are kept apart, as Python keeps them.
     public static func sorted(_ strings: [String]) -> [String] {
-        Array(Set(strings)).sorted(by: precedes)
+        var seen = Set<ExactText>()
+        return strings.filter { seen.insert(ExactText($0)).inserted }.sorted(by: precedes)
     }
 
     /// True when `a` sorts before `b` by code points.

@@ -18,6 +18,9 @@ final class ArgumentParsingTests: XCTestCase {
         // A root that holds a colon, after a plain layout.
         XCTAssertEqual(try DatasetLocation(parsing: "folder:/data/a:b"), DatasetLocation(layout: "folder", root: "/data/a:b"))
         XCTAssertEqual(try DatasetLocation.list("esc50:/a,us8k:/b").map(\.layout), ["esc50", "us8k"])
+        // A csv layout's own comma-separated options stay with it in a list.
+        XCTAssertEqual(try DatasetLocation.list("csv:file=m.csv,absolute=yes:/d,esc50:/e"),
+                       [DatasetLocation(layout: "csv:file=m.csv,absolute=yes", root: "/d"), DatasetLocation(layout: "esc50", root: "/e")])
         for bad in ["esc50", ":/data", "esc50:", "palm:ESC50:"] {
             XCTAssertThrowsError(try DatasetLocation(parsing: bad), bad) { XCTAssertTrue("\($0)".contains("LAYOUT:ROOT") || "\($0)".contains("root folder"), "\($0)") }
         }

@@ -42,6 +42,20 @@ final class DatasetTree {
         try content.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// Writes `bytes` as they are at `relative` (text in another encoding, NUL bytes, binary).
+    func bytes(_ relative: String, _ bytes: [UInt8]) throws {
+        let path = root + "/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// A folder beside the root (inside the test's temporary folder, so `remove()` removes it):
+    /// somewhere a row must not reach.
+    func outside(_ relative: String) -> String {
+        (root as NSString).deletingLastPathComponent + "/" + relative
+    }
+
     func path(_ relative: String) -> String { root + "/" + relative }
 
     func remove() {

@@ -39,6 +39,12 @@ public enum PalmProcess {
             throw NSError(domain: "PalmProcess", code: 1,
                           userInfo: [NSLocalizedDescriptionKey: "\(name) is not built beside the tests (swift build --build-tests builds it)"])
         }
+        return try run(path: exe, arguments, input: input, environment: environment, timeout: timeout)
+    }
+
+    /// Runs the program at `path` (a script, a system tool) the same way.
+    public static func run(path exe: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                           timeout: TimeInterval = 60) throws -> ProcessOutcome {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = arguments

@@ -35,8 +35,19 @@ public struct DatasetLocation: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(layout):\(root)" }
 
-    /// A comma-separated list of locations.
+    /// A comma-separated list of locations. A csv layout's own options are comma-separated too
+    /// (`csv:file=m.csv,absolute=yes:/data/x`): a piece with `=` before its first colon (or no
+    /// colon at all) continues the previous location, since no layout name holds `=`.
     public static func list(_ text: String) throws -> [DatasetLocation] {
-        try text.split(separator: ",").map { try DatasetLocation(parsing: String($0)) }
+        var pieces: [String] = []
+        for piece in text.split(separator: ",").map(String.init) {
+            let head = piece.firstIndex(of: ":").map { piece[..<$0] } ?? piece[...]
+            if let last = pieces.last, head.contains("=") || !piece.contains(":") {
+                pieces[pieces.count - 1] = last + "," + piece
+            } else {
+                pieces.append(piece)
+            }
+        }
+        return try pieces.map { try DatasetLocation(parsing: $0) }
     }
 }

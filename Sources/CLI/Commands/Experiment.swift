@@ -10,7 +10,8 @@ import Support
 /// --shots K [--epochs N] --out DIR`: the experiment grid from the shell, through the code path
 /// scripts use. Writes `results.json`, `results.csv`, `table.md`, `predictions.csv` (one row
 /// per test clip and cell) and `report.html` (tables, a bar chart, a confusion matrix per
-/// dataset and method). Interrupted runs resume (finished cells are skipped).
+/// dataset and method). Interrupted runs resume (finished cells are skipped). With
+/// `--executor slurm` the same grid runs as Slurm job arrays (`Experiment+Slurm.swift`).
 public struct Experiment: ParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Run a datasets x methods x seeds x folds grid and print the table.")
 
@@ -34,6 +35,19 @@ public struct Experiment: ParsableCommand {
     @Option(help: "Where --eval-only reads the learners from (DIR/<method>/<EXP>-SEED<s>.pth).")
     var loadLearners: String?
 
+    @Option(help: "local (this machine) or slurm (job arrays on a Slurm cluster: features, cells, merge).") var executor = "local"
+    @Flag(help: "With --executor slurm: wait for the jobs, showing cells done, running, pending and failed.") var wait = false
+    @Option(help: "With --executor slurm: clips per feature-extraction task.") var slurmShard = 256
+    @Option(parsing: .unconditionalSingleValue, help: "sbatch --partition; VALUE for every stage or STAGE=VALUE (features, cells, merge); repeatable.")
+    var slurmPartition: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "sbatch --time (e.g. 2:00:00 or cells=1-00:00:00); repeatable.") var slurmTime: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "sbatch --mem (e.g. 8G); repeatable.") var slurmMem: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "sbatch --cpus-per-task; repeatable.") var slurmCpus: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "sbatch --account; repeatable.") var slurmAccount: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "At most K tasks of an array at once (--array=...%K); repeatable.") var slurmThrottle: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "Further sbatch arguments (e.g. \"cells=--qos=long --gres=gpu:0\"); repeatable.")
+    var slurmExtra: [String] = []
+
     /// The protocol the options name.
     public func experimentProtocol() throws -> ExperimentProtocol {
         do { return try ExperimentProtocol.resolve(`protocol`, encoderMode: encoderMode) } catch { throw ValidationError("\(error)") }
@@ -55,31 +69,70 @@ public struct Experiment: ParsableCommand {
         }
         guard shots >= 0 else { throw ValidationError("--shots must be >= 0, found \(shots)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
+        try validateExecutor()
     }
 
     public func run() throws {
-        let (locations, specs, seedList) = try lists()
-        let m = try ModelSpec.load(model)
-        let store = try FeatureStore(embedder: ModelEmbedder(m), cacheRoot: cache)
-        let data: [ExperimentData] = try locations.map {
-            let d = try Dataset.load($0.layout, root: $0.root)
-            for note in d.notes { print("note: \(note)") }
-            return DatasetExperiment(dataset: d, store: store)
-        }
-        var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
-                                  seeds: seedList, shots: shots, epochs: epochs, outputDirectory: (out as NSString).expandingTildeInPath)
-        grid.experimentProtocol = try experimentProtocol()
-        grid.saveLearnersDirectory = saveLearners.map { ($0 as NSString).expandingTildeInPath }
-        grid.loadLearnersDirectory = loadLearners.map { ($0 as NSString).expandingTildeInPath }
+        if executor == "slurm" { return try runOnSlurm() }
+        var grid = try makeGrid()
         grid.shouldStop = { Interrupt.requested }
         Interrupt.install(secondPressExits: true)
         let outcome = try grid.run()
-        let outDir = (out as NSString).expandingTildeInPath
-        let report = outDir + "/report.html"
+        try writeOutputs(outcome)
+        if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
+    }
+
+    /// The output folder, absolute.
+    var outputDirectory: String { absolute(out) }
+
+    /// The datasets, loaded (their notes printed).
+    func loadDatasets() throws -> [Dataset] {
+        try lists().datasets.map {
+            let d = try Dataset.load($0.layout, root: $0.root)
+            for note in d.notes { print("note: \(note)") }
+            return d
+        }
+    }
+
+    /// The feature store of `model` under the cache root.
+    func featureStore(_ model: AudioLanguageModel) throws -> FeatureStore {
+        try FeatureStore(embedder: ModelEmbedder(model), cacheRoot: cache)
+    }
+
+    /// The grid these options describe, with its model and data loaded: what the local run
+    /// runs, and what each cluster task builds from the stored arguments.
+    public func makeGrid() throws -> ExperimentGrid {
+        let (_, specs, seedList) = try lists()
+        let m = try ModelSpec.load(model)
+        let store = try featureStore(m)
+        let data: [ExperimentData] = try loadDatasets().map { DatasetExperiment(dataset: $0, store: store) }
+        var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
+                                  seeds: seedList, shots: shots, epochs: epochs, outputDirectory: outputDirectory)
+        grid.experimentProtocol = try experimentProtocol()
+        grid.saveLearnersDirectory = saveLearners.map { ($0 as NSString).expandingTildeInPath }
+        grid.loadLearnersDirectory = loadLearners.map { ($0 as NSString).expandingTildeInPath }
+        return grid
+    }
+
+    /// The grid's cells and order without its model: for planning and merging.
+    func layout(_ datasets: [Dataset]) throws -> GridLayout {
+        GridLayout(datasets: datasets.map { ($0.name, DatasetExperiment.folds(of: $0)) }, methods: try lists().methods.map(\.description),
+                   seeds: try lists().seeds, shots: shots, experimentProtocol: try experimentProtocol(), loadsLearners: loadLearners != nil)
+    }
+
+    /// Writes the report beside the tables and prints the table: the end of every run, local
+    /// or the cluster's merge job.
+    func writeOutputs(_ outcome: ExperimentOutcome) throws {
+        let report = outputDirectory + "/report.html"
         try ExperimentReport.make(outcome, title: "palm experiment: \(model)").write(to: report)
         print()
         print(ResultsTable.markdown(outcome.records), terminator: "")
-        print("results, predictions and the report (\(report)) are in \(outDir)")
-        if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
+        print("results, predictions and the report (\(report)) are in \(outputDirectory)")
     }
+}
+
+/// `path` with `~` expanded, made absolute against the working folder.
+func absolute(_ path: String) -> String {
+    let expanded = (path as NSString).expandingTildeInPath
+    return expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
 }

@@ -1,5 +1,6 @@
-import Tensor
 import Foundation
+import Support
+import Tensor
 
 /// One cached result: the file it belongs to, and its embedding or why it failed.
 struct FeatureRecord: Equatable {
@@ -118,9 +119,12 @@ enum FeatureFile {
     /// The record checksum (FNV-1a 64, see `FNV1a64`).
     static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 { FNV1a64.hash(bytes) }
 
-    /// The bytes of `path`, or nil when it does not exist.
+    /// The bytes of `path`, or nil when no regular file is there. Something else at the path
+    /// (a FIFO, a device, a directory) is never opened: opening a FIFO blocks until a writer
+    /// appears. The store then treats the file as absent and writes a real one in its place.
     static func read(_ path: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        guard case .regular = InputFile.kind(of: path) else { return nil }
+        return FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 }
 

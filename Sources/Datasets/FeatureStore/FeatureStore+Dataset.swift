@@ -10,7 +10,7 @@ extension FeatureStore {
     public func features(for items: [DatasetItem], of dataset: Dataset) throws -> EmbeddedItems {
         let fileOf = Self.cacheFiles(of: dataset)
         var groups: [String: [Int]] = [:]
-        for (i, item) in items.enumerated() { groups[fileOf[item.path] ?? "\(dataset.name)-rest", default: []].append(i) }
+        for (i, item) in items.enumerated() { groups[fileOf[ExactText(item.path)] ?? "\(dataset.name)-rest", default: []].append(i) }
         var parts: [String: EmbeddedItems] = [:]
         for name in groups.keys.sorted() {
             parts[name] = try features(for: groups[name]!.map { items[$0] }, split: name)
@@ -20,33 +20,50 @@ extension FeatureStore {
                              computed: parts.values.reduce(0) { $0 + $1.computed },
                              cached: parts.values.reduce(0) { $0 + $1.cached },
                              corruptEntries: parts.values.reduce(0) { $0 + $1.corruptEntries })
-        var rowOf: [String: (String, Int)] = [:]
-        var failed: [String: FileFailure] = [:]
+        var rowOf: [ExactText: (String, Int)] = [:]
+        var failed: [ExactText: FileFailure] = [:]
         for (name, set) in parts {
-            for (row, item) in set.items.enumerated() { rowOf[item.path] = (name, row) }
-            for f in set.failures { failed[f.path] = f }
+            for (row, item) in set.items.enumerated() { rowOf[ExactText(item.path)] = (name, row) }
+            for f in set.failures { failed[ExactText(f.path)] = f }
         }
         out.embeddings.reserveCapacity(items.count * embedder.dimension)
         for item in items {
-            if let (name, row) = rowOf[item.path] {
+            if let (name, row) = rowOf[ExactText(item.path)] {
                 out.items.append(item)
                 out.embeddings += parts[name]!.embedding(row)
-            } else if let f = failed[item.path] {
+            } else if let f = failed[ExactText(item.path)] {
                 out.failures.append(f)
             }
         }
         return out
     }
 
-    /// Item path -> cache file name.
-    static func cacheFiles(of dataset: Dataset) -> [String: String] {
-        var fileOf: [String: String] = [:]
+    /// Every item of `dataset` under the cache file that holds it, each item once, in the
+    /// dataset's own order: the work a cluster's feature-extraction stage shards.
+    public static func cacheSplits(of dataset: Dataset) -> [(split: String, items: [DatasetItem])] {
+        let fileOf = cacheFiles(of: dataset)
+        var order: [String] = []
+        var groups: [String: [DatasetItem]] = [:]
+        var seen = Set<ExactText>()
+        for s in dataset.splits {
+            for item in s.train + s.test where seen.insert(ExactText(item.path)).inserted {
+                let name = fileOf[ExactText(item.path)] ?? "\(dataset.name)-rest"
+                if groups[name] == nil { order.append(name) }
+                groups[name, default: []].append(item)
+            }
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    /// Item path (its bytes) -> cache file name.
+    static func cacheFiles(of dataset: Dataset) -> [ExactText: String] {
+        var fileOf: [ExactText: String] = [:]
         for s in dataset.splits {
             if let k = s.fold {
-                for item in s.test where fileOf[item.path] == nil { fileOf[item.path] = "\(dataset.name)-fold\(k)" }
+                for item in s.test where fileOf[ExactText(item.path)] == nil { fileOf[ExactText(item.path)] = "\(dataset.name)-fold\(k)" }
             } else {
-                for item in s.train { fileOf[item.path] = "\(dataset.name)-train" }
-                for item in s.test { fileOf[item.path] = "\(dataset.name)-test" }
+                for item in s.train { fileOf[ExactText(item.path)] = "\(dataset.name)-train" }
+                for item in s.test { fileOf[ExactText(item.path)] = "\(dataset.name)-test" }
             }
         }
         return fileOf

@@ -17,7 +17,7 @@ import Tensor
 ///   flight, and the next run computes only what no chunk holds. A finished run folds the
 ///   chunks into `<split>.feat` (atomically) and deletes them.
 /// - **Checksummed**: a corrupt entry is dropped on load, counted in `corruptEntries`, and
-///   recomputed.
+///   recomputed; each damaged file gets one warning line naming it (`warn`).
 /// - **Safe under concurrency**: a run holds an exclusive `flock` on `<split>.lock` while it
 ///   reads and writes the entry, so a second process waits and then finds the work done; every
 ///   write is temp + rename anyway, so even a non-cooperating writer cannot leave a torn file.
@@ -44,6 +44,10 @@ public final class FeatureStore {
     public var failurePolicy: FailurePolicy
     /// Show progress (a bar on a TTY, plain lines otherwise) on stderr.
     public var showsProgress: Bool
+    /// Where warnings go, one line each without its newline: standard error unless replaced.
+    /// A repaired cache file is reported here whatever `showsProgress` says, since it means
+    /// the disk or another writer damaged data.
+    public var warn: (String) -> Void = FeatureStore.warnOnStandardError
 
     /// - Parameters:
     ///   - cacheRoot: defaults to `$PALM_CACHE`, else `~/.cache/palm`.
@@ -64,8 +68,25 @@ public final class FeatureStore {
     /// A store with this one's root and settings for another embedder (the same model with
     /// other normalisation statistics, say), so its features are cached beside these.
     public func sibling(embedder: any AudioEmbedder) -> FeatureStore {
-        FeatureStore(embedder: embedder, cacheRoot: cacheRoot, batchSize: batchSize, saveEvery: saveEvery,
-                     failurePolicy: failurePolicy, showsProgress: showsProgress)
+        let store = FeatureStore(embedder: embedder, cacheRoot: cacheRoot, batchSize: batchSize, saveEvery: saveEvery,
+                                 failurePolicy: failurePolicy, showsProgress: showsProgress)
+        store.warn = warn
+        return store
+    }
+
+    /// Writes `line` and a newline to standard error.
+    public static func warnOnStandardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// What was wrong with a cache file that had `corrupt` bad entries and `intact` good ones:
+    /// a wrong header (magic, version, dimension) is named as such, otherwise the counts.
+    static func damage(of bytes: [UInt8], corrupt: Int, intact: Int, dimension: Int) -> String {
+        if bytes.count < 16 || !bytes.starts(with: FeatureFile.magic) { return "not a palm feature file" }
+        let version = bytes.readLE(UInt32.self, at: 8), stored = bytes.readLE(UInt32.self, at: 12)
+        if version != FeatureFile.version { return "format version \(version), expected \(FeatureFile.version)" }
+        if stored != UInt32(dimension) { return "embedding dimension \(stored), expected \(dimension)" }
+        return "\(corrupt) damaged entr\(corrupt == 1 ? "y" : "ies") dropped, \(intact) intact kept"
     }
 
     /// `$PALM_CACHE`, else `~/.cache/palm`.
@@ -98,40 +119,150 @@ public final class FeatureStore {
     ///   embedder throws for a whole batch.
     public func features(for items: [DatasetItem], split: String) throws -> EmbeddedItems {
         let dimension = embedder.dimension
-        let splitFile = file(for: split)
-        let stem = String(splitFile.dropLast(".feat".count))
-        let partsDir = stem + ".parts"
-        try FileManager.default.createDirectory(atPath: partsDir, withIntermediateDirectories: true)
-        let lock = try FileLock(path: stem + ".lock") { [showsProgress] in
+        let files = SplitFiles(store: self, split: split)
+        try files.createFolders()
+        let lock = try FileLock(path: files.lock) { [showsProgress] in
             if showsProgress {
-                FileHandle.standardError.write(Data("embedding \(split): waiting for another process working on \(splitFile)\n".utf8))
+                FileHandle.standardError.write(Data("embedding \(split): waiting for another process working on \(files.consolidated)\n".utf8))
             }
         }
         defer { lock.unlock() }
 
-        // Load the consolidated file and every chunk (ours from a killed run included).
-        var cache: [String: FeatureRecord] = [:]
-        var corrupt = 0
-        var loadedParts: [String] = []
-        func load(_ path: String) {
-            guard let bytes = FeatureFile.read(path) else { return }
-            let (records, bad) = FeatureFile.decode(bytes, dimension: dimension)
-            corrupt += bad
-            for r in records { cache[r.identity.path] = r }
+        // Load the consolidated file and every chunk (ours from a killed run, and shards that
+        // cluster tasks computed, included).
+        var loaded = loadCache(files, removingDeadTemporaries: true)
+        let missing = missingItems(items, in: loaded.cache)
+        if failurePolicy == .fatal, let (i, reason) = missing.statFailures.min(by: { $0.key < $1.key }) {
+            throw FeatureStoreError.decodeFailed(path: items[i].path, reason: reason)
         }
-        load(splitFile)
-        let partNames = ((try? FileManager.default.contentsOfDirectory(atPath: partsDir)) ?? []).sorted()
-        for name in partNames {
-            let path = partsDir + "/" + name
-            if name.hasPrefix(".") {
-                unlink(path)  // a temp file of a writer that died before its rename (we hold the lock)
-            } else {
-                load(path)
-                loadedParts.append(path)
-            }
+        let (computed, newParts) = try compute(missing.indices, of: items, identities: missing.identities, split: split,
+                                               into: &loaded.cache, writingChunksTo: files.parts)
+
+        // Fold everything into the split's one file, then drop the chunks it now holds.
+        if !newParts.isEmpty || !loaded.chunks.isEmpty || loaded.corrupt > 0 {
+            let records = loaded.cache.values.sorted { ClassOrder.precedes($0.identity.path, $1.identity.path) }
+            try AtomicFile.write(FeatureFile.encode(records, dimension: dimension), to: files.consolidated)
+            for part in loaded.chunks + newParts { unlink(part) }
         }
 
-        // What is missing (or stale: the file changed since it was cached)?
+        // Assemble the result in item order.
+        var set = EmbeddedItems(items: [], dimension: dimension, embeddings: [], failures: [],
+                             computed: computed, cached: items.count - computed - missing.statFailures.count,
+                             corruptEntries: loaded.corrupt)
+        set.embeddings.reserveCapacity(items.count * dimension)
+        for (i, item) in items.enumerated() {
+            if let reason = missing.statFailures[i] { set.failures.append(.init(path: item.path, reason: reason)); continue }
+            switch loaded.cache[ExactText(item.path)]!.outcome {
+            case .embedding(let v):
+                set.items.append(item)
+                set.embeddings += v
+            case .failure(let reason):
+                if failurePolicy == .fatal { throw FeatureStoreError.decodeFailed(path: item.path, reason: reason) }
+                set.failures.append(.init(path: item.path, reason: reason))
+            }
+        }
+        if showsProgress && !set.failures.isEmpty && computed == 0 {
+            FileHandle.standardError.write(Data("embedding \(split): \(set.failures.count) file(s) failed (cached)\n".utf8))
+        }
+        if showsProgress {
+            for f in set.failures { FileHandle.standardError.write(Data("  failed: \(f.path): \(f.reason)\n".utf8)) }
+        }
+        return set
+    }
+
+    /// Computes what the cache of `split` lacks among `items` and saves it as shard files,
+    /// without taking the split's lock and without folding: many processes (the tasks of a
+    /// cluster job array, each with its share of a split) run this at once on one shared
+    /// store. Each shard file appears whole (temp + rename) under a name no other writer
+    /// uses; the next `features(for:split:)` folds them into the split's file. Failures are
+    /// cached like any result (and reported by whoever asks for the features).
+    /// - Returns: how many items were embedded (0 when the cache had them all).
+    @discardableResult
+    public func precompute(items: [DatasetItem], split: String) throws -> Int {
+        let files = SplitFiles(store: self, split: split)
+        try files.createFolders()
+        var loaded = loadCache(files, removingDeadTemporaries: false)
+        let missing = missingItems(items, in: loaded.cache)
+        return try compute(missing.indices, of: items, identities: missing.identities, split: split, into: &loaded.cache,
+                           writingChunksTo: files.shards).computed
+    }
+
+    /// The files of one split's cache entry.
+    struct SplitFiles {
+        /// `<split>.feat`: every record, folded.
+        let consolidated: String
+        /// `<split>.parts/`: chunks saved under the lock while computing (folded, then removed).
+        let parts: String
+        /// `<split>.shards/`: chunks saved without the lock by `precompute` (folded likewise).
+        let shards: String
+        /// `<split>.lock`: the `flock` that serializes folding.
+        let lock: String
+
+        init(store: FeatureStore, split: String) {
+            consolidated = store.file(for: split)
+            let stem = String(consolidated.dropLast(".feat".count))
+            parts = stem + ".parts"
+            shards = stem + ".shards"
+            lock = stem + ".lock"
+        }
+
+        func createFolders() throws {
+            for dir in [parts, shards] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        }
+    }
+
+    /// What is on disk for one split: its records by path bytes (NFC and NFD names are two
+    /// files), how many entries were corrupt, and the chunk files read.
+    struct LoadedCache {
+        var cache: [ExactText: FeatureRecord] = [:]
+        var corrupt = 0
+        var chunks: [String] = []
+    }
+
+    /// Reads the consolidated file, then every chunk and shard file. Hidden files are
+    /// temporaries of writers that have not renamed yet: under the lock, those in `parts/`
+    /// belong to dead writers (every writer there holds the lock) and are removed; those in
+    /// `shards/` may belong to live lock-free writers on any host, so only ones older than an
+    /// hour are removed.
+    private func loadCache(_ files: SplitFiles, removingDeadTemporaries underLock: Bool) -> LoadedCache {
+        var loaded = LoadedCache()
+        let dimension = embedder.dimension
+        func load(_ path: String) -> Bool {
+            guard let bytes = FeatureFile.read(path) else { return false }
+            let (records, bad) = FeatureFile.decode(bytes, dimension: dimension)
+            loaded.corrupt += bad
+            if bad > 0 {
+                let reason = Self.damage(of: bytes, corrupt: bad, intact: records.count, dimension: dimension)
+                warn("feature store: \(InputFile.printable(path)) was corrupt (\(reason)); recomputed")
+            }
+            for r in records { loaded.cache[ExactText(r.identity.path)] = r }
+            return true
+        }
+        _ = load(files.consolidated)
+        for (dir, isShards) in [(files.parts, false), (files.shards, true)] {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted() {
+                let path = dir + "/" + name
+                if name.hasPrefix(".") {
+                    guard underLock else { continue }
+                    if !isShards || Self.age(of: path) > 3600 { unlink(path) }
+                } else if load(path) {
+                    loaded.chunks.append(path)
+                }
+            }
+        }
+        return loaded
+    }
+
+    /// Seconds since `path` was last modified (0 when it cannot be read).
+    private static func age(of path: String) -> TimeInterval {
+        guard let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return 0 }
+        return Date().timeIntervalSince(date)
+    }
+
+    /// The items the cache lacks or holds for a file that has changed since (by identity),
+    /// and those whose file cannot even be statted (index -> reason).
+    private func missingItems(_ items: [DatasetItem], in cache: [ExactText: FeatureRecord])
+        -> (indices: [Int], identities: [FileIdentity?], statFailures: [Int: String]) {
         var identities: [FileIdentity?] = []
         var statFailures: [Int: String] = [:]
         var missing: [Int] = []
@@ -139,29 +270,33 @@ public final class FeatureStore {
             do {
                 let id = try FileIdentity(statting: item.path)
                 identities.append(id)
-                if cache[item.path]?.identity != id { missing.append(i) }
+                if cache[ExactText(item.path)]?.identity != id { missing.append(i) }
             } catch {
                 identities.append(nil)
                 statFailures[i] = "\(error)"
             }
         }
-        if failurePolicy == .fatal, let (i, reason) = statFailures.min(by: { $0.key < $1.key }) {
-            throw FeatureStoreError.decodeFailed(path: items[i].path, reason: reason)
-        }
+        return (missing, identities, statFailures)
+    }
 
-        // Compute the missing ones, batch by batch, saving a chunk every `saveEvery`.
+    /// Embeds `items[missing]` batch by batch into `cache`, saving a chunk file in `folder`
+    /// every `saveEvery` items (and at the end, and before any error propagates).
+    /// - Returns: the count embedded and the chunk files written.
+    private func compute(_ missing: [Int], of items: [DatasetItem], identities: [FileIdentity?], split: String,
+                         into cache: inout [ExactText: FeatureRecord], writingChunksTo folder: String) throws -> (computed: Int, chunks: [String]) {
+        let dimension = embedder.dimension
         let progress = showsProgress && !missing.isEmpty
             ? ProgressBar(title: "embedding \(split)", total: missing.count, unit: "clips") : nil
         var pending: [FeatureRecord] = []
-        var newParts: [String] = []
+        var chunks: [String] = []
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let part = "\(partsDir)/part-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).feat"
+            let part = "\(folder)/part-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).feat"
             try AtomicFile.write(FeatureFile.encode(pending, dimension: dimension), to: part)
-            newParts.append(part)
+            chunks.append(part)
             pending.removeAll()
         }
-        var computed = 0
+        var computed = 0, failed = 0
         for start in stride(from: 0, to: missing.count, by: batchSize) {
             let batch = Array(missing[start..<min(start + batchSize, missing.count)])
             let results: [Result<[Float], Error>]
@@ -178,9 +313,12 @@ public final class FeatureStore {
                 case .success(let v): outcome = .failure("embedder returned \(v.count) values, expected \(dimension)")
                 case .failure(let e): outcome = .failure(Self.reason(e, path: items[i].path))
                 }
-                if case .failure(let reason) = outcome, firstFailure == nil { firstFailure = (items[i].path, reason) }
+                if case .failure(let reason) = outcome {
+                    failed += 1
+                    if firstFailure == nil { firstFailure = (items[i].path, reason) }
+                }
                 let record = FeatureRecord(identity: identities[i]!, outcome: outcome)
-                cache[items[i].path] = record
+                cache[ExactText(items[i].path)] = record
                 pending.append(record)
             }
             computed += batch.count
@@ -192,38 +330,8 @@ public final class FeatureStore {
             }
         }
         try flush()
-
-        // Fold everything into the split's one file, then drop the chunks it now holds.
-        if !newParts.isEmpty || !loadedParts.isEmpty || corrupt > 0 {
-            let records = cache.values.sorted { ClassOrder.precedes($0.identity.path, $1.identity.path) }
-            try AtomicFile.write(FeatureFile.encode(records, dimension: dimension), to: splitFile)
-            for part in loadedParts + newParts { unlink(part) }
-        }
-
-        // Assemble the result in item order.
-        var set = EmbeddedItems(items: [], dimension: dimension, embeddings: [], failures: [],
-                             computed: computed, cached: items.count - computed - statFailures.count, corruptEntries: corrupt)
-        set.embeddings.reserveCapacity(items.count * dimension)
-        for (i, item) in items.enumerated() {
-            if let reason = statFailures[i] { set.failures.append(.init(path: item.path, reason: reason)); continue }
-            switch cache[item.path]!.outcome {
-            case .embedding(let v):
-                set.items.append(item)
-                set.embeddings += v
-            case .failure(let reason):
-                if failurePolicy == .fatal { throw FeatureStoreError.decodeFailed(path: item.path, reason: reason) }
-                set.failures.append(.init(path: item.path, reason: reason))
-            }
-        }
-        if let progress {
-            progress.finish(note: set.failures.isEmpty ? "" : ", \(set.failures.count) failed")
-        } else if showsProgress && !set.failures.isEmpty {
-            FileHandle.standardError.write(Data("embedding \(split): \(set.failures.count) file(s) failed (cached)\n".utf8))
-        }
-        if showsProgress {
-            for f in set.failures { FileHandle.standardError.write(Data("  failed: \(f.path): \(f.reason)\n".utf8)) }
-        }
-        return set
+        progress?.finish(note: failed == 0 ? "" : ", \(failed) failed")
+        return (computed, chunks)
     }
 }
 

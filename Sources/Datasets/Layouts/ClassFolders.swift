@@ -8,7 +8,7 @@ enum ClassFolders {
         var out: [Entry] = []
         for folder in DirectoryScan.subdirectories(of: dir) {
             let classname = try reference(folder, location: "\(dir)/\(folder)/", known: known)
-            let files = DirectoryScan.audioFiles(under: "\(dir)/\(folder)")
+            let files = try DirectoryScan.audioFiles(under: "\(dir)/\(folder)")
             if files.isEmpty { throw DatasetError.emptyClass(name: classname, location: "folder \(dir)/\(folder) has no audio files") }
             out += files.map { Entry(path: $0, classname: classname, source: EntrySource(file: "\(dir)/\(folder)")) }
         }

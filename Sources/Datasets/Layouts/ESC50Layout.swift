@@ -7,9 +7,10 @@
 enum ESC50Layout {
     static func read(root: String, actionsOnly: Bool) throws -> Dataset {
         let known: KnownDataset = actionsOnly ? .esc50Actions : .esc50
-        let table = try CSVTable(path: root + "/meta/esc50.csv", layout: "ESC-50 original")
+        let table = try CSVTable(path: root + "/meta/esc50.csv", layout: "ESC-50 original", columns: ["filename", "fold", "category"])
         let foldColumn = try table.column("fold")
-        let rows = try table.entries(pathColumn: "filename", labelColumn: "category", base: root + "/audio") { label, source in
+        let rows = try table.entries(pathColumn: "filename", labelColumn: "category", paths: RowPaths(root: root),
+                                     base: root + "/audio") { label, source in
             guard let name = KnownDataset.esc50.referenceClass(for: label) else {
                 throw DatasetError.unknownClass(label: label, location: source.description, expected: KnownDataset.esc50Categories)
             }

@@ -10,7 +10,7 @@ enum RAVDESSLayout {
 
     static func read(root: String) throws -> Dataset {
         var entries: [Entry] = []
-        for path in DirectoryScan.audioFiles(under: root) {
+        for path in try DirectoryScan.audioFiles(under: root) {
             let stem = String(path.split(separator: "/").last!.split(separator: ".").first!)
             let codes = stem.split(separator: "-")
             guard codes.count == 7, let emotion = Int(codes[2]), (1...8).contains(emotion) else {
@@ -35,7 +35,7 @@ enum CREMADLayout {
     static func read(root: String) throws -> Dataset {
         let dir = DirectoryScan.isDirectory(root + "/AudioWAV") ? root + "/AudioWAV" : root
         var entries: [Entry] = []
-        for path in DirectoryScan.audioFiles(under: dir) {
+        for path in try DirectoryScan.audioFiles(under: dir) {
             let stem = String(path.split(separator: "/").last!.split(separator: ".").first!)
             let parts = stem.split(separator: "_")
             guard parts.count == 4, let emotion = emotions[String(parts[2])] else {

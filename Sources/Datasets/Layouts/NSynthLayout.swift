@@ -14,22 +14,21 @@ enum NSynthLayout {
     static func read(root: String) throws -> Dataset {
         let known = KnownDataset.nsInstruments
         let trainDir = DirectoryScan.isDirectory(root + "/nsynth-train") ? root + "/nsynth-train" : root + "/nsynth-valid"
-        let split = RawSplit(fold: nil, train: try entries(trainDir), test: try entries(root + "/nsynth-test"))
+        let paths = RowPaths(root: root)
+        let split = RawSplit(fold: nil, train: try entries(trainDir, paths: paths), test: try entries(root + "/nsynth-test", paths: paths))
         let layout = "NSynth original (\((trainDir as NSString).lastPathComponent), nsynth-test; synth_lead excluded)"
         return try DatasetBuilder(name: known.name, layout: layout, root: root, known: known).build(splits: [split], folds: nil)
     }
 
-    private static func entries(_ dir: String) throws -> [Entry] {
+    private static func entries(_ dir: String, paths: RowPaths) throws -> [Entry] {
         let file = dir + "/examples.json"
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw DatasetError.missingLayoutFile(path: file, layout: "NSynth original")
-        }
+        let data = Data(try ListFile.bytes(file, layout: "NSynth original"))
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw DatasetError.malformedRow(location: file, reason: "expected a JSON object keyed by note name")
         }
         var out: [Entry] = []
         for key in object.keys.sorted(by: ClassOrder.precedes) {
-            let location = "\(file), key '\(key)'"
+            let location = "\(file), key '\(DatasetError.shown(key))'"
             guard let note = object[key] as? [String: Any], let family = note["instrument_family_str"] as? String else {
                 throw DatasetError.missingColumn(file: location, column: "instrument_family_str",
                                                  found: ((object[key] as? [String: Any])?.keys.sorted()) ?? [])
@@ -38,8 +37,7 @@ enum NSynthLayout {
             guard let classname = KnownDataset.nsInstruments.referenceClass(for: family) else {
                 throw DatasetError.unknownClass(label: family, location: location, expected: KnownDataset.nsInstruments.classes)
             }
-            let path = "\(dir)/audio/\(key).wav"
-            guard DirectoryScan.isFile(path) else { throw DatasetError.missingFile(location: location, path: "audio/\(key).wav") }
+            let path = try paths.file("audio/\(key).wav", base: dir, at: location)
             out.append(Entry(path: path, classname: classname, source: EntrySource(file: location)))
         }
         return out

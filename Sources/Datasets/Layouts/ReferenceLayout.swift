@@ -32,8 +32,8 @@ enum ReferenceLayout {
     }
 
     private static func list(_ path: String, root: String, layout: String) throws -> [Entry] {
-        let table = try CSVTable(path: path, layout: layout)
-        return try table.entries(pathColumn: "path", labelColumn: "classname", base: root) { label, source in
+        let table = try CSVTable(path: path, layout: layout, columns: ["path", "classname"])
+        return try table.entries(pathColumn: "path", labelColumn: "classname", paths: RowPaths(root: root), base: root) { label, source in
             if label.isEmpty { throw DatasetError.malformedRow(location: source.description, reason: "empty classname") }
             return label
         }.map(\.entry)

@@ -8,8 +8,8 @@ enum TUT2017Layout {
         let known = KnownDataset.tut2017
         let layout = "TUT2017 original (meta.txt, evaluation_setup/)"
         let meta = try CSVTable(path: root + "/meta.txt", layout: layout, delimiter: "\t", hasHeader: false)
-        var labels: [String: String] = [:]
-        for row in meta.rows where row.fields.count >= 2 { labels[row.fields[0]] = row.fields[1] }
+        var labels: [ExactText: String] = [:]
+        for row in meta.rows where row.fields.count >= 2 { labels[ExactText(row.fields[0])] = row.fields[1] }
         var raw: [RawSplit] = []
         for k in 1...4 {
             raw.append(RawSplit(fold: k,
@@ -19,17 +19,16 @@ enum TUT2017Layout {
         return try DatasetBuilder(name: known.name, layout: layout, root: root, known: known).build(splits: raw, folds: 4)
     }
 
-    private static func list(_ file: String, root: String, labels: [String: String], layout: String) throws -> [Entry] {
+    private static func list(_ file: String, root: String, labels: [ExactText: String], layout: String) throws -> [Entry] {
         let table = try CSVTable(path: file, layout: layout, delimiter: "\t", hasHeader: false)
         return try table.rows.map { row in
             let location = "\(file):\(row.line)"
-            let relative = row.fields[0].trimmingCharacters(in: .whitespaces)
-            guard let label = row.fields.count >= 2 ? row.fields[1] : labels[relative] else {
-                throw DatasetError.malformedRow(location: location, reason: "no scene label for '\(relative)' (not in meta.txt)")
+            let relative = row.fields[0].trimmingSpaces
+            guard let label = row.fields.count >= 2 ? row.fields[1] : labels[ExactText(relative)] else {
+                throw DatasetError.malformedRow(location: location, reason: "the line has one field and its path is not in meta.txt, so it has no scene label (expected PATH<tab>LABEL)")
             }
             let classname = try ClassFolders.reference(label, location: location, known: .tut2017)
-            let path = DirectoryScan.resolve(relative, against: root)
-            guard DirectoryScan.isFile(path) else { throw DatasetError.missingFile(location: location, path: relative) }
+            let path = try RowPaths(root: root).file(relative, base: root, at: location)
             return Entry(path: path, classname: classname, source: EntrySource(file: file, line: row.line))
         }
     }

@@ -5,13 +5,11 @@
 enum UrbanSound8KLayout {
     static func read(root: String) throws -> Dataset {
         let known = KnownDataset.urbanSound8K
-        let table = try CSVTable(path: root + "/metadata/UrbanSound8K.csv", layout: "UrbanSound8K original")
+        let table = try CSVTable(path: root + "/metadata/UrbanSound8K.csv", layout: "UrbanSound8K original",
+                                 columns: ["slice_file_name", "fold", "class"])
         let foldColumn = try table.column("fold")
-        let rows = try table.entries(pathColumn: "slice_file_name", labelColumn: "class", base: root,
-            path: { name, row in
-                let k = try table.fold(row, column: foldColumn, folds: 10)
-                return "\(root)/audio/fold\(k)/\(name)"
-            }) { label, source in
+        let rows = try table.entries(pathColumn: "slice_file_name", labelColumn: "class", paths: RowPaths(root: root), base: root,
+            baseOf: { row in "\(root)/audio/fold\(try table.fold(row, column: foldColumn, folds: 10))" }) { label, source in
             guard let name = known.referenceClass(for: label) else {
                 throw DatasetError.unknownClass(label: label, location: source.description, expected: known.classes)
             }

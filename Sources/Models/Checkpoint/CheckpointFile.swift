@@ -5,15 +5,13 @@ import Foundation
 public enum CheckpointFile {
     /// A `PyTorchCheckpoint` when the file starts like a zip archive or a pickle stream (the
     /// legacy torch format, which then fails with a message naming it), else a
-    /// `SafeTensorsFile`. Errors name the path.
+    /// `SafeTensorsFile`. The file is mapped once, after `InputFile.requireRegular` (a FIFO is
+    /// refused, never opened). Errors name the path.
     public static func open(_ path: String) throws -> TensorSource {
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        let head = [UInt8]((try? fh.read(upToCount: 4)) ?? Data())
-        try? fh.close()
-        let zip = head.count >= 2 && head[0] == 0x50 && head[1] == 0x4B  // "PK"
+        let file = try MappedFile(path: path)
+        let head = file.bytes.prefix(2)
+        let zip = head.count == 2 && head[0] == 0x50 && head[1] == 0x4B  // "PK"
         let pickle = head.first == 0x80
-        return zip || pickle ? try PyTorchCheckpoint(path: path) : try SafeTensorsFile(path: path)
+        return zip || pickle ? try PyTorchCheckpoint(file: file) : try SafeTensorsFile(file: file)
     }
 }

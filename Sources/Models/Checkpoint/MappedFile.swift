@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A read-only memory map of a whole file. Checkpoint readers slice tensors out of it, so a
 /// 2 GB checkpoint costs only the pages of the tensors actually read.
@@ -6,10 +7,19 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let bytes: UnsafeRawBufferPointer
 
-    /// Maps `path`; throws `CheckpointError.unreadable` naming the path and the reason.
+    /// Maps `path`; throws `CheckpointError.unreadable` naming the path and the reason. A path
+    /// that is not a regular file is refused before `open` (`InputFile.requireRegular`):
+    /// opening a FIFO would block until a writer appears, and a device may never end.
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        do {
+            try InputFile.requireRegular(path, role: "checkpoint")
+        } catch let e as InputFileError {
+            throw CheckpointError.unreadable(path: InputFile.printable(path), reason: e.reason)
+        }
+        // O_NONBLOCK as well: if the path is swapped for a FIFO after the check, open returns
+        // at once and fstat below refuses it (mmap ignores the flag).
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw CheckpointError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()

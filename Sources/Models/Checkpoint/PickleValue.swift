@@ -75,29 +75,49 @@ extension PickleValue {
         }
     }
 
-    /// The first refused global reachable from `self` within `depth` container levels.
+    /// The first refused global reachable from `self` within `depth` container levels (in the
+    /// file's order, depth first).
     func firstRefused(depth: Int = 8) -> String? {
-        switch self {
-        case let .refused(name): return name
-        case let .tuple(l), let .list(l): return depth > 0 ? l.items.lazy.compactMap { $0.firstRefused(depth: depth - 1) }.first : nil
-        case let .dict(d): return depth > 0 ? d.pairs.lazy.compactMap { $0.value.firstRefused(depth: depth - 1) }.first : nil
-        default: return nil
-        }
+        var first: String?
+        visitRefused(depth: depth) { first = $0; return false }
+        return first
     }
 
     /// Every distinct refused global reachable from `self` within `depth` container levels.
     func refusedNames(depth: Int = 8) -> [String] {
         var names: [String] = []
-        func walk(_ v: PickleValue, _ d: Int) {
+        visitRefused(depth: depth) { n in
+            if !names.contains(n) { names.append(n) }
+            return names.count < 1000  // a list for a message, not an inventory
+        }
+        return names
+    }
+
+    /// Calls `body` with each refused global within `depth` levels, depth first in the file's
+    /// order, until it returns false. Pickle's memo lets a small file put one container in many
+    /// places (a list holding the same list a thousand times, eight levels deep), so a plain
+    /// walk could take 1000^8 steps: a container is entered again only when reached with more
+    /// levels left than before, at most `depth + 1` times, so the walk is linear in the file.
+    private func visitRefused(depth: Int, _ body: (String) -> Bool) {
+        var bestLeft: [ObjectIdentifier: Int] = [:]
+        var work: [(value: PickleValue, left: Int)] = [(self, depth)]
+        func enter(_ id: ObjectIdentifier, _ left: Int) -> Bool {
+            if let seen = bestLeft[id], seen >= left { return false }
+            bestLeft[id] = left
+            return true
+        }
+        while let (v, left) = work.popLast() {
             switch v {
-            case let .refused(n): if !names.contains(n) { names.append(n) }
-            case let .tuple(l), let .list(l): if d > 0 { l.items.forEach { walk($0, d - 1) } }
-            case let .dict(dd): if d > 0 { dd.pairs.forEach { walk($0.value, d - 1) } }
-            default: break
+            case let .refused(name):
+                if !body(name) { return }
+            case let .tuple(l), let .list(l):
+                if left > 0, enter(ObjectIdentifier(l), left) { work += l.items.reversed().map { ($0, left - 1) } }
+            case let .dict(d):
+                if left > 0, enter(ObjectIdentifier(d), left) { work += d.pairs.reversed().map { ($0.value, left - 1) } }
+            default:
+                break
             }
         }
-        walk(self, depth)
-        return names
     }
 
     /// The items of a tuple, or nil.

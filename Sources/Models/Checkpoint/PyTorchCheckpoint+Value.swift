@@ -35,8 +35,9 @@ private struct ValueReader {
     static let maxDepth = 100
     /// At most this many values in the whole tree.
     private var nodesLeft = 1 << 22
-    /// Bytes of tensor data still allowed: 4x the file (a float16 storage doubles as float32,
-    /// and tied weights view one storage twice), plus 1 MiB.
+    /// Bytes of tensor data still allowed, counted at 8 bytes an element (the widest palm
+    /// returns): 4x the file (a float16 storage doubles as float32, and tied weights view one
+    /// storage twice), plus 1 MiB.
     private var bytesLeft: Int
     /// Each distinct view is read once; a memo reference to it shares the result.
     private var tensors: [TensorRecord: CheckpointValue] = [:]
@@ -74,19 +75,14 @@ private struct ValueReader {
             return d.ordered ? .orderedDict(pairs) : .dict(pairs)
         case let .tensor(r):
             if let done = tensors[r] { return done }
-            // Shapes come from the file: the budget arithmetic checks for overflow (at 8 bytes
-            // an element, the widest palm returns).
-            var bytes = 8, overflow = false
-            for n in r.shape {
-                let (b, o) = bytes.multipliedReportingOverflow(by: n)
-                bytes = b
-                overflow = overflow || o
-            }
-            bytesLeft = overflow ? -1 : bytesLeft - bytes
+            let name = key.isEmpty ? "<top level>" : key
+            // Checked before the budget: the element count is then exact and at most
+            // `TensorExtent.elementLimit`, so the product below cannot overflow.
+            let elements = try archive.view(r, key: name).elements
+            bytesLeft -= elements * 8
             guard bytesLeft >= 0 else {
                 throw CheckpointError.malformed(path: path, reason: "reading the tensor at \(place) would take the tensors read past 4 times the file's size (one storage viewed many times?)")
             }
-            let name = key.isEmpty ? "<top level>" : key
             let out: CheckpointValue
             switch r.storage.dtype {
             case .float32, .float16, .bfloat16, .float64: out = .tensor(try archive.floatTensor(r, key: name))

@@ -27,12 +27,19 @@ public final class PyTorchCheckpoint: TensorSource {
     /// `argparse.Namespace`): listed, never imported or called. Empty for plain state dicts.
     public let ignoredGlobals: [String]
 
-    /// Opens `path`. Throws `CheckpointError` naming the file: `.unreadable`, `.malformed`
-    /// (not a zip, truncated, no `data.pkl`, no state dict), `.refusedGlobal`, `.unsupported`
+    /// Opens `path`. Throws `CheckpointError` naming the file: `.unreadable` (missing, or not a
+    /// regular file: a FIFO is refused, never opened), `.malformed` (not a zip, truncated, no `data.pkl`, no state dict, a tensor whose shape,
+    /// strides or offset are negative or overflow), `.refusedGlobal`, `.unsupported`
     /// (compressed entries, big-endian data) or `.storageTooShort` naming the tensor key.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(file: MappedFile(path: path))
+    }
+
+    /// Opens a checkpoint already mapped, as `init(path:)`.
+    init(file: MappedFile) throws {
+        let path = file.path
         sourceName = path
-        archive = try TorchArchive(path: path)
+        archive = try TorchArchive(file: file)
         var unpickler = Unpickler(try archive.pickle(), path: path)
         var ignored: [String] = []
         var found = try unpickler.load { object -> [String: TensorRecord] in
@@ -71,8 +78,8 @@ public final class PyTorchCheckpoint: TensorSource {
         ignoredGlobals = ignored
         // Check every tensor against its storage now: this reads only zip headers (one page per
         // storage, no tensor data), and a damaged checkpoint then fails at open, naming the
-        // key, not halfway through a load.
-        for (key, r) in found { _ = try archive.storageBytes(for: r, key: key) }
+        // key, not halfway through a load; `info` then reports only shapes that were checked.
+        for (key, r) in found { _ = try archive.view(r, key: key) }
     }
 
     public var keys: [String] { records.keys.sorted() }

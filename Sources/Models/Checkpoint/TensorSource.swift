@@ -84,3 +84,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension CheckpointError {
+    /// `key` (a tensor name from the file) quoted for a message, control characters escaped so
+    /// a hostile name never reaches the terminal raw.
+    static func quoted(_ key: String) -> String {
+        "'" + key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined() + "'"
+    }
+}

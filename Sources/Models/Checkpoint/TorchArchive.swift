@@ -14,10 +14,15 @@ struct TorchArchive {
     /// The entry holding the pickled object.
     private let pickleEntry: ZipArchive.Entry
 
-    /// Maps `path`, reads the zip directory, finds `data.pkl` and checks the byte order.
+    /// Maps `path` (refused before `open` unless it is a regular file), then as `init(file:)`.
     init(path: String) throws {
-        self.path = path
-        archive = try ZipArchive(try MappedFile(path: path))
+        try self.init(file: MappedFile(path: path))
+    }
+
+    /// Reads the zip directory of `file`, finds `data.pkl` and checks the byte order.
+    init(file: MappedFile) throws {
+        path = file.path
+        archive = try ZipArchive(file)
         // torch names the top folder after the file stem, which can be anything: find data.pkl
         // one level down.
         guard let pickle = archive.entries.first(where: { $0.name.hasSuffix("/data.pkl") && $0.name.dropLast(9).firstIndex(of: "/") == nil })
@@ -35,46 +40,42 @@ struct TorchArchive {
     /// The bytes of `data.pkl` (valid while the archive's file is mapped).
     func pickle() throws -> UnsafeRawBufferPointer { try archive.data(of: pickleEntry) }
 
-    /// The storage bytes of `r`, checked to cover every element the view reaches. `key` names
-    /// the tensor in errors.
-    func storageBytes(for r: TensorRecord, key: String) throws -> UnsafeRawBufferPointer {
+    /// A tensor view checked against its storage: the storage's bytes and the view's size.
+    struct CheckedView {
+        /// The whole storage entry (valid while the archive's file is mapped).
+        let data: UnsafeRawBufferPointer
+        /// Elements of the view, and so of the contiguous tensor made from it.
+        let elements: Int
+    }
+
+    /// Checks `r` before anything is allocated or read: its shape, strides and offset are sized
+    /// with overflow checks and bounded by the file's size (`TensorExtent`), and its storage
+    /// entry must exist and hold every element the view reaches. `key` names the tensor in
+    /// errors.
+    func view(_ r: TensorRecord, key: String) throws -> CheckedView {
+        // `TensorExtent` also bounds the elements by the file's size: a view with stride 0
+        // reaches one storage element but is copied out whole.
+        let extent = try TensorExtent(shape: r.shape, dtype: r.storage.dtype, key: key, path: path, fileBytes: archive.file.bytes.count)
+        let reached = try extent.storageElements(offset: r.offset, strides: r.strides, key: key, path: path)
         let name = root + "data/" + r.storage.key
         guard let entry = archive.entry(name) else {
-            throw CheckpointError.malformed(path: path, reason: "tensor '\(key)' refers to storage '\(r.storage.key)' but the archive has no entry '\(name)'")
+            throw CheckpointError.malformed(path: path, reason: "tensor \(CheckpointError.quoted(key)) refers to storage '\(r.storage.key)' but the archive has no entry '\(name)'")
         }
         let data = try archive.data(of: entry)
         let size = r.storage.dtype.size
-        // Elements needed: one past the farthest element the strided view touches. Shapes,
-        // strides and counts come from the file, so the arithmetic checks for overflow.
-        var needed = 0
-        var overflow = false
-        if !r.shape.contains(0) {
-            (needed, overflow) = r.offset.addingReportingOverflow(1)
-            for (n, s) in zip(r.shape, r.strides) {
-                let (step, o1) = (n - 1).multipliedReportingOverflow(by: s)
-                let (sum, o2) = needed.addingReportingOverflow(step)
-                overflow = overflow || o1 || o2
-                needed = sum
-            }
+        // The storage holds what both its zip entry and its declared element count say.
+        let (declaredBytes, declaredOverflow) = r.storage.count.multipliedReportingOverflow(by: size)
+        let available = declaredOverflow ? data.count : min(data.count, declaredBytes)
+        let (neededBytes, neededOverflow) = reached.multipliedReportingOverflow(by: size)
+        guard !neededOverflow, neededBytes <= available else {
+            throw CheckpointError.storageTooShort(key: key, needed: neededOverflow ? Int.max : neededBytes, available: available, path: path)
         }
-        let (neededBytes, o3) = needed.multipliedReportingOverflow(by: size)
-        let (declaredBytes, o4) = r.storage.count.multipliedReportingOverflow(by: size)
-        let available = o4 ? data.count : min(data.count, declaredBytes)
-        guard !overflow, !o3, neededBytes <= available else {
-            throw CheckpointError.storageTooShort(key: key, needed: overflow || o3 ? Int.max : neededBytes, available: available, path: path)
-        }
-        var count = 1
-        for n in r.shape {
-            let (c, o) = count.multipliedReportingOverflow(by: n)
-            guard !o else { throw CheckpointError.malformed(path: path, reason: "tensor '\(key)' has an impossible shape \(shapeString(r.shape))") }
-            count = c
-        }
-        return data
+        return CheckedView(data: data, elements: extent.elements)
     }
 
     /// The tensor `r` converted to contiguous float32, whatever its stored dtype and strides.
     func floatTensor(_ r: TensorRecord, key: String) throws -> Tensor {
-        let data = try storageBytes(for: r, key: key)
+        let data = try view(r, key: key).data
         let t = Tensor.zeros(r.shape)
         let n = t.count
         guard n > 0, let base = data.baseAddress, let fileBase = archive.file.bytes.baseAddress else { return t }
@@ -117,8 +118,9 @@ struct TorchArchive {
     /// The elements of an integer or bool tensor `r`, row-major, widened exactly to Int64
     /// (float32 holds integers exactly only up to 2^24; a step counter must come back as is).
     func int64Values(_ r: TensorRecord, key: String) throws -> [Int64] {
-        let data = try storageBytes(for: r, key: key)
-        let n = elementCount(r.shape)
+        let checked = try view(r, key: key)
+        let data = checked.data
+        let n = checked.elements
         guard n > 0, let base = data.baseAddress else { return [] }
         let dtype = r.storage.dtype
         func load(_ element: Int) -> Int64 {

@@ -18,6 +18,12 @@ struct Unpickler {
     /// no value built from the file is ever freed recursively (a hostile pickle can nest a
     /// million tuples and then POP them).
     private var discarded: [PickleValue] = []
+    /// Values the pickle may still push. Each opcode byte can push one (DUP, EMPTY_DICT), and
+    /// each push costs tens of bytes kept until `dismantle`, so without a bound a data.pkl of a
+    /// few hundred MB could ask for many GB. A state dict pushes about 20 values per tensor.
+    private var pushesLeft = Unpickler.maxPushes
+    /// The bound on pushes: 4 Mi values, 200 000 tensors' worth.
+    static let maxPushes = 1 << 22
 
     init(_ bytes: UnsafeRawBufferPointer, path: String) {
         self.bytes = bytes
@@ -53,47 +59,47 @@ struct Unpickler {
             case 0x28: marks.append(stack.count) // MARK
             case 0x30: _ = try pop() // POP
             case 0x31: _ = try popMark() // POP_MARK
-            case 0x32: stack.append(try peek()) // DUP
-            case 0x4E: stack.append(.none)
-            case 0x88: stack.append(.bool(true))
-            case 0x89: stack.append(.bool(false))
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try uint(4))))) // BININT
-            case 0x4B: stack.append(.int(Int(try uint(1)))) // BININT1
-            case 0x4D: stack.append(.int(Int(try uint(2)))) // BININT2
-            case 0x8A: stack.append(.int(try long(Int(try uint(1))))) // LONG1
-            case 0x8B: stack.append(.int(try long(try length(4)))) // LONG4
+            case 0x32: try push(peek()) // DUP
+            case 0x4E: try push(.none)
+            case 0x88: try push(.bool(true))
+            case 0x89: try push(.bool(false))
+            case 0x4A: try push(.int(Int(Int32(truncatingIfNeeded: try uint(4))))) // BININT
+            case 0x4B: try push(.int(Int(try uint(1)))) // BININT1
+            case 0x4D: try push(.int(Int(try uint(2)))) // BININT2
+            case 0x8A: try push(.int(try long(Int(try uint(1))))) // LONG1
+            case 0x8B: try push(.int(try long(try length(4)))) // LONG4
             case 0x47: // BINFLOAT: big-endian IEEE double
                 let b = try read(8)
                 var bits: UInt64 = 0
                 for x in b { bits = bits << 8 | UInt64(x) }
-                stack.append(.float(Double(bitPattern: bits)))
-            case 0x58: stack.append(.string(try utf8(try length(4)))) // BINUNICODE
-            case 0x8C: stack.append(.string(try utf8(Int(try uint(1))))) // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try utf8(try length(8)))) // BINUNICODE8
-            case 0x54: stack.append(.string(latin1(try read(try length(4))))) // BINSTRING (Python 2 str)
-            case 0x55: stack.append(.string(latin1(try read(Int(try uint(1)))))) // SHORT_BINSTRING
-            case 0x42: stack.append(.bytes(Array(try read(try length(4))))) // BINBYTES
-            case 0x43: stack.append(.bytes(Array(try read(Int(try uint(1)))))) // SHORT_BINBYTES
-            case 0x8E, 0x96: stack.append(.bytes(Array(try read(try length(8))))) // BINBYTES8, BYTEARRAY8
-            case 0x29: stack.append(.tuple(PickleList())) // EMPTY_TUPLE
-            case 0x74: stack.append(.tuple(PickleList(try popMark()))) // TUPLE
-            case 0x85: let a = try pop(); stack.append(.tuple(PickleList([a]))) // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple(PickleList([a, b]))) // TUPLE2
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple(PickleList([a, b, c]))) // TUPLE3
-            case 0x5D: stack.append(.list(PickleList())) // EMPTY_LIST
-            case 0x6C: stack.append(.list(PickleList(try popMark()))) // LIST
+                try push(.float(Double(bitPattern: bits)))
+            case 0x58: try push(.string(try utf8(try length(4)))) // BINUNICODE
+            case 0x8C: try push(.string(try utf8(Int(try uint(1))))) // SHORT_BINUNICODE
+            case 0x8D: try push(.string(try utf8(try length(8)))) // BINUNICODE8
+            case 0x54: try push(.string(latin1(try read(try length(4))))) // BINSTRING (Python 2 str)
+            case 0x55: try push(.string(latin1(try read(Int(try uint(1)))))) // SHORT_BINSTRING
+            case 0x42: try push(.bytes(Array(try read(try length(4))))) // BINBYTES
+            case 0x43: try push(.bytes(Array(try read(Int(try uint(1)))))) // SHORT_BINBYTES
+            case 0x8E, 0x96: try push(.bytes(Array(try read(try length(8))))) // BINBYTES8, BYTEARRAY8
+            case 0x29: try push(.tuple(PickleList())) // EMPTY_TUPLE
+            case 0x74: try push(.tuple(PickleList(try popMark()))) // TUPLE
+            case 0x85: let a = try pop(); try push(.tuple(PickleList([a]))) // TUPLE1
+            case 0x86: let b = try pop(), a = try pop(); try push(.tuple(PickleList([a, b]))) // TUPLE2
+            case 0x87: let c = try pop(), b = try pop(), a = try pop(); try push(.tuple(PickleList([a, b, c]))) // TUPLE3
+            case 0x5D: try push(.list(PickleList())) // EMPTY_LIST
+            case 0x6C: try push(.list(PickleList(try popMark()))) // LIST
             case 0x61: // APPEND
                 let v = try pop()
                 try list(try peek(), at).items.append(v)
             case 0x65: // APPENDS
                 let vs = try popMark()
                 try list(try peek(), at).items.append(contentsOf: vs)
-            case 0x7D: stack.append(.dict(PickleDict())) // EMPTY_DICT
+            case 0x7D: try push(.dict(PickleDict())) // EMPTY_DICT
             case 0x64: // DICT
                 let vs = try popMark()
                 let d = PickleDict()
                 try setItems(d, vs)
-                stack.append(.dict(d))
+                try push(.dict(d))
             case 0x73: // SETITEM
                 let v = try pop(), k = try pop()
                 try dict(try peek(), at).pairs.append((k, v))
@@ -102,23 +108,23 @@ struct Unpickler {
                 try setItems(try dict(try peek(), at), vs)
             case 0x63: // GLOBAL "module\nname\n"
                 let module = try line(), name = try line()
-                stack.append(allowed(module, name))
+                try push(allowed(module, name))
             case 0x93: // STACK_GLOBAL
                 let name = try pop(), module = try pop()
                 guard case let .string(m) = module, case let .string(n) = name else {
                     throw malformed("STACK_GLOBAL needs two strings at offset \(at)")
                 }
-                stack.append(allowed(m, n))
+                try push(allowed(m, n))
             case 0x52: // REDUCE
                 let args = try pop(), callable = try pop()
-                stack.append(try call(callable, args, at))
+                try push(call(callable, args, at))
             case 0x81: // NEWOBJ: cls.__new__(cls, *args)
                 let args = try pop(), cls = try pop()
-                stack.append(try call(cls, args, at))
+                try push(call(cls, args, at))
             case 0x92: // NEWOBJ_EX
                 _ = try pop()
                 let args = try pop(), cls = try pop()
-                stack.append(try call(cls, args, at))
+                try push(call(cls, args, at))
             case 0x62: // BUILD
                 // The state is dropped: OrderedDict's `_metadata` (version numbers), a numpy
                 // dtype's byte order tuple. Neither changes a tensor, and applying state would
@@ -126,12 +132,12 @@ struct Unpickler {
                 _ = try pop()
                 _ = try peek()
             case 0x51: // BINPERSID
-                stack.append(try persistent(try pop(), at))
+                try push(persistent(try pop(), at))
             case 0x71: try put(Int(try uint(1))) // BINPUT
             case 0x72: try put(Int(try uint(4))) // LONG_BINPUT
             case 0x94: try put(memo.count) // MEMOIZE
-            case 0x68: stack.append(try recall(Int(try uint(1)))) // BINGET
-            case 0x6A: stack.append(try recall(Int(try uint(4)))) // LONG_BINGET
+            case 0x68: try push(recall(Int(try uint(1)))) // BINGET
+            case 0x6A: try push(recall(Int(try uint(4)))) // LONG_BINGET
             default:
                 throw unsupported(String(format: "pickle opcode 0x%02X at offset %d (not used by state dicts)", op, at))
             }
@@ -193,6 +199,15 @@ struct Unpickler {
     }
 
     // MARK: Stack
+
+    private mutating func push(_ v: PickleValue) throws {
+        pushesLeft -= 1
+        guard pushesLeft >= 0 else {
+            discarded.append(v)
+            throw malformed("data.pkl builds more than \(Self.maxPushes) values (stopped at offset \(pos)); a state dict needs far fewer")
+        }
+        stack.append(v)
+    }
 
     private mutating func pop() throws -> PickleValue {
         if let m = marks.last, stack.count <= m { throw malformed("pop across a MARK at offset \(pos - 1)") }
@@ -273,10 +288,11 @@ struct Unpickler {
         case .rebuildTensorV2, .rebuildTensor:
             // _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
             guard args.count >= 4, case let .storage(s) = args[0], case let .int(offset) = args[1],
-                  let shape = ints(args[2]), let strides = ints(args[3]), shape.count == strides.count,
-                  offset >= 0, shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }) else {
+                  let shape = ints(args[2]), let strides = ints(args[3]) else {
                 throw malformed("\(g.rawValue) with unexpected arguments (\(args.map(\.kind))) at offset \(at)")
             }
+            // The numbers are checked where the tensor's key is known (`TorchArchive.view`), so
+            // the error can name it.
             return .tensor(TensorRecord(storage: s, offset: offset, shape: shape, strides: strides))
         case .rebuildParameter, .rebuildParameterWithState:
             // _rebuild_parameter(data, requires_grad, backward_hooks): a Parameter is its data.
@@ -342,7 +358,9 @@ struct Unpickler {
         case "i2": return .int(Int(Int16(truncatingIfNeeded: try raw(2))))
         case "i4": return .int(Int(Int32(truncatingIfNeeded: try raw(4))))
         case "i8": return .int(Int(Int64(bitPattern: try raw(8))))
-        case "u1", "u2", "u4": return .int(Int(try raw(b.count)))
+        case "u1": return .int(Int(try raw(1)))
+        case "u2": return .int(Int(try raw(2)))
+        case "u4": return .int(Int(try raw(4)))
         case "u8": return .int(Int(truncatingIfNeeded: try raw(8)))
         case "b1", "?": return .bool(try raw(1) != 0)
         case "f2": return .float(Double(Float16(bitPattern: UInt16(try raw(2)))))

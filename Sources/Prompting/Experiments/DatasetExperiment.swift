@@ -17,7 +17,10 @@ public struct DatasetExperiment: ExperimentData {
 
     public var name: String { dataset.name }
     public var classNames: [String] { dataset.classes }
-    public var folds: [Int] { dataset.folds.map { Array(1...$0) } ?? [0] }
+    public var folds: [Int] { Self.folds(of: dataset) }
+
+    /// Fold numbers of `dataset` (`[1, ..., k]`), or `[0]` for a single train/test split.
+    public static func folds(of dataset: Dataset) -> [Int] { dataset.folds.map { Array(1...$0) } ?? [0] }
 
     public func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet) {
         let split = try dataset.split(fold: fold == 0 ? nil : fold)

@@ -23,9 +23,10 @@ extension ExperimentData {
 }
 
 /// Datasets x methods x seeds x folds x shots, trained and evaluated through the one trainer.
-/// With an output directory, every finished cell is saved at once, atomically: its predictions
-/// in `predictions/<cell>.json`, then `results.json`, `results.csv`, `table.md` and
-/// `predictions.csv` rewritten, so an interrupted grid resumes, skipping finished cells.
+/// With an output directory, every finished cell is saved at once, atomically, as its own file
+/// (`GridResults`), and the tables (`results.json`, `results.csv`, `table.md`,
+/// `predictions.csv`) are rewritten from the cell files, so an interrupted grid resumes,
+/// skipping finished cells. The same grid split into cluster jobs runs `run(only:)` per task.
 public struct ExperimentGrid {
     public var model: AudioLanguageModel
     public var datasets: [ExperimentData]
@@ -55,53 +56,80 @@ public struct ExperimentGrid {
         self.epochs = epochs; self.outputDirectory = outputDirectory
     }
 
-    /// Runs every unfinished cell; returns all records and the predictions behind them
-    /// (earlier runs' included).
+    /// The grid without its model and data: what `cells()` and the protocol name come from.
+    public var layout: GridLayout {
+        GridLayout(datasets: datasets.map { ($0.name, $0.folds) }, methods: methods, seeds: seeds, shots: shots,
+                   experimentProtocol: experimentProtocol, loadsLearners: loadLearnersDirectory != nil)
+    }
+
+    /// The protocol every record of this grid carries.
+    public var protocolName: String { layout.protocolName }
+
+    /// Every cell of the grid in the order the local loop runs them (`GridLayout.cells`).
+    public func cells() throws -> [GridCell] { try layout.cells() }
+
+    /// Runs every unfinished cell (or, with `only`, the unfinished ones among those keys) and
+    /// returns all finished records and the predictions behind them (earlier runs' included).
+    /// - Parameter writeTables: false in a cluster task, where the merge job writes the tables
+    ///   once every task is done (tasks write only their own cell files).
     @discardableResult
-    public func run() throws -> ExperimentOutcome {
-        // Every name and setting checked before a long run.
-        let specs = try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) }
-        let protocolName = experimentProtocol.description + (loadLearnersDirectory == nil ? "" : "+loaded")
-        var outcome = try loadOutcome()
-        var done = Set(outcome.records.map(\.key))
-        for data in datasets {
-            for fold in data.folds {
-                for seed in seeds {
-                    var cache: (train: FeatureSet, test: FeatureSet)?
-                    for spec in specs {
-                        // A seedless method (zero-shot) runs once: the paper reports it for seed 0.
-                        if !spec.kind.usesSeed && seed != seeds.first { continue }
-                        let method = spec.description
-                        let probe = ExperimentRecord(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
-                                                     accuracy: 0, macroF1: 0, trainSeconds: 0, parameters: 0, protocolName: protocolName)
-                        if done.contains(probe.key) { continue }
-                        if shouldStop() { return outcome }
-                        if cache == nil { cache = try data.features(fold: fold, shots: shots, seed: seed) }
-                        let (train, test) = cache!
-                        guard let ran = try runCell(spec, data: data, fold: fold, seed: seed, train: train, test: test) else { return outcome }
-                        let (result, report, learner, evaluated) = (ran.result, ran.report, ran.learner, ran.test)
-                        if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
-                            let path = LearnerCheckpoint.path(directory: dir, method: method, experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: fold), seed: seed)
-                            try LearnerCheckpoint.write(learner, statistics: ran.statistics, to: path)
-                        }
-                        var r = probe
-                        r.accuracy = result.accuracy; r.macroF1 = result.macroF1
-                        r.trainSeconds = report.seconds; r.parameters = learner.parameterCount
-                        let cell = CellPredictions(dataset: data.name, method: method, seed: seed, fold: fold, shots: shots,
-                                                   classNames: data.classNames,
-                                                   paths: evaluated.paths.isEmpty ? Array(repeating: "", count: evaluated.count) : evaluated.paths,
-                                                   labels: evaluated.labels, predicted: result.predictions, protocolName: protocolName)
-                        outcome.records.append(r)
-                        outcome.predictions.append(cell)
-                        done.insert(r.key)
-                        log(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
-                                   data.name, fold, seed, method, r.accuracy, r.macroF1, r.trainSeconds))
-                        try save(outcome, newCell: cell)
-                    }
-                }
+    public func run(only: Set<String>? = nil, writeTables: Bool = true) throws -> ExperimentOutcome {
+        let plan = try cells()
+        let specs = Dictionary(try layout.specs().map { ($0.description, $0) }, uniquingKeysWith: { a, _ in a })
+        let results = outputDirectory.map(GridResults.init)
+        var finished = try results?.load() ?? [:]
+        var outcome = ExperimentOutcome(records: [], predictions: [])
+        // The tables are derived from the cell files (which alone make a grid resumable), so
+        // they are rewritten at most every few seconds while cells finish, and at the end.
+        var tablesWritten = Date()
+        func current() throws -> ExperimentOutcome {
+            guard let results else { return outcome }
+            let all = try results.outcome(order: plan, finished: finished)
+            if writeTables {
+                try results.writeTables(all)
+                tablesWritten = Date()
+            }
+            return all
+        }
+        var cache: (key: String, train: FeatureSet, test: FeatureSet)?
+        for cell in plan {
+            if let only, !only.contains(cell.key) { continue }
+            if finished[cell.key] != nil { continue }
+            if shouldStop() { return try current() }
+            guard let data = datasets.first(where: { $0.name == cell.dataset }), let spec = specs[cell.method] else { continue }
+            let featureKey = "\(cell.dataset)|\(cell.fold)|\(cell.seed)"
+            if cache?.key != featureKey {
+                let (train, test) = try data.features(fold: cell.fold, shots: shots, seed: cell.seed)
+                cache = (featureKey, train, test)
+            }
+            guard let ran = try runCell(spec, data: data, fold: cell.fold, seed: cell.seed, train: cache!.train, test: cache!.test) else {
+                return try current()
+            }
+            let (result, report, learner, evaluated) = (ran.result, ran.report, ran.learner, ran.test)
+            if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
+                let path = LearnerCheckpoint.path(directory: dir, method: cell.method,
+                                                  experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: cell.fold), seed: cell.seed)
+                try LearnerCheckpoint.write(learner, statistics: ran.statistics, to: path)
+            }
+            let record = ExperimentRecord(dataset: data.name, method: cell.method, seed: cell.seed, fold: cell.fold, shots: shots,
+                                          accuracy: result.accuracy, macroF1: result.macroF1, trainSeconds: report.seconds,
+                                          parameters: learner.parameterCount, protocolName: cell.protocolName)
+            let predictions = CellPredictions(dataset: data.name, method: cell.method, seed: cell.seed, fold: cell.fold, shots: shots,
+                                              classNames: data.classNames,
+                                              paths: evaluated.paths.isEmpty ? Array(repeating: "", count: evaluated.count) : evaluated.paths,
+                                              labels: evaluated.labels, predicted: result.predictions, protocolName: cell.protocolName)
+            let finishedCell = CellResult(record: record, predictions: predictions)
+            finished[cell.key] = finishedCell
+            outcome.records.append(record)
+            outcome.predictions.append(predictions)
+            log(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
+                       data.name, cell.fold, cell.seed, cell.method, record.accuracy, record.macroF1, record.trainSeconds))
+            if let results {
+                try results.write(finishedCell, for: cell)
+                if writeTables && Date().timeIntervalSince(tablesWritten) > 5 { _ = try current() }
             }
         }
-        return outcome
+        return try current()
     }
 
     /// Trains and evaluates one cell; nil when stopped. In the reference's encoder mode the
@@ -181,51 +209,5 @@ public struct ExperimentGrid {
         let learner: PromptLearner
         /// The audio encoder's normalisation statistics the learner goes with (saved beside it).
         let statistics: [String: BatchNormStatistics]
-    }
-
-    private func path(_ name: String) -> String? { outputDirectory.map { ($0 as NSString).appendingPathComponent(name) } }
-
-    /// The per-cell predictions file of `cell` (a name safe on every filesystem).
-    private func predictionsFile(_ cell: CellPredictions) -> String? {
-        let name = [cell.dataset, cell.method, "fold\(cell.fold)", "seed\(cell.seed)", "shots\(cell.shots)"]
-            .map { String($0.map { $0.isLetter || $0.isNumber || "-_.+".contains($0) ? $0 : "_" }) }.joined(separator: "__")
-        return path("predictions/" + name + ".json")
-    }
-
-    private func loadOutcome() throws -> ExperimentOutcome {
-        guard let results = path("results.json"), FileManager.default.fileExists(atPath: results) else {
-            return ExperimentOutcome(records: [], predictions: [])
-        }
-        let records: [ExperimentRecord]
-        do {
-            records = try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: results)))
-        } catch {
-            throw PromptingError.invalidData("\(results): cannot resume from it (\(error)); move it away to start afresh")
-        }
-        // Predictions of the finished cells, where they were kept (results of older palm
-        // versions have none: those cells simply have no per-clip rows).
-        var predictions: [CellPredictions] = []
-        let folder = path("predictions")!
-        for file in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() where file.hasSuffix(".json") {
-            do {
-                predictions.append(try JSONDecoder().decode(CellPredictions.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))))
-            } catch {
-                throw PromptingError.invalidData("\(folder)/\(file): cannot resume from it (\(error)); move it away")
-            }
-        }
-        let order = Dictionary(records.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
-        predictions = predictions.filter { order[$0.key] != nil }.sorted { order[$0.key]! < order[$1.key]! }
-        return ExperimentOutcome(records: records, predictions: predictions)
-    }
-
-    private func save(_ outcome: ExperimentOutcome, newCell: CellPredictions) throws {
-        guard outputDirectory != nil else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        if let file = predictionsFile(newCell) { try AtomicFile.write(JSONEncoder().encode(newCell), to: file, createDirectory: true) }
-        try AtomicFile.write(encoder.encode(outcome.records), to: path("results.json")!, createDirectory: true)
-        try AtomicFile.write(ResultsTable.csv(outcome.records), to: path("results.csv")!)
-        try AtomicFile.write(ResultsTable.markdown(outcome.records), to: path("table.md")!)
-        try AtomicFile.write(ResultsTable.predictionsCSV(outcome.predictions), to: path("predictions.csv")!)
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// One cell of an experiment grid: a dataset, a fold, a seed and a method (with its settings),
+/// at a shot count and under a protocol. Its `key` names its result everywhere: the cell file,
+/// `results.json`, resuming, and the tasks of a cluster run.
+public struct GridCell: Codable, Sendable, Hashable {
+    public var dataset: String
+    public var fold: Int
+    public var seed: UInt64
+    /// The method spec as written canonically (`coop:n_ctx=4`).
+    public var method: String
+    public var shots: Int
+    public var protocolName: String
+    /// True when training costs next to nothing (no pass through the text encoder per step, and
+    /// encoders frozen): such cells are batched together when the grid is split into jobs.
+    public var isCheap: Bool
+
+    public init(dataset: String, fold: Int, seed: UInt64, method: String, shots: Int, protocolName: String, isCheap: Bool) {
+        self.dataset = dataset; self.fold = fold; self.seed = seed; self.method = method; self.shots = shots
+        self.protocolName = protocolName; self.isCheap = isCheap
+    }
+
+    /// The identity of the cell's result (its record's `key`).
+    public var key: String { cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) }
+
+    /// "ESC50 fold 1 seed 0 palm", for progress lines and error messages.
+    public var label: String { "\(dataset)\(fold == 0 ? "" : " fold \(fold)") seed \(seed) \(method)" }
+
+    /// A file name for the cell, safe on every filesystem: readable parts, then a hash of the
+    /// key, since two specs may differ only in characters the readable part replaces.
+    public var fileName: String {
+        let parts = [dataset, method, "fold\(fold)", "seed\(seed)", "shots\(shots)"] + (protocolName == ExperimentProtocol.palm.description ? [] : [protocolName])
+        let readable = parts.map { String($0.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.+".contains($0)) ? $0 : "_" }) }
+        // FNV-1a (64-bit): stable across runs and machines, unlike Hasher.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return readable.joined(separator: "__") + "__" + String(hash, radix: 16) + ".json"
+    }
+}

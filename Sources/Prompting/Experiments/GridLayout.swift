@@ -1,0 +1,49 @@
+/// What an experiment grid is made of, without the model or the data behind it: dataset names
+/// and folds, methods, seeds, shots and the protocol. It lists the grid's cells, so a
+/// submitter can plan a cluster run (and a merge job can order the tables) without loading
+/// the model.
+public struct GridLayout: Sendable {
+    /// Each dataset's name and folds (`[0]` for a single train/test split).
+    public var datasets: [(name: String, folds: [Int])]
+    public var methods: [String]
+    public var seeds: [UInt64]
+    public var shots: Int
+    public var experimentProtocol: ExperimentProtocol
+    /// True when the learners are loaded, not trained (recorded in the protocol name).
+    public var loadsLearners: Bool
+
+    public init(datasets: [(name: String, folds: [Int])], methods: [String], seeds: [UInt64], shots: Int,
+                experimentProtocol: ExperimentProtocol = .palm, loadsLearners: Bool = false) {
+        self.datasets = datasets; self.methods = methods; self.seeds = seeds; self.shots = shots
+        self.experimentProtocol = experimentProtocol; self.loadsLearners = loadsLearners
+    }
+
+    /// The protocol every record of this grid carries.
+    public var protocolName: String { experimentProtocol.description + (loadsLearners ? "+loaded" : "") }
+
+    /// The method specs with the protocol applied (checked: a bad name or setting throws).
+    public func specs() throws -> [MethodSpec] { try methods.map { try experimentProtocol.apply(to: MethodSpec($0)) } }
+
+    /// Every cell in the order the local loop runs them: dataset, fold, seed, method. A
+    /// seedless method (zero-shot) runs once, for the first seed (the paper reports it for seed
+    /// 0). Every method name and setting is checked here, before a long run.
+    public func cells() throws -> [GridCell] {
+        let specs = try specs()
+        let name = protocolName
+        var out: [GridCell] = []
+        for data in datasets {
+            for fold in data.folds {
+                for seed in seeds {
+                    for spec in specs where spec.kind.usesSeed || seed == seeds.first {
+                        // Training is cheap when no step goes through the text encoder and the
+                        // encoders stay frozen: such cells share a cluster task.
+                        let cheap = !spec.kind.textTowerOnTape && experimentProtocol.encoderMode == .eval
+                        out.append(GridCell(dataset: data.name, fold: fold, seed: seed, method: spec.description, shots: shots,
+                                            protocolName: name, isCheap: cheap))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
