@@ -145,7 +145,8 @@ extension Interpreter {
                 let nested = m.keys.allSatisfy { if case .map = m[$0]! { return true }; return false }
                 if nested {
                     series = m.keys
-                    for k in m.keys { if case let .map(inner) = m[k]! { for g in inner.keys where !groups.contains(g) { groups.append(g) } } }
+                    // Groups are matched byte for byte, as map keys are (NFC and NFD "café" are two).
+                    for k in m.keys { if case let .map(inner) = m[k]! { for g in inner.keys where !groups.contains(where: { $0.utf8.elementsEqual(g.utf8) }) { groups.append(g) } } }
                     values = try series.map { s in
                         guard case let .map(inner) = m[s]! else { return [] }
                         return try groups.map { g in try inner[g].map { try $0.asNumber("bar value") } }

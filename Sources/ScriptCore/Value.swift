@@ -76,22 +76,36 @@ public final class ListBox {
 }
 
 /// A mutable map with string keys that remembers insertion order (so printing is stable).
+/// Keys are compared by their UTF-8 bytes, as Python's dict compares code points: Swift's `==`
+/// on `String` is canonical equivalence, which would merge "café" written with é (NFC) and
+/// with e and a combining accent (NFD), and datasets keep such labels as two classes.
 public final class MapBox {
     public private(set) var keys: [String] = []
-    private var storage: [String: Value] = [:]
+    private var storage: [MapKey: Value] = [:]
     public init() {}
     public init(_ pairs: [(String, Value)]) { for (k, v) in pairs { self[k] = v } }
     public subscript(key: String) -> Value? {
-        get { storage[key] }
+        get { storage[MapKey(key)] }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if storage.updateValue(newValue, forKey: MapKey(key)) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: MapKey(key)) != nil {
+                keys.removeAll { $0.utf8.elementsEqual(key.utf8) }
             }
         }
     }
     public var count: Int { keys.count }
+}
+
+/// A `MapBox` key: equal and hashed by UTF-8 bytes (see `MapBox`).
+private struct MapKey: Hashable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (a: MapKey, b: MapKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        var copy = text
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }
 
 /// Anything a script can call: user closures and built-in (host) functions.
