@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The thread scripts run on: one whose stack size palm sets itself, so the interpreter's depth
 /// limits (`ScriptLimits`) rest on a known number rather than on whichever thread happened to
