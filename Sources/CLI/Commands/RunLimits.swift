@@ -31,10 +31,11 @@ struct MemoryBudgetOption: ParsableArguments {
 
 /// `--max-steps N` of `palm run`: a bound on the loop iterations plus function calls a script
 /// may execute, for running scripts that may never stop (the fuzz tests run mutated scripts
-/// through `palm` this way). No bound by default; Ctrl-C stops a script either way.
+/// through `palm` this way). With `--report` each cell gets the budget afresh, as each cell is
+/// one run. No bound by default; Ctrl-C stops a script either way.
 struct StepLimitOption: ParsableArguments {
     @Option(name: .customLong("max-steps"),
-            help: ArgumentHelp("Stop the script with an error after this many loop iterations plus function calls (default: no limit).",
+            help: ArgumentHelp("Stop the script with an error after this many loop iterations plus function calls (per cell with --report; default: no limit).",
                                valueName: "n"))
     var maxSteps: Int?
 
