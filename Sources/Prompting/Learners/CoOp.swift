@@ -120,3 +120,37 @@ extension CoOpLearner {
         settings: contextSettings, textTowerOnTape: true, parameters: "n_ctx·w + d·h + h + h·w + w + c·(d+1)",
         count: { s, v in contextCount(s, v) + metaNetCount(s) + s.classes * (s.dimension + 1) }) { c in try make(c, conditional: true, palm: true) }
 }
+
+extension CoOpLearner {
+    /// The shared context and the meta-net do not depend on the class, so they carry over as
+    /// they are. Class-specific context has a context per trained class: a novel class uses
+    /// their mean. PALM's z and lambda are per class: a novel class keeps its prompt's text
+    /// feature unmixed (lambda = 0).
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        let map = ClassCorrespondence(trained: self.classNames, new: classNames)
+        let classSpecific = prompts.context.rank == 3
+        let out = try CoOpLearner(model: model, classNames: classNames, nCtx: prompts.nCtx, position: prompts.position,
+                                  classSpecific: classSpecific, conditional: metaNet != nil, palm: z != nil)
+        var fallbacks: [String] = []
+        if classSpecific {
+            let mean = try prompts.context.mean(axis: 0).contiguous()
+            let width = mean.count
+            try map.carry(prompts.context, into: out.prompts.context) { _ in Array(UnsafeBufferPointer(start: mean.pointer, count: width)) }
+            fallbacks.append("novel classes use the mean of the learned class-specific contexts")
+        } else {
+            out.prompts.context.pointer.update(from: prompts.context.contiguous().pointer, count: prompts.context.count)
+        }
+        if let metaNet, let other = out.metaNet {
+            for ((_, mine), (_, theirs)) in zip(metaNet.parameters, other.parameters) {
+                theirs.pointer.update(from: mine.contiguous().pointer, count: mine.count)
+            }
+        }
+        if let z, let rawLambda, let outZ = out.z, let outLambda = out.rawLambda {
+            try map.carry(z, into: outZ) { _ in Array(repeating: 0, count: self.dimension) }
+            try map.carry(rawLambda, into: outLambda) { _ in [noMix] }
+            fallbacks.append("novel classes use their prompt's text feature unmixed (lambda = 0)")
+        }
+        return ClassTransfer(learner: out, novelClasses: map.novel,
+                             fallback: fallbacks.isEmpty ? nil : "\(method): " + fallbacks.joined(separator: "; "))
+    }
+}

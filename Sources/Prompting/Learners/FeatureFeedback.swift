@@ -79,3 +79,22 @@ extension FeatureFeedbackLearner {
         try FeatureFeedbackLearner(model: c.model, classNames: c.classNames, palm: true, seed: c.seed)
     }
 }
+
+extension FeatureFeedbackLearner {
+    /// The meta-net does not depend on the class and carries over; with PALM, a novel class
+    /// keeps its text feature unmixed (lambda = 0) before the meta-net's shift.
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        let map = ClassCorrespondence(trained: self.classNames, new: classNames)
+        let out = try FeatureFeedbackLearner(model: model, classNames: classNames, palm: z != nil)
+        for ((_, mine), (_, theirs)) in zip(metaNet.parameters, out.metaNet.parameters) {
+            theirs.pointer.update(from: mine.contiguous().pointer, count: mine.count)
+        }
+        guard let z, let rawLambda, let outZ = out.z, let outLambda = out.rawLambda else {
+            return ClassTransfer(learner: out, novelClasses: map.novel, fallback: nil)
+        }
+        try map.carry(z, into: outZ) { _ in Array(repeating: 0, count: self.dimension) }
+        try map.carry(rawLambda, into: outLambda) { _ in [noMix] }
+        return ClassTransfer(learner: out, novelClasses: map.novel,
+                             fallback: "\(method): novel classes use the plain text feature (lambda = 0) before the meta-net's shift")
+    }
+}

@@ -1,3 +1,4 @@
+import Models
 import Tensor
 
 /// Linear probe (Table 4), as the PALM authors' `linearprobe`: `nn.Linear(d, c)` on the raw
@@ -29,5 +30,18 @@ extension LinearProbeLearner {
         name: "linear-probe", summary: "Linear probe (Table 4): a linear classifier on the raw audio features, as the authors' linearprobe",
         parameters: "c·(d+1)", count: { s, _ in s.classes * (s.dimension + 1) }) { c in
         LinearProbeLearner(classNames: c.classNames, dimension: c.model.dimension, seed: c.seed)
+    }
+}
+
+extension LinearProbeLearner {
+    /// A linear probe has a weight row per class and no text: a novel class has no row, so it
+    /// gets a logit of minus infinity and is never predicted (its clips count as errors).
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        let map = ClassCorrespondence(trained: self.classNames, new: classNames)
+        let out = LinearProbeLearner(classNames: classNames, dimension: dimension)
+        try map.carry(weight, into: out.weight) { _ in Array(repeating: 0, count: self.dimension) }
+        try map.carry(bias, into: out.bias) { _ in [-Float.infinity] }
+        return ClassTransfer(learner: out, novelClasses: map.novel,
+                             fallback: "linear-probe: no weights for novel classes, which are never predicted (their clips count as errors)")
     }
 }

@@ -98,3 +98,24 @@ extension PALMLearner {
         try PALMLearner(textFeatures: nil, classNames: c.classNames, dimension: c.model.dimension, seed: c.seed)
     }
 }
+
+extension PALMLearner {
+    /// PALM keeps each trained class's z and lambda. A novel class has neither, so its class
+    /// embedding is its plain text feature (lambda = 0). PALM-dagger has no text feature to
+    /// mix: a novel class's vector is its class-name text feature in place of a learned z.
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        let map = ClassCorrespondence(trained: self.classNames, new: classNames)
+        let text = try model.embedText(PALMLearner.prompts(classNames))
+        guard textFeatures != nil else {
+            let out = try PALMLearner(textFeatures: nil, classNames: classNames, dimension: dimension)
+            let normalized = try text.l2Normalized().contiguous()
+            try map.carry(z, into: out.z) { i in Array(UnsafeBufferPointer(start: normalized.pointer + i * self.dimension, count: self.dimension)) }
+            return ClassTransfer(learner: out, novelClasses: map.novel,
+                                 fallback: "\(method): novel classes use their class-name text feature in place of a learned vector z")
+        }
+        let out = try PALMLearner(textFeatures: text, classNames: classNames)
+        try map.carry(z, into: out.z) { _ in Array(repeating: 0, count: self.dimension) }
+        try map.carry(rawLambda, into: out.rawLambda) { _ in [noMix] }
+        return ClassTransfer(learner: out, novelClasses: map.novel, fallback: "\(method): novel classes use the plain text feature (lambda = 0)")
+    }
+}

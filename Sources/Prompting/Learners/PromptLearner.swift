@@ -75,12 +75,20 @@ public protocol PromptLearner: AnyObject {
     /// the buffers the reference keeps beside them (CoOp's `sos` and `classes_pad`), under the
     /// reference's names. Default: `parameters`.
     var referenceState: [(name: String, tensor: Tensor)] { get }
+    /// This trained learner for another list of classes (base-to-novel, cross-dataset): what it
+    /// learned is kept, and the classes it has no parameters for get a named fallback (see
+    /// `ClassTransfer`). Default: an error naming the method.
+    func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer
 }
 
 extension PromptLearner {
     public func prepare(training: FeatureSet) throws {}
 
     public var referenceState: [(name: String, tensor: Tensor)] { parameters }
+
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        throw PromptingError.invalidData("\(method) cannot be evaluated on classes other than those it was made for")
+    }
 
     /// Loads a state written as `referenceState` (by palm or by the reference's
     /// `save_model`): every entry must be present with its shape, and nothing else may be

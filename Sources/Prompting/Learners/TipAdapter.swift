@@ -12,6 +12,8 @@ public final class TipAdapterLearner: PromptLearner {
     public let classEmbeddings: Tensor
     public let alpha: Float, beta: Float
     public let trainKeys: Bool
+    /// The zero-shot template the class embeddings came from (nil when given as embeddings).
+    public private(set) var template: String?
     public private(set) var keys: Tensor?
     private var values: Tensor?
     public var parameters: [(name: String, tensor: Tensor)] { trainKeys ? keys.map { [("cache_keys", $0)] } ?? [] : [] }
@@ -29,6 +31,7 @@ public final class TipAdapterLearner: PromptLearner {
                             alpha: Float = 1, beta: Float = 5.5, trainKeys: Bool = false) throws {
         let t = try model.embedText(classNames.map { PromptTemplate.fill(template, $0) })
         try self.init(classEmbeddings: t, classNames: classNames, alpha: alpha, beta: beta, trainKeys: trainKeys)
+        self.template = template
     }
 
     public func prepare(training: FeatureSet) throws {
@@ -51,6 +54,31 @@ public final class TipAdapterLearner: PromptLearner {
 }
 
 extension TipAdapterLearner {
+    /// The cache keeps its (trained) keys; each cached clip votes for its class where the new
+    /// list has it. A novel class has no clip in the cache, so its logit is the zero-shot one alone.
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        guard let template else {
+            throw PromptingError.invalidData("\(method) was made from class embeddings, not a template: it cannot embed other classes")
+        }
+        let map = ClassCorrespondence(trained: self.classNames, new: classNames)
+        let out = try TipAdapterLearner(model: model, classNames: classNames, template: template, alpha: alpha, beta: beta, trainKeys: trainKeys)
+        if let keys, let values {
+            var column: [Int: Int] = [:]  // trained class -> new column
+            for (i, row) in map.rows.enumerated() { if let row { column[row] = i } }
+            let c = self.classNames.count, n = keys.shape[0]
+            let v = Tensor.zeros([n, classNames.count])
+            for r in 0..<n {
+                for old in 0..<c where values.pointer[r * c + old] != 0 {
+                    if let new = column[old] { v.pointer[r * classNames.count + new] = values.pointer[r * c + old] }
+                }
+            }
+            out.keys = try keys.detached().copy()
+            out.values = v
+        }
+        return ClassTransfer(learner: out, novelClasses: map.novel,
+                             fallback: "\(method): novel classes get their zero-shot logit alone (the cache holds no clip of theirs)")
+    }
+
     static let cacheSettings: [Setting] = [
         Setting("alpha", .number, default: .number(1), "weight of the cache logits"),
         Setting("beta", .number, default: .number(5.5), "sharpness of the cache affinities"),

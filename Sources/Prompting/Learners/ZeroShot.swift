@@ -118,3 +118,14 @@ extension ZeroShotLearner {
         try ZeroShotLearner(model: c.model, classNames: c.classNames, templates: [PromptTemplate.className], method: noContextName)
     }
 }
+
+extension ZeroShotLearner {
+    /// Zero-shot has nothing per class beyond its prompts: the same templates, new names.
+    public func transferred(to classNames: [String], model: AudioLanguageModel) throws -> ClassTransfer {
+        guard !templates.isEmpty else {
+            throw PromptingError.invalidData("\(method) was made from class embeddings, not templates: it cannot embed other classes")
+        }
+        let out = try ZeroShotLearner(model: model, classNames: classNames, templates: templates, method: method)
+        return ClassTransfer(learner: out, novelClasses: ClassCorrespondence(trained: self.classNames, new: classNames).novel, fallback: nil)
+    }
+}
