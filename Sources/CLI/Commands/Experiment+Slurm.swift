@@ -38,6 +38,7 @@ extension Experiment {
         if let encoderMode { args += ["--encoder-mode", encoderMode] }
         if let saveLearners { args += ["--save-learners", absolute(saveLearners)] }
         if let loadLearners { args += ["--eval-only", "--load-learners", absolute(loadLearners)] }
+        if let generalization { args += ["--generalization", generalization, "--class-split", classSplit] }
         return args
     }
 

@@ -35,6 +35,11 @@ public struct Experiment: ParsableCommand {
     @Option(help: "Where --eval-only reads the learners from (DIR/<method>/<EXP>-SEED<s>.pth).")
     var loadLearners: String?
 
+    @Option(help: "A generalization study: base-to-novel (train on the base classes; evaluate on base, novel, all, and their harmonic mean).")
+    var generalization: String?
+    @Option(help: "With --generalization base-to-novel: half (the first half of the sorted classes are base) or seeded=N.")
+    var classSplit = "half"
+
     @Option(help: "local (this machine) or slurm (job arrays on a Slurm cluster: features, cells, merge).") var executor = "local"
     @Flag(help: "With --executor slurm: wait for the jobs, showing cells done, running, pending and failed.") var wait = false
     @Option(help: "With --executor slurm: clips per feature-extraction task.") var slurmShard = 256
@@ -70,6 +75,16 @@ public struct Experiment: ParsableCommand {
         guard shots >= 0 else { throw ValidationError("--shots must be >= 0, found \(shots)") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
         try validateExecutor()
+        _ = try studyGeneralization()
+    }
+
+    /// The generalization study the options name, if any.
+    func studyGeneralization() throws -> Generalization? {
+        guard let generalization else {
+            if classSplit != "half" { throw ValidationError("--class-split goes with --generalization base-to-novel") }
+            return nil
+        }
+        do { return try Generalization(generalization, classSplit: classSplit) } catch { throw ValidationError("\(error)") }
     }
 
     public func run() throws {
@@ -111,13 +126,15 @@ public struct Experiment: ParsableCommand {
         grid.experimentProtocol = try experimentProtocol()
         grid.saveLearnersDirectory = saveLearners.map { ($0 as NSString).expandingTildeInPath }
         grid.loadLearnersDirectory = loadLearners.map { ($0 as NSString).expandingTildeInPath }
+        grid.generalization = try studyGeneralization()
         return grid
     }
 
     /// The grid's cells and order without its model: for planning and merging.
     func layout(_ datasets: [Dataset]) throws -> GridLayout {
         GridLayout(datasets: datasets.map { ($0.name, DatasetExperiment.folds(of: $0)) }, methods: try lists().methods.map(\.description),
-                   seeds: try lists().seeds, shots: shots, experimentProtocol: try experimentProtocol(), loadsLearners: loadLearners != nil)
+                   seeds: try lists().seeds, shots: shots, experimentProtocol: try experimentProtocol(), loadsLearners: loadLearners != nil,
+                   generalization: try studyGeneralization())
     }
 
     /// Writes the report beside the tables and prints the table: the end of every run, local

@@ -11,7 +11,9 @@ public struct EvaluationResult: Sendable, Codable {
     /// `confusion[true][predicted]` counts.
     public var confusion: [[Int]]
     public var classNames: [String]
-    /// The predicted class of each clip, in the data's order.
+    /// The predicted class of each clip, in the data's order; -1 where the learner predicts
+    /// no class (every logit minus infinity: a linear probe carried over to classes it has no
+    /// weights for), which counts as wrong.
     public var predictions: [Int]
 }
 
@@ -29,8 +31,13 @@ public enum Evaluator {
         try GradMode.withoutGrad {
             for start in stride(from: 0, to: data.count, by: batchSize) {
                 let idx = Array(start..<min(start + batchSize, data.count))
-                let p = try learner.logits(data.features.indexSelect(axis: 0, indices: idx)).argmax(axis: 1).toArray()
-                predictions += p.map { Int($0) }
+                let logits = try learner.logits(data.features.indexSelect(axis: 0, indices: idx)).contiguous()
+                let p = try logits.argmax(axis: 1).toArray()
+                let c = logits.shape[1]
+                for (row, best) in p.enumerated() {
+                    let scores = UnsafeBufferPointer(start: logits.pointer + row * c, count: c)
+                    predictions.append(scores.allSatisfy { $0 == -.infinity } ? -1 : Int(best))
+                }
             }
         }
         return metrics(predictions: predictions, labels: data.labels, classNames: learner.classNames)
@@ -40,7 +47,7 @@ public enum Evaluator {
     public static func metrics(predictions: [Int], labels: [Int], classNames: [String]) -> EvaluationResult {
         let c = classNames.count
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: c), count: c)
-        for (p, l) in zip(predictions, labels) { confusion[l][p] += 1 }
+        for (p, l) in zip(predictions, labels) where p >= 0 { confusion[l][p] += 1 }
         let correct = (0..<c).reduce(0) { $0 + confusion[$1][$1] }
         var f1s: [Double] = [], perClass: [Double] = []
         for k in 0..<c {

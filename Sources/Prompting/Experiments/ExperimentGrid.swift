@@ -45,6 +45,8 @@ public struct ExperimentGrid {
     /// the reference's `main.py --save_model`) and evaluated, with the bn0 statistics saved
     /// beside it applied to the audio encoder.
     public var loadLearnersDirectory: String?
+    /// A generalization study every cell runs (base-to-novel); nil: all classes throughout.
+    public var generalization: Generalization?
     /// Checked between cells and at training batch boundaries.
     public var shouldStop: () -> Bool = { false }
     /// Progress lines ("ESC50 fold 1 palm seed 0: 0.953").
@@ -59,7 +61,7 @@ public struct ExperimentGrid {
     /// The grid without its model and data: what `cells()` and the protocol name come from.
     public var layout: GridLayout {
         GridLayout(datasets: datasets.map { ($0.name, $0.folds) }, methods: methods, seeds: seeds, shots: shots,
-                   experimentProtocol: experimentProtocol, loadsLearners: loadLearnersDirectory != nil)
+                   experimentProtocol: experimentProtocol, loadsLearners: loadLearnersDirectory != nil, generalization: generalization)
     }
 
     /// The protocol every record of this grid carries.
@@ -102,28 +104,40 @@ public struct ExperimentGrid {
                 let (train, test) = try data.features(fold: cell.fold, shots: shots, seed: cell.seed)
                 cache = (featureKey, train, test)
             }
-            guard let ran = try runCell(spec, data: data, fold: cell.fold, seed: cell.seed, train: cache!.train, test: cache!.test) else {
-                return try current()
+            let finishedCell: CellResult
+            let learner: PromptLearner, statistics: [String: BatchNormStatistics]
+            if case let .baseToNovel(rule)? = generalization {
+                guard let ran = try runBaseToNovel(spec, rule: rule, data: data, cell: cell, train: cache!.train, test: cache!.test) else {
+                    return try current()
+                }
+                (finishedCell, learner, statistics) = (ran.result, ran.learner, [:])
+            } else {
+                guard let ran = try runCell(spec, data: data, fold: cell.fold, seed: cell.seed, train: cache!.train, test: cache!.test) else {
+                    return try current()
+                }
+                let (result, report, evaluated) = (ran.result, ran.report, ran.test)
+                (learner, statistics) = (ran.learner, ran.statistics)
+                let record = ExperimentRecord(dataset: data.name, method: cell.method, seed: cell.seed, fold: cell.fold, shots: shots,
+                                              accuracy: result.accuracy, macroF1: result.macroF1, trainSeconds: report.seconds,
+                                              parameters: learner.parameterCount, protocolName: cell.protocolName)
+                let predictions = CellPredictions(dataset: data.name, method: cell.method, seed: cell.seed, fold: cell.fold, shots: shots,
+                                                  classNames: data.classNames,
+                                                  paths: evaluated.paths.isEmpty ? Array(repeating: "", count: evaluated.count) : evaluated.paths,
+                                                  labels: evaluated.labels, predicted: result.predictions, protocolName: cell.protocolName)
+                finishedCell = CellResult(key: cell.key, records: [record], predictions: [predictions])
             }
-            let (result, report, learner, evaluated) = (ran.result, ran.report, ran.learner, ran.test)
             if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
                 let path = LearnerCheckpoint.path(directory: dir, method: cell.method,
                                                   experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: cell.fold), seed: cell.seed)
-                try LearnerCheckpoint.write(learner, statistics: ran.statistics, to: path)
+                try LearnerCheckpoint.write(learner, statistics: statistics, to: path)
             }
-            let record = ExperimentRecord(dataset: data.name, method: cell.method, seed: cell.seed, fold: cell.fold, shots: shots,
-                                          accuracy: result.accuracy, macroF1: result.macroF1, trainSeconds: report.seconds,
-                                          parameters: learner.parameterCount, protocolName: cell.protocolName)
-            let predictions = CellPredictions(dataset: data.name, method: cell.method, seed: cell.seed, fold: cell.fold, shots: shots,
-                                              classNames: data.classNames,
-                                              paths: evaluated.paths.isEmpty ? Array(repeating: "", count: evaluated.count) : evaluated.paths,
-                                              labels: evaluated.labels, predicted: result.predictions, protocolName: cell.protocolName)
-            let finishedCell = CellResult(record: record, predictions: predictions)
             finished[cell.key] = finishedCell
-            outcome.records.append(record)
-            outcome.predictions.append(predictions)
-            log(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
-                       data.name, cell.fold, cell.seed, cell.method, record.accuracy, record.macroF1, record.trainSeconds))
+            outcome.records += finishedCell.records
+            outcome.predictions += finishedCell.predictions
+            for record in finishedCell.records {
+                log(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
+                           record.row, cell.fold, cell.seed, cell.method, record.accuracy, record.macroF1, record.trainSeconds))
+            }
             if let results {
                 try results.write(finishedCell, for: cell)
                 if writeTables && Date().timeIntervalSince(tablesWritten) > 5 { _ = try current() }

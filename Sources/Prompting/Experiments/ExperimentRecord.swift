@@ -13,6 +13,11 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
     public var parameters: Int
     /// The protocol that produced it (`ExperimentProtocol.description`: `palm`, `reference`, ...).
     public var protocolName: String
+    /// What the learner was evaluated on when it is not the plain test set: `base`, `novel`,
+    /// `all` or `harmonic` (base-to-novel), ...; nil for the plain test set.
+    public var condition: String?
+    /// What the method did that the numbers depend on, e.g. its fallback for novel classes.
+    public var note: String?
 
     public init(dataset: String, method: String, seed: UInt64, fold: Int, shots: Int, accuracy: Double, macroF1: Double,
                 trainSeconds: Double, parameters: Int, protocolName: String = ExperimentProtocol.palm.description) {
@@ -21,11 +26,16 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
         self.protocolName = protocolName
     }
 
-    /// Identity of the cell (for resuming); a protocol other than palm's is part of it.
-    public var key: String { cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) }
+    /// Identity of the result: its cell's, and the condition when there is one.
+    public var key: String {
+        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) + (condition.map { "|" + $0 } ?? "")
+    }
+
+    /// The dataset and, when there is one, the condition in brackets: a table row.
+    public var row: String { dataset + (condition.map { " [\($0)]" } ?? "") }
 
     enum CodingKeys: String, CodingKey {
-        case dataset, method, seed, fold, shots, accuracy, macroF1, trainSeconds, parameters
+        case dataset, method, seed, fold, shots, accuracy, macroF1, trainSeconds, parameters, condition, note
         case protocolName = "protocol"
     }
 
@@ -42,6 +52,8 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
         parameters = try c.decode(Int.self, forKey: .parameters)
         // Results written before protocols were recorded came from palm's.
         protocolName = try c.decodeIfPresent(String.self, forKey: .protocolName) ?? ExperimentProtocol.palm.description
+        condition = try c.decodeIfPresent(String.self, forKey: .condition)
+        note = try c.decodeIfPresent(String.self, forKey: .note)
     }
 }
 
@@ -67,9 +79,13 @@ public struct CellPredictions: Codable, Sendable, Equatable {
     public var predicted: [Int]
     /// The protocol of its record.
     public var protocolName: String = ExperimentProtocol.palm.description
+    /// The condition of its record (nil: the plain test set).
+    public var condition: String? = nil
 
-    /// The cell's identity, as its record's.
-    public var key: String { cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) }
+    /// The identity of its record.
+    public var key: String {
+        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) + (condition.map { "|" + $0 } ?? "")
+    }
 }
 
 /// A grid's records with the predictions behind them.
@@ -85,7 +101,8 @@ public struct ExperimentOutcome: Sendable {
     /// The summed evaluation of `method`'s cells (on `dataset` only when given): its confusion
     /// matrix over every fold and seed.
     public func evaluation(method: String, dataset: String? = nil) -> EvaluationResult? {
-        let cells = predictions.filter { $0.method == method && (dataset == nil || $0.dataset == dataset) }
+        // A base-to-novel cell's base and novel predictions cover other class lists than its `all`.
+        let cells = predictions.filter { $0.method == method && (dataset == nil || $0.dataset == dataset) && ($0.condition == nil || $0.condition == "all") }
         guard let first = cells.first, cells.allSatisfy({ $0.classNames == first.classNames }) else { return nil }
         return Evaluator.metrics(predictions: cells.flatMap(\.predicted), labels: cells.flatMap(\.labels), classNames: first.classNames)
     }

@@ -11,11 +11,13 @@ public struct GridLayout: Sendable {
     public var experimentProtocol: ExperimentProtocol
     /// True when the learners are loaded, not trained (recorded in the protocol name).
     public var loadsLearners: Bool
+    /// A generalization study every cell runs (nil: train and test on all classes).
+    public var generalization: Generalization?
 
     public init(datasets: [(name: String, folds: [Int])], methods: [String], seeds: [UInt64], shots: Int,
-                experimentProtocol: ExperimentProtocol = .palm, loadsLearners: Bool = false) {
+                experimentProtocol: ExperimentProtocol = .palm, loadsLearners: Bool = false, generalization: Generalization? = nil) {
         self.datasets = datasets; self.methods = methods; self.seeds = seeds; self.shots = shots
-        self.experimentProtocol = experimentProtocol; self.loadsLearners = loadsLearners
+        self.experimentProtocol = experimentProtocol; self.loadsLearners = loadsLearners; self.generalization = generalization
     }
 
     /// The protocol every record of this grid carries.
@@ -39,7 +41,7 @@ public struct GridLayout: Sendable {
                         // encoders stay frozen: such cells share a cluster task.
                         let cheap = !spec.kind.textTowerOnTape && experimentProtocol.encoderMode == .eval
                         out.append(GridCell(dataset: data.name, fold: fold, seed: seed, method: spec.description, shots: shots,
-                                            protocolName: name, isCheap: cheap))
+                                            protocolName: name, isCheap: cheap, variant: generalization?.description))
                     }
                 }
             }

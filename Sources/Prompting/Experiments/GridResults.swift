@@ -1,12 +1,16 @@
 import Foundation
 import Support
 
-/// What one finished cell leaves: its record and its per-clip predictions, in one file.
+/// What one finished cell leaves, in one file: its records (one, or one per condition a study
+/// evaluates: base, novel, all, ...) and the per-clip predictions behind them.
 public struct CellResult: Codable, Sendable, Equatable {
-    public var record: ExperimentRecord
-    public var predictions: CellPredictions
-    public init(record: ExperimentRecord, predictions: CellPredictions) {
-        self.record = record
+    /// The cell's key (`GridCell.key`).
+    public var key: String
+    public var records: [ExperimentRecord]
+    public var predictions: [CellPredictions]
+    public init(key: String, records: [ExperimentRecord], predictions: [CellPredictions]) {
+        self.key = key
+        self.records = records
         self.predictions = predictions
     }
 }
@@ -50,7 +54,7 @@ public struct GridResults {
         var results: [String: CellResult] = [:]
         for file in try jsonFiles(in: "cells") {
             let result = try decode(CellResult.self, file)
-            results[result.record.key] = result
+            results[result.key] = result
         }
         return results
     }
@@ -68,7 +72,7 @@ public struct GridResults {
                                                           classNames: [], paths: [], labels: [], predicted: [], protocolName: r.protocolName)
             let cell = GridCell(dataset: r.dataset, fold: r.fold, seed: r.seed, method: r.method, shots: r.shots, protocolName: r.protocolName,
                                 isCheap: false)
-            try write(CellResult(record: r, predictions: p), for: cell)
+            try write(CellResult(key: cell.key, records: [r], predictions: p.labels.isEmpty ? [] : [p]), for: cell)
         }
         try FileManager.default.createDirectory(atPath: path("cells"), withIntermediateDirectories: true)
     }
@@ -81,7 +85,7 @@ public struct GridResults {
         var ordered: [CellResult] = []
         for cell in order { if let r = results.removeValue(forKey: cell.key) { ordered.append(r) } }
         ordered += results.keys.sorted().map { results[$0]! }
-        return ExperimentOutcome(records: ordered.map(\.record), predictions: ordered.map(\.predictions).filter { !$0.labels.isEmpty })
+        return ExperimentOutcome(records: ordered.flatMap(\.records), predictions: ordered.flatMap(\.predictions).filter { !$0.labels.isEmpty })
     }
 
     /// Rewrites `results.json`, `results.csv`, `table.md` and `predictions.csv` from `outcome`.

@@ -5,10 +5,12 @@ import Support
 public enum ResultsTable {
     /// One row per record.
     public static func csv(_ records: [ExperimentRecord]) -> String {
-        var lines = ["dataset,method,seed,fold,shots,accuracy,macro_f1,train_seconds,parameters"]
+        // A study's columns (the condition, the method's note) appear when a study ran.
+        let study = records.contains { $0.condition != nil || $0.note != nil }
+        var lines = ["dataset,method,seed,fold,shots,accuracy,macro_f1,train_seconds,parameters" + (study ? ",condition,note" : "")]
         for r in records {
             lines.append(CSVFormat.row([r.dataset, r.method, String(r.seed), String(r.fold), String(r.shots), fmt(r.accuracy), fmt(r.macroF1),
-                                        String(format: "%.3f", r.trainSeconds), String(r.parameters)]))
+                                        String(format: "%.3f", r.trainSeconds), String(r.parameters)] + (study ? [r.condition ?? "", r.note ?? ""] : [])))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -16,23 +18,24 @@ public enum ResultsTable {
     /// One row per test clip and cell: `dataset,fold,method,seed,path,label,predicted` with
     /// class names.
     public static func predictionsCSV(_ cells: [CellPredictions]) -> String {
-        var lines = ["dataset,fold,method,seed,path,label,predicted"]
+        let study = cells.contains { $0.condition != nil }
+        var lines = ["dataset,fold,method,seed,path,label,predicted" + (study ? ",condition" : "")]
         for c in cells {
             for i in c.labels.indices {
                 lines.append(CSVFormat.row([c.dataset, String(c.fold), c.method, String(c.seed), c.paths[i],
-                                            c.classNames[c.labels[i]], c.classNames[c.predicted[i]]]))
+                                            c.classNames[c.labels[i]], c.predicted[i] < 0 ? "" : c.classNames[c.predicted[i]]] + (study ? [c.condition ?? ""] : [])))
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Accuracy per (dataset, method, seed), folds averaged first, then seeds averaged: the
+    /// Accuracy per (row: dataset and condition, method, seed), folds averaged first, then seeds averaged: the
     /// paper's aggregation.
     public static func accuracyBySeed(_ records: [ExperimentRecord]) -> [String: [String: [UInt64: Double]]] {
         var sums: [String: [String: [UInt64: (Double, Int)]]] = [:]
         for r in records {
-            let cur = sums[r.dataset, default: [:]][r.method, default: [:]][r.seed] ?? (0, 0)
-            sums[r.dataset, default: [:]][r.method, default: [:]][r.seed] = (cur.0 + r.accuracy, cur.1 + 1)
+            let cur = sums[r.row, default: [:]][r.method, default: [:]][r.seed] ?? (0, 0)
+            sums[r.row, default: [:]][r.method, default: [:]][r.seed] = (cur.0 + r.accuracy, cur.1 + 1)
         }
         return sums.mapValues { $0.mapValues { $0.mapValues { $0.0 / Double($0.1) } } }
     }
@@ -46,14 +49,14 @@ public enum ResultsTable {
             return s.values.reduce(0, +) / Double(s.count)
         }
         if let dataset { return one(dataset) }
-        let all = records.map(\.dataset).uniqueInOrder().compactMap(one)
+        let all = records.map(\.row).uniqueInOrder().compactMap(one)
         return all.isEmpty ? nil : all.reduce(0, +) / Double(all.count)
     }
 
     /// Mean accuracy by dataset (groups, plus their average when there are several) and method
     /// (series): `values[method][dataset]`, the paper's Figure 1 bar chart.
     public static func accuracyChart(_ records: [ExperimentRecord]) -> (groups: [String], series: [String], values: [[Double?]]) {
-        var groups = records.map(\.dataset).uniqueInOrder()
+        var groups = records.map(\.row).uniqueInOrder()
         let series = records.map(\.method).uniqueInOrder()
         var values = series.map { m in groups.map { meanAccuracy(records, method: m, dataset: $0) } }
         if groups.count > 1 {
@@ -67,7 +70,7 @@ public enum ResultsTable {
     /// per seed and their average (a seedless method such as zero-shot: its single seed).
     public static func markdown(_ records: [ExperimentRecord]) -> String {
         let bySeed = accuracyBySeed(records)
-        let datasets = records.map(\.dataset).uniqueInOrder()
+        let datasets = records.map(\.row).uniqueInOrder()
         let methods = records.map(\.method).uniqueInOrder()
         let seeds = records.map(\.seed).uniqueInOrder().sorted()
         var header = ["dataset"], align = ["---"]
