@@ -46,7 +46,8 @@ public final class ResultsObject: HostObject {
             return .list(records.map { r in
                 .map(MapBox([("dataset", .string(r.dataset)), ("method", .string(r.method)), ("seed", .int(Int(r.seed))),
                              ("fold", .int(r.fold)), ("shots", .int(r.shots)), ("accuracy", .number(r.accuracy)),
-                             ("macro_f1", .number(r.macroF1)), ("seconds", .number(r.trainSeconds)), ("parameters", .int(r.parameters))]))
+                             ("macro_f1", .number(r.macroF1)), ("seconds", .number(r.trainSeconds)), ("parameters", .int(r.parameters)),
+                             ("condition", r.condition.map { .string($0) } ?? .nil), ("note", r.note.map { .string($0) } ?? .nil)]))
             })
         case "datasets": return .list(datasets.map { .string($0) })
         case "methods": return .list(methodNames.map { .string($0) })
@@ -81,7 +82,11 @@ extension Interpreter {
                  Param("epochs", "override the methods' epoch count", default: "nil"), Param("out", "directory for results (resumable)", default: "nil"),
                  Param("folds", "only these folds (default: all)", default: "nil"), Param("verbose", "print a line per cell", default: "false"),
                  Param("protocol", "\"palm\" (frozen eval-mode encoders, the paper's zero-shot template) or \"reference\" (the reference code's train-mode encoders and zero-shot prompt)", default: "\"palm\""),
-                 Param("encoder_mode", "override the protocol's encoder mode: \"eval\" or \"reference\"", default: "nil")],
+                 Param("encoder_mode", "override the protocol's encoder mode: \"eval\" or \"reference\"", default: "nil"),
+                 Param("generalization", "a study: \"base-to-novel\" (records base, novel, all, harmonic) or \"cross-dataset\" (with train_on, evaluate_on)", default: "nil"),
+                 Param("class_split", "base-to-novel's split: \"half\" or \"seeded=N\"", default: "\"half\""),
+                 Param("train_on", "cross-dataset: the dataset name learners train on", default: "nil"),
+                 Param("evaluate_on", "cross-dataset: the dataset names they are evaluated on", default: "nil")],
                 returns: "results") { args, interp in
             let m = try interp.modelArgument(try args.value(0), "experiment argument 'model'")
             let store = interp.session.store(for: m)
@@ -106,11 +111,31 @@ extension Interpreter {
                                       epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
             grid.experimentProtocol = try ExperimentProtocol.resolve(try args[9].map { try $0.asString("experiment argument 'protocol'") } ?? "palm",
                                                                      encoderMode: try args[10].map { try $0.asString("experiment argument 'encoder_mode'") })
+            if let study = try args[11].map({ try $0.asString("experiment argument 'generalization'") }) {
+                do {
+                    grid.generalization = try Generalization(study, classSplit: try args[12].map { try $0.asString("experiment argument 'class_split'") } ?? "half",
+                                                             trainOn: try args[13].map { try $0.asString("experiment argument 'train_on'") },
+                                                             evaluateOn: try args[14].map { try $0.asList("experiment argument 'evaluate_on'").map { try $0.asString("evaluate_on item") } } ?? [])
+                } catch let error as PromptingError { throw ScriptError.runtime("experiment: \(error)") }
+            }
             grid.shouldStop = { Interrupt.requested }
             grid.log = log
             let outcome = try grid.run()
             try Interpreter.throwIfInterrupted()
             return .host(ResultsObject(outcome.records, predictions: outcome.predictions))
+        }
+        builtin("split_classes", "Base and novel classes, as base-to-novel splits them: the first half in sorted order, or a seeded split.",
+                [Param("classes", "a dataset, or a list of class names (split in the order given; a dataset's are sorted)"), Param("seed", "nil: the first half; a number: a seeded split", default: "nil")],
+                returns: "map with base and novel") { args, _ in
+            let v = try args.value(0)
+            let classes: [String]
+            if case let .host(h) = v, let d = h as? DatasetObject { classes = d.dataset.classes } else {
+                classes = try v.asList("split_classes argument 'classes'").map { try $0.asString("class name") }
+            }
+            let rule: ClassSplit.Rule = try args[1].map { .seeded(UInt64(max(0, try $0.asInt("split_classes argument 'seed'")))) } ?? .half
+            let split: ClassSplit
+            do { split = try ClassSplit(classes: classes, rule: rule) } catch { throw ScriptError.runtime("split_classes: \(error)") }
+            return .map(MapBox([("base", .list(split.base.map { .string($0) })), ("novel", .list(split.novel.map { .string($0) }))]))
         }
         builtin("results", "Results from records (a list of maps as results.records gives, or a results.json file path), e.g. to merge runs.",
                 [Param("records", "list of record maps, or a path to results.json")], returns: "results") { args, _ in
@@ -124,10 +149,18 @@ extension Interpreter {
                 if case let .host(h) = item, let r = h as? ResultsObject { records += r.records; continue }
                 guard case let .map(m) = item else { throw ScriptError.type(expected: "map or results", found: item, context: "results record") }
                 func num(_ k: String) throws -> Double { try m[k]?.asNumber("record \(k)") ?? 0 }
-                records.append(ExperimentRecord(dataset: try m["dataset"]?.asString("record dataset") ?? "-", method: try m["method"]?.asString("record method") ?? "-",
-                                                seed: UInt64(max(0, try num("seed"))), fold: Int(try num("fold")), shots: Int(try num("shots")),
-                                                accuracy: try num("accuracy"), macroF1: try num("macro_f1"), trainSeconds: try num("seconds"),
-                                                parameters: Int(try num("parameters"))))
+                var record = ExperimentRecord(dataset: try m["dataset"]?.asString("record dataset") ?? "-", method: try m["method"]?.asString("record method") ?? "-",
+                                              seed: UInt64(max(0, try num("seed"))), fold: Int(try num("fold")), shots: Int(try num("shots")),
+                                              accuracy: try num("accuracy"), macroF1: try num("macro_f1"), trainSeconds: try num("seconds"),
+                                              parameters: Int(try num("parameters")))
+                func text(_ k: String) throws -> String? {
+                    guard let v = m[k] else { return nil }
+                    if case .nil = v { return nil }
+                    return try v.asString("record \(k)")
+                }
+                record.condition = try text("condition")
+                record.note = try text("note")
+                records.append(record)
             }
             return .host(ResultsObject(records))
         }

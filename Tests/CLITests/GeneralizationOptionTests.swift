@@ -18,7 +18,9 @@ final class GeneralizationOptionTests: XCTestCase {
 
         for (args, message) in [(["--class-split", "seeded=4"], "--class-split goes with --generalization"),
                                 (["--generalization", "sideways"], "expected base-to-novel"),
-                                (["--generalization", "base-to-novel", "--class-split", "thirds"], "half or seeded=N")] {
+                                (["--generalization", "base-to-novel", "--class-split", "thirds"], "half or seeded=N"),
+                                (["--train-on", "data"], "go with --generalization cross-dataset"),
+                                (["--generalization", "cross-dataset", "--train-on", "data"], "--evaluate-on")] {
             XCTAssertThrowsError(try Experiment.parse(common + ["--out", dir.file("x")] + args)) {
                 XCTAssertTrue(Experiment.message(for: $0).contains(message), Experiment.message(for: $0))
             }

@@ -39,6 +39,8 @@ extension Experiment {
         if let saveLearners { args += ["--save-learners", absolute(saveLearners)] }
         if let loadLearners { args += ["--eval-only", "--load-learners", absolute(loadLearners)] }
         if let generalization { args += ["--generalization", generalization, "--class-split", classSplit] }
+        if let trainOn { args += ["--train-on", trainOn] }
+        if let evaluateOn { args += ["--evaluate-on", evaluateOn] }
         return args
     }
 

@@ -35,8 +35,11 @@ public struct Experiment: ParsableCommand {
     @Option(help: "Where --eval-only reads the learners from (DIR/<method>/<EXP>-SEED<s>.pth).")
     var loadLearners: String?
 
-    @Option(help: "A generalization study: base-to-novel (train on the base classes; evaluate on base, novel, all, and their harmonic mean).")
+    @Option(help: "A generalization study: base-to-novel (train on the base classes; evaluate on base, novel, all, and their harmonic mean) or cross-dataset (--train-on, --evaluate-on).")
     var generalization: String?
+    @Option(help: "With --generalization cross-dataset: the dataset (its name, e.g. ESC50) learners train on.") var trainOn: String?
+    @Option(help: "With --generalization cross-dataset: the datasets, comma-separated, they are evaluated on with their own classes.")
+    var evaluateOn: String?
     @Option(help: "With --generalization base-to-novel: half (the first half of the sorted classes are base) or seeded=N.")
     var classSplit = "half"
 
@@ -82,9 +85,13 @@ public struct Experiment: ParsableCommand {
     func studyGeneralization() throws -> Generalization? {
         guard let generalization else {
             if classSplit != "half" { throw ValidationError("--class-split goes with --generalization base-to-novel") }
+            if trainOn != nil || evaluateOn != nil { throw ValidationError("--train-on and --evaluate-on go with --generalization cross-dataset") }
             return nil
         }
-        do { return try Generalization(generalization, classSplit: classSplit) } catch { throw ValidationError("\(error)") }
+        do {
+            return try Generalization(generalization, classSplit: classSplit, trainOn: trainOn,
+                                      evaluateOn: evaluateOn.map { $0.split(separator: ",").map(String.init) } ?? [])
+        } catch { throw ValidationError("\(error)") }
     }
 
     public func run() throws {

@@ -28,6 +28,13 @@ public struct DatasetExperiment: ExperimentData {
         return (try featureSet(few.train), try featureSet(few.test))
     }
 
+    /// Every clip in some test part, once, in the dataset's order.
+    public func allTestFeatures() throws -> FeatureSet {
+        var seen = Set<[UInt8]>()
+        let items = dataset.splits.flatMap(\.test).filter { seen.insert(Array($0.path.utf8)).inserted }
+        return try featureSet(items)
+    }
+
     public func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet {
         let split = try dataset.split(fold: fold == 0 ? nil : fold)
         return try featureSet(split.test, store: store.sibling(embedder: ModelEmbedder(model)))

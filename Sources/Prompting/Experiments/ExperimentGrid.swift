@@ -11,12 +11,33 @@ public protocol ExperimentData {
     /// Fold numbers (`[1, ..., k]`), or `[0]` for a single train/test split.
     var folds: [Int] { get }
     func features(fold: Int, shots: Int, seed: UInt64) throws -> (train: FeatureSet, test: FeatureSet)
+    /// Every test clip of the dataset once (the union of its folds' test parts): what a learner
+    /// trained elsewhere is evaluated on.
+    func allTestFeatures() throws -> FeatureSet
     /// The test part of `fold` embedded by `model` (the same encoders with other normalisation
     /// statistics, after a train-mode run).
     func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet
 }
 
 extension ExperimentData {
+    /// The folds' test parts, joined (a clip in several test parts counts once, by path).
+    public func allTestFeatures() throws -> FeatureSet {
+        var parts: [FeatureSet] = []
+        for fold in folds { parts.append(try features(fold: fold, shots: 0, seed: 0).test) }
+        guard parts.count > 1 else { return parts[0] }
+        var seen = Set<[UInt8]>(), rows: [(Int, Int)] = []
+        for (p, set) in parts.enumerated() {
+            for i in 0..<set.count where set.paths.isEmpty || seen.insert(Array(set.paths[i].utf8)).inserted { rows.append((p, i)) }
+        }
+        let features = try Tensor.concat(parts.map(\.features), axis: 0)
+        var offsets = [0]
+        for set in parts { offsets.append(offsets.last! + set.count) }
+        let picked = rows.map { offsets[$0.0] + $0.1 }
+        let all = try FeatureSet(features: features, labels: parts.flatMap(\.labels), classNames: classNames,
+                                 paths: parts.allSatisfy { !$0.paths.isEmpty } ? parts.flatMap(\.paths) : [])
+        return try all.subset(picked)
+    }
+
     public func testFeatures(fold: Int, model: AudioLanguageModel) throws -> FeatureSet {
         throw PromptingError.invalidData("\(name): these features cannot be encoded again by another model (train-mode encoders need the clips)")
     }
@@ -108,6 +129,12 @@ public struct ExperimentGrid {
             let learner: PromptLearner, statistics: [String: BatchNormStatistics]
             if case let .baseToNovel(rule)? = generalization {
                 guard let ran = try runBaseToNovel(spec, rule: rule, data: data, cell: cell, train: cache!.train, test: cache!.test) else {
+                    return try current()
+                }
+                (finishedCell, learner, statistics) = (ran.result, ran.learner, [:])
+            } else if case let .crossDataset(_, targets)? = generalization {
+                let targetData = targets.compactMap { name in datasets.first { $0.name == name } }
+                guard let ran = try runCrossDataset(spec, data: data, targets: targetData, cell: cell, train: cache!.train, test: cache!.test) else {
                     return try current()
                 }
                 (finishedCell, learner, statistics) = (ran.result, ran.learner, [:])

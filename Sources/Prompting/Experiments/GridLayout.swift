@@ -32,8 +32,11 @@ public struct GridLayout: Sendable {
     public func cells() throws -> [GridCell] {
         let specs = try specs()
         let name = protocolName
+        try generalization?.check(datasets: datasets.map(\.name))
         var out: [GridCell] = []
         for data in datasets {
+            // Cross-dataset trains on its source only; the targets are evaluated in its cells.
+            if case let .crossDataset(source, _)? = generalization, data.name != source { continue }
             for fold in data.folds {
                 for seed in seeds {
                     for spec in specs where spec.kind.usesSeed || seed == seeds.first {
