@@ -110,4 +110,25 @@ final class DemoPipelineTests: XCTestCase {
         XCTAssertTrue(report.contains("palm"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("corpus-6/LICENSES.md")))
     }
+
+    /// `Stdlib/generalization.palm` on a small real corpus: both studies run on the demo model
+    /// and the report renders their plots and names the fallbacks.
+    func testGeneralizationStudyWritesItsReport() throws {
+        try requireDemoInstall()
+        let dir = try TemporaryDirectory("demo-generalization")
+        // Four families of ten notes (every family keeps test clips after the 80/20 split).
+        let full = DemoCorpus(maxPerClass: 10)
+        let small = DemoCorpus(alignment: ["kick drum", "snare drum", "spoken digit seven", "violin"].flatMap { c in full.alignment.filter { $0.label == c }.prefix(5) },
+                               evaluation: ["flute", "bass", "brass", "organ"].flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
+        try small.build(into: dir.file("corpus"))
+        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/generalization.palm", dir.file("corpus/evaluation"),
+                                       dir.file("corpus/alignment"), "seeds=1", "shots=2", "--report", dir.file("report.html")],
+                                      environment: ["PALM_CACHE": dir.file("cache")], timeout: 900)
+        XCTAssertEqual(run.status, 0, "\(run)")
+        let report = try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+        XCTAssertGreaterThanOrEqual(report.components(separatedBy: "<svg").count - 1, 2, "a bar chart per study")
+        for text in ["[harmonic]", "[from alignment]", "palm: novel classes use the plain text feature (lambda = 0)"] {
+            XCTAssertTrue(report.contains(text), "the report lacks \(text)")
+        }
+    }
 }

@@ -83,6 +83,9 @@ struct StudyRecords {
     /// Evaluates `transfer.learner` on `set` and records it under `condition`.
     mutating func evaluate(_ transfer: ClassTransfer, on set: FeatureSet, dataset: String, condition: String?) throws -> EvaluationResult {
         if let fallback = transfer.fallback, !notes.contains(fallback) { notes.append(fallback) }
+        guard set.count > 0 else {
+            throw PromptingError.invalidData("\(dataset)\(condition.map { " [\($0)]" } ?? ""): no test clip of its classes (\(transfer.learner.classNames.joined(separator: ", "))) to evaluate on")
+        }
         let result = try Evaluator.evaluate(transfer.learner, on: set)
         var r = record(dataset: dataset, accuracy: result.accuracy, macroF1: result.macroF1)
         r.condition = condition
