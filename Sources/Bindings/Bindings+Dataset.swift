@@ -123,8 +123,8 @@ public final class ItemsObject: HostObject {
         case "classnames": return .list(items.map { .string($0.classname) })
         case "classes": return .list(dataset.classes.map { .string($0) })
         case "class_counts":
-            let counts = items.classCounts
-            return .map(MapBox(dataset.classes.filter { counts[$0] != nil }.map { ($0, .int(counts[$0]!)) }))
+            let counts = items.labelCounts(classCount: dataset.classes.count)
+            return .map(MapBox(zip(dataset.classes, counts).filter { $0.1 > 0 }.map { ($0.0, .int($0.1)) }))
         default: return nil
         }
     }

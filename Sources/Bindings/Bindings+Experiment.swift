@@ -141,7 +141,7 @@ extension Interpreter {
                 [Param("records", "list of record maps, or a path to results.json")], returns: "results") { args, _ in
             let v = try args.value(0)
             if case let .string(path) = v {
-                let data = try Data(contentsOf: URL(fileURLWithPath: (path as NSString).expandingTildeInPath))
+                let data = Data(try TextFile.read((path as NSString).expandingTildeInPath, role: "results file").utf8)
                 return .host(ResultsObject(try JSONDecoder().decode([ExperimentRecord].self, from: data)))
             }
             var records: [ExperimentRecord] = []

@@ -173,6 +173,17 @@ extension Interpreter {
         (try modelArgument(try args.value(0), "\(name) argument 'model'"), try classesArgument(try args.value(1), "\(name) argument 'classes'"))
     }
 
+    /// CoOp-style context vectors (`n_ctx`) live inside a prompt, so there can be fewer of them
+    /// than a prompt has tokens; checked here, before the learner allocates `n_ctx` vectors
+    /// (`coop(m, classes, n_ctx: 1e9)` would otherwise ask for hundreds of gigabytes).
+    func requireContextFits(_ settings: Settings, in model: ModelObject, _ name: String) throws {
+        guard let n = settings.int("n_ctx") else { return }
+        let tokens = try model.model.tokenize([""]).length
+        guard n < tokens - 1 else {
+            throw ScriptError.runtime("\(name): n_ctx \(n) does not fit in the model's prompts of \(tokens) tokens (at most \(tokens - 2))")
+        }
+    }
+
     func installLearnerBindings() {
         let seed = Param("seed", "initialisation seed", default: "0")
         let modelAndClasses = [Param("model", "the model"), Param("classes", "class names (or a dataset)")]
@@ -183,6 +194,7 @@ extension Interpreter {
                     returns: "learner") { args, interp in
                 let (m, classes) = try interp.modelAndClasses(args, name)
                 let settings = Settings(kind.settings, given: try args.settings(kind.settings, from: 2))
+                try interp.requireContextFits(settings, in: m, name)
                 let s = kind.usesSeed ? try seedArgument(args, 2 + kind.settings.count) : 0
                 let learner = try kind.make(LearnerContext(model: m.model, classNames: classes, settings: settings, seed: s))
                 return .host(LearnerObject(learner, model: m, interpreter: interp))

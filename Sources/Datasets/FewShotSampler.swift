@@ -70,8 +70,12 @@ extension Array where Element == DatasetItem {
         FewShotSampler.sample(self, k: k, seed: seed, repeat: `repeat`)
     }
 
-    /// Item counts per class name.
-    public var classCounts: [String: Int] {
-        reduce(into: [:]) { $0[$1.classname, default: 0] += 1 }
+    /// Item counts per label (`classCount` of them, by index into the dataset's classes).
+    /// Counted by label rather than by class name: a `[String: Int]` would merge two names
+    /// that differ only in Unicode normalisation, which the dataset keeps as two classes.
+    public func labelCounts(classCount: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for item in self where counts.indices.contains(item.label) { counts[item.label] += 1 }
+        return counts
     }
 }

@@ -189,8 +189,8 @@ public final class REPL {
         case "load":
             guard !arg.isEmpty else { errorOutput(":load needs a file"); break }
             let path = (unquote(arg) as NSString).expandingTildeInPath
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { errorOutput("cannot read \(arg)"); break }
             do {
+                let text = try TextFile.read(path, role: "script")
                 try interpreter.run(text, name: arg)
                 sessionEntries.append(text)
             } catch let e as ScriptError {

@@ -114,6 +114,19 @@ extension Interpreter {
         }
         let items = try v.asList(context)
         if items.allSatisfy({ if case .list = $0 { return true }; if case .tensor = $0 { return true }; return false }), !items.isEmpty {
+            // The rows may all be one long list: what they add up to is checked before copying.
+            var total = 0
+            for item in items {
+                let n: Int
+                switch item {
+                case let .list(l): n = l.items.count
+                case let .tensor(t): n = t.count
+                default: n = 0
+                }
+                let (sum, overflow) = total.addingReportingOverflow(n)
+                total = overflow ? Int.max : sum
+            }
+            try AllocationBudget.require(total, .list)
             return try items.map { try numberRow($0, context) }
         }
         return [try numberRow(v, context)]
@@ -137,7 +150,8 @@ extension Interpreter {
                 let nested = m.keys.allSatisfy { if case .map = m[$0]! { return true }; return false }
                 if nested {
                     series = m.keys
-                    for k in m.keys { if case let .map(inner) = m[k]! { for g in inner.keys where !groups.contains(g) { groups.append(g) } } }
+                    // Groups are matched byte for byte, as map keys are (NFC and NFD "café" are two).
+                    for k in m.keys { if case let .map(inner) = m[k]! { for g in inner.keys where !groups.contains(where: { $0.utf8.elementsEqual(g.utf8) }) { groups.append(g) } } }
                     values = try series.map { s in
                         guard case let .map(inner) = m[s]! else { return [] }
                         return try groups.map { g in try inner[g].map { try $0.asNumber("bar value") } }
@@ -155,6 +169,9 @@ extension Interpreter {
                 guard groups.count == n, series.count == values.count else {
                     throw ScriptError.runtime("bar: \(groups.count) labels and \(series.count) series names for \(values.count) x \(n) values")
                 }
+                // Ragged rows are padded to the longest: one long row among many short ones
+                // asks for rows x longest cells.
+                try AllocationBudget.require(AllocationBudget.elementCount(checked: [values.count, n]), .list)
                 values = values.map { $0 + Array(repeating: nil, count: n - $0.count) }
             }
             return .host(PlotObject(Plot(kind: .bar(groups: groups, series: series, values: values), title: try interp.strings(args, 3, ""),

@@ -160,19 +160,19 @@ public func runScript(path: String, arguments: [String] = [], options: [(String,
                       interpreter: Interpreter = Interpreter()) -> Int32 {
     guard let reportPath else { return runScript(path: path, arguments: arguments, options: options, interpreter: interpreter) }
     let expanded = (path as NSString).expandingTildeInPath
-    guard let text = try? String(contentsOfFile: expanded, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("error: cannot read \(path)\n".utf8))
-        return 1
-    }
-    interpreter.prepareRun(of: expanded, arguments: arguments, options: options)
-    let notebook: Notebook
+    let outcome: (report: Report, error: ScriptError?)
     do {
-        notebook = try Notebook(file: SourceFile(name: path, text: text))
+        let text = try TextFile.read(expanded, role: "script")
+        interpreter.prepareRun(of: expanded, arguments: arguments, options: options)
+        // Parsed, run and released on a script thread, as `Interpreter.run` does.
+        outcome = try ScriptThread.run {
+            try Notebook(file: SourceFile(name: path, text: text)).report(in: interpreter, title: (path as NSString).lastPathComponent) { print($0) }
+        }
     } catch {
-        FileHandle.standardError.write(Data("\((error as? ScriptError)?.rendered ?? "\(error)")\n".utf8))
+        FileHandle.standardError.write(Data("\((error as? ScriptError)?.rendered ?? "error: \(error)")\n".utf8))
         return 1
     }
-    let (report, failure) = notebook.report(in: interpreter, title: (path as NSString).lastPathComponent) { print($0) }
+    let (report, failure) = outcome
     if let failure { FileHandle.standardError.write(Data((failure.rendered + "\n").utf8)) }
     do {
         try report.write(to: reportPath)

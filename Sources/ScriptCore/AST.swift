@@ -45,12 +45,15 @@ public final class FunctionDecl: Sendable {
     public let parameters: [Parameter]
     public let body: [Stmt]
     public let location: SourceLocation
+    /// Height of the tree below the declaration (its defaults and body).
+    public let height: Int
     public init(name: String, parameters: [Parameter], body: [Stmt], location: SourceLocation) {
         self.name = name
         symbol = Symbol(name)
         self.parameters = parameters
         self.body = body
         self.location = location
+        height = max(parameters.reduce(0) { max($0, $1.defaultValue?.height ?? 0) }, Stmt.height(of: body))
     }
 }
 
@@ -77,6 +80,45 @@ public struct Expr: Sendable {
     }
     public let kind: Kind
     public let location: SourceLocation
+    /// Levels of the tree this node roots (1 for a leaf). Everything that walks a tree
+    /// recursively (the evaluator, and Swift releasing it) goes this deep, so the parser refuses
+    /// trees taller than `ScriptLimits.maxNesting`; a left-growing chain such as `1+1+1+...`
+    /// grows this without the parser itself recursing.
+    public let height: Int
+
+    init(kind: Kind, location: SourceLocation) {
+        self.kind = kind
+        self.location = location
+        height = 1 + kind.childHeight
+    }
+}
+
+extension Expr.Kind {
+    /// The greatest height among the node's children (0 for a leaf).
+    var childHeight: Int {
+        switch self {
+        case .number, .string, .bool, .nil, .variable: return 0
+        case let .interpolation(es), let .list(es): return Expr.height(of: es)
+        case let .map(entries): return entries.reduce(0) { max($0, $1.value.height) }
+        case let .unary(_, e), let .field(e, _): return e.height
+        case let .binary(_, l, r): return max(l.height, r.height)
+        case let .call(callee, args): return args.reduce(callee.height) { max($0, $1.value.height) }
+        case let .index(e, items):
+            return items.reduce(e.height) { h, item in
+                switch item {
+                case let .single(i): return max(h, i.height)
+                case let .slice(a, b, c): return max(h, a?.height ?? 0, b?.height ?? 0, c?.height ?? 0)
+                }
+            }
+        case let .function(decl): return decl.height
+        case let .if(condition, then, otherwise): return max(condition.height, Stmt.height(of: then), otherwise.map(Stmt.height(of:)) ?? 0)
+        }
+    }
+}
+
+extension Expr {
+    /// The greatest height among `exprs` (0 when empty).
+    static func height(of exprs: [Expr]) -> Int { exprs.reduce(0) { max($0, $1.height) } }
 }
 
 /// A statement and where it starts.
@@ -96,6 +138,27 @@ public struct Stmt: Sendable {
     }
     public let kind: Kind
     public let location: SourceLocation
+    /// Levels of the tree this statement roots, as `Expr.height`.
+    public let height: Int
+
+    init(kind: Kind, location: SourceLocation) {
+        self.kind = kind
+        self.location = location
+        switch kind {
+        case let .expression(e, _): height = 1 + e.height
+        case let .assign(target, _, value): height = 1 + max(target.height, value.height)
+        case let .function(decl): height = 1 + decl.height
+        case let .if(condition, then, otherwise):
+            height = 1 + max(condition.height, Stmt.height(of: then), otherwise.map(Stmt.height(of:)) ?? 0)
+        case let .for(_, iterable, body): height = 1 + max(iterable.height, Stmt.height(of: body))
+        case let .while(condition, body): height = 1 + max(condition.height, Stmt.height(of: body))
+        case let .return(e): height = 1 + (e?.height ?? 0)
+        case .break, .continue: height = 1
+        }
+    }
+
+    /// Height of a block: one level for the block, plus its tallest statement.
+    static func height(of block: [Stmt]) -> Int { 1 + block.reduce(0) { max($0, $1.height) } }
 }
 
 /// A parsed script: its statements and the file they came from.

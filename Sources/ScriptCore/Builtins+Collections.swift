@@ -51,7 +51,9 @@ enum ValueMembers {
     static let listMethods: [MemberSpec] = [
         MemberSpec("list.append", "Adds x at the end (in place).", [Param("x", "value")]) { v, args, _ in
             let l = list(v)
-            guard l.items.count < maxCollectionLength else { throw ScriptError.runtime("list too long") }
+            // Growth by one checks the cap only; the interpreter's periodic check of resident
+            // memory catches a loop that appends past the budget.
+            try AllocationBudget.requireGrowth(of: l.items.count, .list)
             l.items.append(try args.value(0))
             return .nil
         },
@@ -64,6 +66,7 @@ enum ValueMembers {
         },
         MemberSpec("list.insert", "Inserts x before index (in place).", [Param("index", "position"), Param("x", "value")]) { v, args, _ in
             let l = list(v)
+            try AllocationBudget.requireGrowth(of: l.items.count, .list)
             let i = try args.int(0)
             let j = min(max(i < 0 ? i + l.items.count : i, 0), l.items.count)
             l.items.insert(try args.value(1), at: j)
@@ -88,7 +91,7 @@ enum ValueMembers {
         },
         MemberSpec("list.join", "The elements' display strings joined by sep.", [Param("sep", "separator", default: "\"\"")],
                    returns: "string") { v, args, _ in
-            .string(list(v).items.map(\.displayString).joined(separator: try args[0]?.asString("join argument 'sep'") ?? ""))
+            .string(try AllocationBudget.joined(list(v).items.map { try $0.displayText() }, separator: try args[0]?.asString("join argument 'sep'") ?? ""))
         },
         MemberSpec("list.reverse", "A reversed copy.", returns: "list") { v, _, _ in .list(list(v).items.reversed()) },
         MemberSpec("list.sum", "Sum of the elements (numbers or tensors).", returns: "number or tensor") { v, _, interp in
@@ -107,9 +110,12 @@ enum ValueMembers {
             let s = try v.asString("")
             if let sep = try args[0]?.asString("split argument 'sep'") {
                 guard !sep.isEmpty else { throw ScriptError.runtime("split separator cannot be empty") }
+                try AllocationBudget.require(mostOccurrences(of: sep, in: s) + 1, .list, atMost: true)
                 return .list(s.components(separatedBy: sep).map { .string($0) })
             }
-            return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
+            let pieces = s.split(whereSeparator: { $0.isWhitespace })
+            try AllocationBudget.require(pieces.count, .list)
+            return .list(pieces.map { .string(String($0)) })
         },
         MemberSpec("string.contains", "Whether s occurs in the string.", [Param("s", "substring")], returns: "bool") { v, args, _ in
             .bool(try v.asString("").contains(try args.string(0)))
@@ -122,11 +128,24 @@ enum ValueMembers {
         },
         MemberSpec("string.replace", "Copy with every `old` replaced by `new`.", [Param("old", "text to find"), Param("new", "replacement")],
                    returns: "string") { v, args, _ in
-            let old = try args.string(0)
+            let old = try args.string(0), new = try args.string(1), s = try v.asString("")
             guard !old.isEmpty else { throw ScriptError.runtime("replace: 'old' cannot be empty") }
-            return .string(try v.asString("").replacingOccurrences(of: old, with: try args.string(1)))
+            // The result grows by the difference in length at every occurrence.
+            if new.utf8.count > old.utf8.count {
+                let (growth, o1) = mostOccurrences(of: old, in: s).multipliedReportingOverflow(by: new.utf8.count - old.utf8.count)
+                let (bytes, o2) = growth.addingReportingOverflow(s.utf8.count)
+                try AllocationBudget.require(o1 || o2 ? Int.max : bytes, .string, atMost: true)
+            }
+            return .string(s.replacingOccurrences(of: old, with: new))
         },
     ]
+
+    /// The most times `needle` can occur in `s` without overlapping: every match spans at least
+    /// one byte per character of `needle`. A bound, found without searching, that `split` and
+    /// `replace` check before allocating their results.
+    static func mostOccurrences(of needle: String, in s: String) -> Int {
+        s.utf8.count / max(1, needle.count)
+    }
 
     static func map(_ v: Value) -> MapBox {
         guard case let .map(m) = v else { fatalError("map method on \(v.typeName)") }

@@ -20,19 +20,19 @@ extension Interpreter {
             .bool(FileManager.default.fileExists(atPath: interp.resolvePath(try args.string(0))))
         }
         builtin("read_file", "The text of a file.", [Param("path", "a path")], returns: "string") { args, interp in
-            .string(try String(contentsOfFile: interp.resolvePath(try args.string(0)), encoding: .utf8))
+            .string(try TextFile.read(interp.resolvePath(try args.string(0)), role: "text file"))
         }
         builtin("write_file", "Writes text to a file (atomically), creating its directory.",
                 [Param("path", "a path"), Param("text", "the text (non-strings are written as they print)")]) { args, _ in
             let path = (try args.string(0) as NSString).expandingTildeInPath
-            try AtomicFile.write((try args.value(1)).displayString, to: path, createDirectory: true)
+            try AtomicFile.write(try args.value(1).displayText(), to: path, createDirectory: true)
             return .nil
         }
         builtin("load", "Runs a .palm file in this session (its functions and variables become globals); a relative path is found beside the running script.",
                 [Param("path", "the script")]) { args, interp in
             let path = interp.resolvePath(try args.string(0))
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ScriptError.runtime("load: cannot read \(path)") }
-            try interp.run(Parser.parse(SourceFile(name: (path as NSString).lastPathComponent, text: text)))
+            let text = try TextFile.read(path, role: "script")
+            try interp.run(text, name: (path as NSString).lastPathComponent)
             return .nil
         }
     }

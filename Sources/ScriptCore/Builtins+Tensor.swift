@@ -6,10 +6,6 @@ import Tensor
 // that records on the tape, so gradients flow through whatever a script computes; the only
 // exceptions (comparisons, argmax, item, tolist) say so in their docs.
 
-/// The largest tensor a script may create in one call (elements), so a typo such as
-/// `zeros(100000, 100000)` fails clearly instead of exhausting memory.
-let maxTensorElements = 1 << 27
-
 extension Value {
     /// The tensor, or a number promoted to a scalar tensor.
     public func asTensor(_ context: String) throws -> Tensor {
@@ -33,6 +29,9 @@ func tensorFromNested(_ v: Value, context: String) throws -> Tensor {
         guard let first = l.items.first else { break }
         probe = first
     }
+    // Lists may hold the same list many times over: [x, x, x] of [y, y, y] ... multiplies out
+    // to more elements than the script ever built.
+    try AllocationBudget.requireTensor(shape)
     var data: [Float] = []
     data.reserveCapacity(shape.reduce(1, *))
     func walk(_ v: Value, _ depth: Int) throws {
@@ -55,17 +54,17 @@ func tensorFromNested(_ v: Value, context: String) throws -> Tensor {
     return try Tensor(data, shape: shape)
 }
 
-/// A shape from `f(2, 3)` or `f([2, 3])`.
+/// A shape from `f(2, 3)` or `f([2, 3])`, checked against the allocation cap and budget.
 func shapeArgument(_ values: [Value], _ name: String) throws -> [Int] {
     let dims: [Value]
     if values.count == 1, case let .list(l) = values[0] { dims = l.items } else { dims = values }
     let shape = try dims.map { try $0.asInt("\(name) shape") }
     guard shape.allSatisfy({ $0 >= 0 }) else { throw ScriptError.runtime("\(name): negative dimension in \(shapeString(shape))") }
-    var n = 1
-    for d in shape {
-        let (p, overflow) = n.multipliedReportingOverflow(by: d)
-        guard !overflow, p <= maxTensorElements else { throw ScriptError.runtime("\(name): shape \(shapeString(shape)) is too large") }
-        n = p
+    do {
+        try AllocationBudget.requireTensor(shape)
+    } catch var e as ScriptError {
+        e.message = "\(name)(\(shape.map(String.init).joined(separator: ", "))): \(e.message)"
+        throw e
     }
     return shape
 }
@@ -175,6 +174,8 @@ extension Interpreter {
                 [Param("n", "how many"), Param("seed", "integer seed", default: "nil")], returns: "list") { args, interp in
             let n = try args.int(0)
             guard n >= 0 else { throw ScriptError.runtime("permutation: n must be >= 0, found \(n)") }
+            // The generator's array of integers, then the list (n < 1e15, as `int` sees to).
+            try AllocationBudget.require(n, .list, extraBytes: n * MemoryLayout<Int>.stride)
             if let seed = args[1] {
                 var g = SeededGenerator(seed: UInt64(bitPattern: Int64(try seed.asInt("permutation argument 'seed'"))))
                 return .list(g.permutation(n).map { .int($0) })
@@ -214,12 +215,14 @@ extension Interpreter {
                            extra: [Param("axis", "axis", default: "nil"), Param("keep_dims", "keep the reduced axis as size 1", default: "false")]) { t, a in
             try t.mean(axes: a[1].map { [try $0.asInt("mean argument 'axis'")] }, keepDims: a.bool(2, default: false))
         }
-        builtin("matmul", "Matrix product a @ b (batched, NumPy rules).", [Param("a", "tensor"), Param("b", "tensor")], returns: "tensor") { args, _ in
-            .tensor(try args.value(0).asTensor("matmul argument 'a'").matmul(args.value(1).asTensor("matmul argument 'b'")))
+        builtin("matmul", "Matrix product a @ b (batched, NumPy rules).", [Param("a", "tensor"), Param("b", "tensor")], returns: "tensor") { args, interp in
+            try interp.binary(.matmul, .tensor(args.value(0).asTensor("matmul argument 'a'")), .tensor(args.value(1).asTensor("matmul argument 'b'")))
         }
         builtin("cosine", "Cosine similarity of every row of a with every row of b: [N, D], [M, D] -> [N, M].",
                 [Param("a", "tensor"), Param("b", "tensor")], returns: "tensor") { args, _ in
-            .tensor(try args.value(0).asTensor("cosine argument 'a'").cosineSimilarity(args.value(1).asTensor("cosine argument 'b'")))
+            let a = try args.value(0).asTensor("cosine argument 'a'"), b = try args.value(1).asTensor("cosine argument 'b'")
+            try AllocationBudget.requireTensor([a.shape.first ?? 1, b.shape.first ?? 1])
+            return .tensor(try a.cosineSimilarity(b))
         }
         builtin("cross_entropy", "Mean cross-entropy of [N, C] logits against N integer class targets (log-softmax + NLL).",
                 [Param("logits", "[N, C] tensor"), Param("targets", "list or tensor of N class indices")], returns: "scalar tensor") { args, _ in
@@ -229,11 +232,13 @@ extension Interpreter {
         builtin("concat", "Joins tensors along an existing axis.", [Param("tensors", "list of tensors"), Param("axis", "axis", default: "0")],
                 returns: "tensor") { args, _ in
             let ts = try args.value(0).asList("concat argument 'tensors'").map { try $0.asTensor("concat element") }
+            try Interpreter.requireTotal(of: ts)
             return .tensor(try Tensor.concat(ts, axis: args.int(1, default: 0)))
         }
         builtin("stack", "Stacks equally shaped tensors along a new axis.", [Param("tensors", "list of tensors"), Param("axis", "axis", default: "0")],
                 returns: "tensor") { args, _ in
             let ts = try args.value(0).asList("stack argument 'tensors'").map { try $0.asTensor("stack element") }
+            try Interpreter.requireTotal(of: ts)
             return .tensor(try Tensor.stack(ts, axis: args.int(1, default: 0)))
         }
         builtin("argmax", "Index of the maximum along axis (not differentiable).", [Param("x", "tensor"), Param("axis", "axis", default: "-1")],
@@ -243,6 +248,7 @@ extension Interpreter {
         builtin("eq", "Elementwise a == b as a 0/1 tensor, with broadcasting (not differentiable).",
                 [Param("a", "tensor or number"), Param("b", "tensor or number")], returns: "tensor") { args, _ in
             let a = try args.value(0).asTensor("eq argument 'a'"), b = try args.value(1).asTensor("eq argument 'b'")
+            if let shape = try? broadcastShapes(a.shape, b.shape, op: "eq") { try AllocationBudget.requireTensor(shape) }
             let d = try GradMode.withoutGrad { try a - b }
             return .tensor(try Tensor(d.toArray().map { $0 == 0 ? 1 : 0 }, shape: d.shape))
         }
@@ -292,6 +298,27 @@ extension Interpreter {
         addTopic("tensor", ValueMembers.tensorHelp)
     }
 
+    /// Checks a tensor as large as all of `tensors` together (concat, stack): one tensor
+    /// listed many times makes a result far larger than any input.
+    static func requireTotal(of tensors: [Tensor]) throws {
+        var total = 0
+        for t in tensors {
+            let (sum, overflow) = total.addingReportingOverflow(t.count)
+            total = overflow ? Int.max : sum
+        }
+        try AllocationBudget.require(total, .tensor)
+    }
+
+    /// Checks the result of reducing `t` over `axis`. It is never larger than `t` unless `t`
+    /// is empty: `zeros(100000, 100000, 0).sum(axis: 2)` asks for 10^10 zeros. A bad axis is
+    /// left to the reduction's own error.
+    static func requireReduction(of t: Tensor, axis: Int) throws {
+        guard t.count == 0, let a = try? normalizeAxis(axis, rank: t.rank, op: "reduce") else { return }
+        var shape = t.shape
+        shape[a] = 1
+        try AllocationBudget.requireTensor(shape)
+    }
+
     static func requireTrainable(_ params: [Tensor], _ name: String) throws {
         if let i = params.firstIndex(where: { !$0.requiresGrad }) {
             throw ScriptError.runtime("\(name): parameter \(i) is not trainable; create it with param(...)")
@@ -328,10 +355,14 @@ extension ValueMembers {
 
     static let tensorMethods: [MemberSpec] = [
         tm("sum", "Sum over axis (all elements when omitted).", axisParams) { t, a in
-            .tensor(try t.sum(axes: a[0].map { [try $0.asInt("sum argument 'axis'")] }, keepDims: a.bool(1, default: false)))
+            let axis = try a[0].map { try $0.asInt("sum argument 'axis'") }
+            if let axis { try Interpreter.requireReduction(of: t, axis: axis) }
+            return .tensor(try t.sum(axes: axis.map { [$0] }, keepDims: a.bool(1, default: false)))
         },
         tm("mean", "Mean over axis (all elements when omitted).", axisParams) { t, a in
-            .tensor(try t.mean(axes: a[0].map { [try $0.asInt("mean argument 'axis'")] }, keepDims: a.bool(1, default: false)))
+            let axis = try a[0].map { try $0.asInt("mean argument 'axis'") }
+            if let axis { try Interpreter.requireReduction(of: t, axis: axis) }
+            return .tensor(try t.mean(axes: axis.map { [$0] }, keepDims: a.bool(1, default: false)))
         },
         tm("max", "Maximum over axis (all elements when omitted); the gradient goes to the first maximum.", axisParams) { t, a in
             guard let axis = a[0] else { return .tensor(try t.max()) }
@@ -357,7 +388,9 @@ extension ValueMembers {
         tm("gelu", "GELU elementwise.") { t, _ in .tensor(t.gelu()) },
         tm("pow", "x^p elementwise.", [Param("p", "exponent")]) { t, a in .tensor(t.pow(Float(try a.number(0)))) },
         tm("matmul", "Matrix product with other.", [Param("other", "tensor")]) { t, a in
-            .tensor(try t.matmul(a.value(0).asTensor("matmul argument 'other'")))
+            let other = try a.value(0).asTensor("matmul argument 'other'")
+            try Interpreter.requireMatmul(t, other)
+            return .tensor(try t.matmul(other))
         },
         MemberSpec("tensor.reshape", "The same elements in a new shape (one dimension may be -1).", [], variadic: true, returns: "tensor") { v, a, _ in
             let dims: [Value] = a.rest.count == 1 ? (try? a.rest[0].asList("")) ?? a.rest : a.rest
@@ -374,6 +407,15 @@ extension ValueMembers {
         tm("unsqueeze", "Inserts a size-1 axis at axis.", [Param("axis", "axis")]) { t, a in .tensor(try t.unsqueeze(a.int(0))) },
         tm("item", "The single value as a number (not differentiable).", returns: "number") { t, _ in .float(try t.item()) },
         tm("tolist", "The elements as nested lists of numbers.", returns: "list") { t, _ in
+            // Every level's rows are list elements too: [100000000, 0] holds no numbers but
+            // would make a hundred million empty lists.
+            var elements = 0, rows = 1
+            for d in t.shape {
+                rows = try AllocationBudget.elementCount(checked: [rows, d])
+                let (sum, overflow) = elements.addingReportingOverflow(rows)
+                elements = overflow ? Int.max : sum
+            }
+            try AllocationBudget.require(elements, .list)
             let values = t.toArray()
             var i = 0
             func nest(_ d: Int) -> Value {

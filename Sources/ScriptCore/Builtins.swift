@@ -17,14 +17,14 @@ extension Interpreter {
         builtin("print", "Prints the values separated by spaces (strings without quotes).",
                 [Param("sep", "separator between values", default: "\" \"")], variadic: true) { args, interp in
             let sep = try args[0].map { try $0.asString("print argument 'sep'") } ?? " "
-            interp.output(args.rest.map(\.displayString).joined(separator: sep))
+            interp.output(try AllocationBudget.joined(args.rest.map { try $0.displayText() }, separator: sep))
             return .nil
         }
         builtin("str", "Converts a value to its display string.", [Param("x", "any value")], returns: "string") { args, _ in
-            .string(try args.value(0).displayString)
+            .string(try args.value(0).displayText())
         }
         builtin("repr", "The value as the REPL shows it (strings quoted).", [Param("x", "any value")], returns: "string") { args, _ in
-            .string(try args.value(0).repr)
+            .string(try args.value(0).reprText())
         }
         builtin("type", "The type name of a value: nil, bool, number, string, list, map, range, function, tensor, or a host type.",
                 [Param("x", "any value")], returns: "string") { args, _ in
@@ -53,9 +53,13 @@ extension Interpreter {
         builtin("list", "A new list from a range, list, string or map keys.", [Param("x", "an iterable", default: "nil")], returns: "list") { args, _ in
             guard let v = args[0] else { return .list([]) }
             switch v {
-            case let .string(s): return .list(s.map { .string(String($0)) })
+            case let .string(s):
+                try AllocationBudget.require(s.count, .list)
+                return .list(s.map { .string(String($0)) })
             case let .map(m): return .list(m.keys.map { .string($0) })
-            case let .tensor(t): return .list(t.toArray().map { .float($0) })
+            case let .tensor(t):
+                try AllocationBudget.require(t.count, .list)
+                return .list(t.toArray().map { .float($0) })
             default: return .list(try v.asList("list argument 'x'"))
             }
         }
@@ -181,7 +185,7 @@ extension Interpreter {
         builtin("show", "Shows a value: in a report, tables and plots render as HTML tables and SVG; in the terminal as text.",
                 [Param("x", "any value")]) { args, interp in
             let v = try args.value(0)
-            if let display = interp.display { display(v) } else { interp.output(v.displayString) }
+            if let display = interp.display { display(v) } else { interp.output(try v.displayText()) }
             return .nil
         }
     }

@@ -12,10 +12,6 @@ enum ResolvedIndex {
     case slice(Value?, Value?, Value?)
 }
 
-/// Upper bound on list and string lengths built by operators, so a runaway doubling loop
-/// fails with an error instead of exhausting memory.
-let maxCollectionLength = 10_000_000
-
 extension Interpreter {
     func binary(_ op: BinaryOp, _ a: Value, _ b: Value) throws -> Value {
         switch op {
@@ -36,7 +32,7 @@ extension Interpreter {
         case let (.string(x), .string(y)):
             switch op {
             case .add:
-                guard x.utf8.count + y.utf8.count <= maxCollectionLength else { throw ScriptError.runtime("string too long") }
+                try AllocationBudget.require(x.utf8.count + y.utf8.count, .string)
                 return .string(x + y)
             case .less: return .bool(x < y)
             case .lessEqual: return .bool(x <= y)
@@ -45,7 +41,7 @@ extension Interpreter {
             default: break
             }
         case let (.list(x), .list(y)) where op == .add:
-            guard x.items.count + y.items.count <= maxCollectionLength else { throw ScriptError.runtime("list too long") }
+            try AllocationBudget.require(x.items.count + y.items.count, .list)
             return .list(x.items + y.items)
         default: break
         }
@@ -97,6 +93,7 @@ extension Interpreter {
             }
         }
         let ta = try operand(a, "left"), tb = try operand(b, "right")
+        try requireResult(of: op, ta, tb)
         let sa = a.floatValue, sb = b.floatValue
         switch op {
         case .add: return .tensor(try ta.map { x in try tb.map { try x + $0 } ?? x + sb } ?? sa + tb!)
@@ -117,6 +114,41 @@ extension Interpreter {
             return .tensor(try compare(op, ta, sa, tb, sb))
         default: fatalError("unreachable: \(op)")
         }
+    }
+
+    /// Checks the tensor `op` would make against the allocation cap and budget before the engine
+    /// allocates it (a broadcast of [200000, 1] and [1, 200000], or their matmul, is 40 000 000
+    /// 000 elements). Shapes the op rejects are left for its own error.
+    private func requireResult(of op: BinaryOp, _ a: Tensor?, _ b: Tensor?) throws {
+        guard let a, let b else {
+            // With a number, the result has the tensor's shape.
+            try AllocationBudget.require((a ?? b)?.count ?? 0, .tensor)
+            return
+        }
+        if op == .matmul {
+            try Interpreter.requireMatmul(a, b)
+        } else if let shape = try? broadcastShapes(a.shape, b.shape, op: op.rawValue) {
+            try AllocationBudget.requireTensor(shape)
+        }
+    }
+
+    /// Checks the result of `a @ b` against the allocation cap and budget, counting also the
+    /// copy the engine makes, over the whole batch, of an operand it cannot hand to BLAS as it
+    /// is (`Tensor.isBLASMatrix`; a transpose needs none); shapes matmul rejects are left to it.
+    /// When `b` is one matrix shared by the batch the engine copies it once, not per batch
+    /// entry, so the count is then an upper bound.
+    static func requireMatmul(_ a: Tensor, _ b: Tensor) throws {
+        guard a.rank > 0, b.rank > 0 else { return }
+        // 1-d operands are a row (left) or a column (right) vector, as the engine views them.
+        let va = a.rank == 1 ? try a.unsqueeze(0) : a, vb = b.rank == 1 ? try b.unsqueeze(1) : b
+        let sa = va.shape, sb = vb.shape
+        let m = sa[sa.count - 2], k = sa[sa.count - 1], n = sb[sb.count - 1]
+        guard k == sb[sb.count - 2], let batch = try? broadcastShapes(Array(sa.dropLast(2)), Array(sb.dropLast(2)), op: "matmul") else { return }
+        let copyA = va.isBLASMatrix ? 0 : try AllocationBudget.elementCount(checked: batch + [m, k])
+        let copyB = vb.isBLASMatrix ? 0 : try AllocationBudget.elementCount(checked: batch + [k, n])
+        let (copies, o1) = copyA.addingReportingOverflow(copyB)
+        let (bytes, o2) = copies.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        try AllocationBudget.requireTensor(batch + [m, n], extraBytes: o1 || o2 ? Int.max : bytes)
     }
 
     /// Elementwise comparison with broadcasting, via the sign of `a - b` (no tape).
@@ -234,6 +266,8 @@ extension Interpreter {
             case let .single(v):
                 if case .list = v {
                     let idx = try v.asList("tensor index").map { try normalizedIndex($0, count: n, context: "tensor index") }
+                    // A gather repeats rows: `t[[0, 0, 0, ...]]` can be far larger than `t`.
+                    try AllocationBudget.requireTensor([idx.count, n == 0 ? 0 : result.count / n])
                     result = try result.indexSelect(axis: axis, indices: idx)
                     axis += 1
                 } else {

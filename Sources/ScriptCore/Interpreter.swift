@@ -30,14 +30,16 @@ public final class Interpreter {
     /// Extra help topics (`help("syntax")`).
     public private(set) var topics: [String: String] = [:]
     /// When set, a run that executes more loop iterations plus calls than this fails with an
-    /// error (used by the random-input test so a mutated script cannot loop forever).
+    /// error (`palm run --max-steps`; the fuzz tests, so a mutated script cannot loop forever).
     public var stepLimit: Int?
     private var steps = 0
-    /// Deepest allowed script call nesting (each level costs native stack).
-    public var maxCallDepth = 150
     /// The session generator used by `randn`/`rand` without a seed (reseed with `seed(n)`).
     public var generator = SeededGenerator(seed: 0)
+    /// Script function calls in progress.
     private var callDepth = 0
+    /// Levels of the native stack in use: one per expression being evaluated and per block,
+    /// `ScriptLimits.callWeight` per call; bounded by `ScriptLimits.maxNesting`.
+    private var depth = 0
     /// Names defined as built-ins (functions and constants).
     public private(set) var builtinNames: Set<String> = []
     /// Run by every new interpreter after the core built-ins: later layers (reports, models,
@@ -113,7 +115,8 @@ public final class Interpreter {
     /// statement without `;` (what a REPL prints).
     @discardableResult
     public func run(_ text: String, name: String = "<input>") throws -> Value? {
-        try run(Parser.parse(SourceFile(name: name, text: text)))
+        // Parsed, run and released on one script thread: a tall tree never unwinds elsewhere.
+        try ScriptThread.run { try run(Parser.parse(SourceFile(name: name, text: text))) }
     }
 
     /// Runs a parsed program in the global scope.
@@ -122,9 +125,14 @@ public final class Interpreter {
         try run(program.statements)
     }
 
-    /// Runs top-level statements (a whole program or one notebook cell).
+    /// Runs top-level statements (a whole program or one notebook cell), on a script thread
+    /// (`ScriptThread`).
     @discardableResult
     public func run(_ statements: [Stmt]) throws -> Value? {
+        try ScriptThread.run { try runHere(statements) }
+    }
+
+    private func runHere(_ statements: [Stmt]) throws -> Value? {
         // A top-level run starts a fresh step budget; a nested one (a host binding running
         // script code) shares its caller's budget and call depth.
         if callDepth == 0 { steps = 0 }
@@ -143,9 +151,9 @@ public final class Interpreter {
         return last
     }
 
-    /// Calls a script value (closure or built-in) from Swift.
+    /// Calls a script value (closure or built-in) from Swift (on a script thread).
     public func call(_ callee: Value, _ positional: [Value], keywords: [(String, Value)] = []) throws -> Value {
-        try call(callee, positional: positional, keywords: keywords, at: nil)
+        try ScriptThread.run { try call(callee, positional: positional, keywords: keywords, at: nil) }
     }
 
     // MARK: Statements
@@ -171,13 +179,26 @@ public final class Interpreter {
         }
         steps += 1
         if let limit = stepLimit, steps > limit {
-            throw ScriptError(.runtime, "step limit of \(limit) exceeded", at: loc)
+            throw ScriptError(.runtime, "step limit of \(limit) exceeded (loop iterations plus calls)", at: loc)
+        }
+        // Memory that grows a little per step (a list appended to in a loop) passes no single
+        // large request; resident memory is read every 1024 steps instead.
+        if steps & 1023 == 0 {
+            do {
+                try AllocationBudget.checkResident()
+            } catch var e as ScriptError {
+                e.location = loc
+                throw e
+            }
         }
     }
 
     /// Runs a block; its value is the value of its last statement (so a function body or an
     /// `if` branch can end in an expression that becomes its result).
     private func executeBlock(_ statements: [Stmt], in env: Environment) throws -> Flow {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > ScriptLimits.maxNesting { throw tooDeep(at: statements.first?.location) }
         var last: Value?
         for stmt in statements {
             let flow = try execute(stmt, in: env)
@@ -328,16 +349,22 @@ public final class Interpreter {
         }
     }
 
+    /// The error for a depth budget used up: nesting within one run, or recursion.
+    private func tooDeep(at location: SourceLocation?) -> ScriptError {
+        callDepth > 0 ? ScriptLimits.recursionError(calls: callDepth, at: location) : ScriptLimits.nestingError(.runtime, at: location)
+    }
+
     private func evaluate(_ expr: Expr, in env: Environment) throws -> Value {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > ScriptLimits.maxNesting { throw tooDeep(at: expr.location) }
         switch expr.kind {
         case let .number(n): return .number(n)
         case let .string(s): return .string(s)
         case let .bool(b): return .bool(b)
         case .nil: return .nil
         case let .interpolation(pieces):
-            var s = ""
-            for p in pieces { s += try evaluate(p, in: env).displayString }
-            return .string(s)
+            return .string(try located(expr.location) { try AllocationBudget.joined(pieces.map { try evaluate($0, in: env).displayText() }) })
         case let .variable(symbol):
             if let v = env.lookup(symbol.id) { return v }
             throw ScriptError(.runtime, "unknown name '\(symbol.name)'" + suggestion(for: symbol.name, in: env), at: expr.location)
@@ -419,9 +446,16 @@ public final class Interpreter {
         }
         if let loc { try checkInterrupt(loc) }
         callDepth += 1
-        defer { callDepth -= 1 }
-        guard callDepth <= maxCallDepth else {
-            throw ScriptError(.runtime, "call stack too deep (more than \(maxCallDepth) nested calls; runaway recursion?)", at: loc)
+        depth += ScriptLimits.callWeight
+        defer {
+            callDepth -= 1
+            depth -= ScriptLimits.callWeight
+        }
+        // The count bounds what the interpreter's own frames use; the stack check also stops
+        // recursion through built-ins whose frames it cannot count (a learner's logits function
+        // called from the trainer).
+        guard depth <= ScriptLimits.maxNesting, ScriptThread.hasStack(for: ScriptLimits.callReserve) else {
+            throw ScriptLimits.recursionError(calls: callDepth, at: loc)
         }
         do {
             if let b = f as? Builtin {

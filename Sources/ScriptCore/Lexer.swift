@@ -115,7 +115,13 @@ public struct Lexer {
     private func here() -> SourceLocation { SourceLocation(file: file, line: line, column: column) }
 
     private mutating func next() throws -> Token {
-        skipSpaceAndComments()
+        // A newline inside `(...)` or `[...]` is whitespace: skip it here, in a loop (a script of
+        // a million such newlines must not recurse a million times).
+        while true {
+            skipSpaceAndComments()
+            guard peek == "\n", !brackets.isEmpty, brackets.last != "{" else { break }
+            _ = advance()
+        }
         let start = here()
         let startIndex = index
         guard let c = peek else {
@@ -131,8 +137,7 @@ public struct Lexer {
         }
         if c == "\n" {
             _ = advance()
-            if brackets.isEmpty || brackets.last == "{" { return make(.newline) }
-            return try next()
+            return make(.newline)
         }
         if c.isNumber && c.isASCII { return try number(start) }
         if c.isLetter || c == "_" {

@@ -42,16 +42,22 @@ public struct Parser {
     private var tokens: [Token]
     private var current = 0
     private let file: SourceFile
-    /// Nesting depth of expressions and blocks; bounded so hostile input cannot overflow the
-    /// native stack.
+    /// How deep the parser has recursed (expressions and blocks); bounded, with the height of
+    /// every node it builds, by `ScriptLimits.maxNesting`, so hostile input cannot overflow the
+    /// native stack here or in the evaluator.
     private var depth = 0
-    private static let maxDepth = 200
+    /// How many string interpolations enclose these tokens; bounded by
+    /// `ScriptLimits.maxInterpolationNesting` (each level's text is scanned again by every
+    /// level around it).
+    private var interpolationDepth = 0
 
-    /// Parses a whole file.
+    /// Parses a whole file (on a script thread, whose stack `ScriptLimits` is computed for).
     public static func parse(_ file: SourceFile) throws -> Program {
-        var lexer = Lexer(file: file)
-        var parser = Parser(tokens: try lexer.tokenize(), file: file)
-        return Program(file: file, statements: try parser.program())
+        try ScriptThread.run {
+            var lexer = Lexer(file: file)
+            var parser = Parser(tokens: try lexer.tokenize(), file: file)
+            return Program(file: file, statements: try parser.program())
+        }
     }
 
     init(tokens: [Token], file: SourceFile) {
@@ -99,7 +105,22 @@ public struct Parser {
 
     private mutating func enter() throws {
         depth += 1
-        if depth > Parser.maxDepth { throw ScriptError(.syntax, "nesting too deep", at: peek.location) }
+        if depth > ScriptLimits.maxNesting { throw ScriptLimits.nestingError(.syntax, at: peek.location) }
+    }
+
+    /// A new expression node, refused (with the caret at `culprit`, by default the node) when
+    /// the tree it roots is taller than the limit.
+    private func node(_ kind: Expr.Kind, at location: SourceLocation, culprit: SourceLocation? = nil) throws -> Expr {
+        let e = Expr(kind: kind, location: location)
+        if e.height > ScriptLimits.maxNesting { throw ScriptLimits.nestingError(.syntax, at: culprit ?? location) }
+        return e
+    }
+
+    /// A new statement, refused as `node` refuses expressions.
+    private func statementNode(_ kind: Stmt.Kind, at location: SourceLocation) throws -> Stmt {
+        let s = Stmt(kind: kind, location: location)
+        if s.height > ScriptLimits.maxNesting { throw ScriptLimits.nestingError(.syntax, at: location) }
+        return s
     }
 
     // MARK: Statements
@@ -151,18 +172,18 @@ public struct Parser {
         switch peek.kind {
         case .fn where checkNext(.identifier):
             advance()
-            return Stmt(kind: .function(try functionRest(name: advance().text, at: loc)), location: loc)
+            return try statementNode(.function(try functionRest(name: advance().text, at: loc)), at: loc)
         case .if: advance(); return try ifRest(at: loc)
         case .for: advance(); return try forRest(at: loc)
         case .while: advance(); return try whileRest(at: loc)
         case .return:
             advance()
             if check(.newline) || check(.semicolon) || check(.rightBrace) || check(.eof) {
-                return Stmt(kind: .return(nil), location: loc)
+                return try statementNode(.return(nil), at: loc)
             }
-            return Stmt(kind: .return(try expression()), location: loc)
-        case .break: advance(); return Stmt(kind: .break, location: loc)
-        case .continue: advance(); return Stmt(kind: .continue, location: loc)
+            return try statementNode(.return(try expression()), at: loc)
+        case .break: advance(); return try statementNode(.break, at: loc)
+        case .continue: advance(); return try statementNode(.continue, at: loc)
         default: return try assignmentOrExpression()
         }
     }
@@ -201,6 +222,9 @@ public struct Parser {
         skipNewlines()
         if match(.else) {
             if check(.if) {
+                // Each `else if` nests one level deeper (the parser recurses, the tree grows).
+                try enter()
+                defer { depth -= 1 }
                 let l = advance().location
                 elseBranch = [try ifRest(at: l)]
             } else {
@@ -209,7 +233,7 @@ public struct Parser {
         } else {
             current = save
         }
-        return Stmt(kind: .if(condition: condition, then: thenBranch, else: elseBranch), location: loc)
+        return try statementNode(.if(condition: condition, then: thenBranch, else: elseBranch), at: loc)
     }
 
     /// forStmt := 'for' IDENT 'in' expression block
@@ -217,13 +241,13 @@ public struct Parser {
         let name = Symbol(try consume(.identifier, "loop variable name").text)
         try consume(.in, "'in'")
         let iterable = try expression()
-        return Stmt(kind: .for(variable: name, iterable: iterable, body: try block()), location: loc)
+        return try statementNode(.for(variable: name, iterable: iterable, body: try block()), at: loc)
     }
 
     /// whileStmt := 'while' expression block
     private mutating func whileRest(at loc: SourceLocation) throws -> Stmt {
         let condition = try expression()
-        return Stmt(kind: .while(condition: condition, body: try block()), location: loc)
+        return try statementNode(.while(condition: condition, body: try block()), at: loc)
     }
 
     /// assignment := target ('=' | '+=' | '-=' | '*=' | '/=') expression
@@ -239,9 +263,9 @@ public struct Parser {
             default: throw ScriptError(.syntax, "cannot assign to this expression", at: opToken.location)
             }
             skipNewlines()
-            return Stmt(kind: .assign(target: expr, op: op, value: try expression()), location: loc)
+            return try statementNode(.assign(target: expr, op: op, value: try expression()), at: loc)
         }
-        return Stmt(kind: .expression(expr, suppressed: false), location: loc)
+        return try statementNode(.expression(expr, suppressed: false), at: loc)
     }
 
     // MARK: Expressions
@@ -262,7 +286,7 @@ public struct Parser {
                 // Left-associative: the right side binds one level tighter; `^` is right-assoc.
                 let next: Precedence = op == .power ? .power : Precedence(rawValue: prec.rawValue + 1)!
                 let right = try parse(next)
-                left = Expr(kind: .binary(op, left, right), location: opToken.location)
+                left = try node(.binary(op, left, right), at: opToken.location)
                 // Comparisons and ranges do not chain (`a < b < c` is almost always a mistake).
                 if prec == .range || prec == .comparison, let (_, p2) = infixTable[peek.kind], p2 == prec {
                     throw ScriptError(.syntax, "'\(peek.text)' cannot follow '\(opToken.text)' without parentheses", at: peek.location)
@@ -281,12 +305,12 @@ public struct Parser {
         switch t.kind {
         case .leftParen:
             // A call is located at its callee (`outer` in `outer(5)`), where a reader looks.
-            return Expr(kind: .call(left, try arguments()), location: left.location)
+            return try node(.call(left, try arguments()), at: left.location, culprit: t.location)
         case .leftBracket:
-            return Expr(kind: .index(left, try indexItems()), location: t.location)
+            return try node(.index(left, try indexItems()), at: t.location)
         default:
             let name = try consume(.identifier, "field or method name after '.'")
-            return Expr(kind: .field(left, name.text), location: name.location)
+            return try node(.field(left, name.text), at: name.location)
         }
     }
 
@@ -341,12 +365,12 @@ public struct Parser {
         let t = advance()
         let loc = t.location
         switch t.kind {
-        case .number: return Expr(kind: .number(t.number), location: loc)
+        case .number: return try node(.number(t.number), at: loc)
         case .string: return try stringLiteral(t)
-        case .true: return Expr(kind: .bool(true), location: loc)
-        case .false: return Expr(kind: .bool(false), location: loc)
-        case .nil: return Expr(kind: .nil, location: loc)
-        case .identifier: return Expr(kind: .variable(Symbol(t.text)), location: loc)
+        case .true: return try node(.bool(true), at: loc)
+        case .false: return try node(.bool(false), at: loc)
+        case .nil: return try node(.nil, at: loc)
+        case .identifier: return try node(.variable(Symbol(t.text)), at: loc)
         case .leftParen:
             let e = try expression()
             try consume(.rightParen, "')'")
@@ -358,7 +382,7 @@ public struct Parser {
                 if !match(.comma) { break }
             }
             try consume(.rightBracket, "']' after list")
-            return Expr(kind: .list(items), location: loc)
+            return try node(.list(items), at: loc)
         case .leftBrace:
             var entries: [(key: String, value: Expr)] = []
             skipNewlines()
@@ -384,17 +408,17 @@ public struct Parser {
                 skipNewlines()
             }
             try consume(.rightBrace, "'}' after map")
-            return Expr(kind: .map(entries), location: loc)
+            return try node(.map(entries), at: loc)
         case .fn:
-            return Expr(kind: .function(try functionRest(name: "<fn>", at: loc)), location: loc)
+            return try node(.function(try functionRest(name: "<fn>", at: loc)), at: loc)
         case .if:
             // An `if` in expression position (`y = if c { 1 } else { 2 }`).
             guard case let .if(condition, thenBranch, elseBranch) = try ifRest(at: loc).kind else { fatalError("ifRest returns an if") }
-            return Expr(kind: .if(condition: condition, then: thenBranch, else: elseBranch), location: loc)
+            return try node(.if(condition: condition, then: thenBranch, else: elseBranch), at: loc)
         case .minus:
-            return Expr(kind: .unary(.negate, try parse(.unary)), location: loc)
+            return try node(.unary(.negate, try parse(.unary)), at: loc)
         case .not, .bang:
-            return Expr(kind: .unary(.not, try parse(.not)), location: loc)
+            return try node(.unary(.not, try parse(.not)), at: loc)
         default:
             if t.kind != .eof { current -= 1 }  // `advance` does not move past eof
             throw error(expected: "an expression")
@@ -409,14 +433,19 @@ public struct Parser {
             switch part {
             case let .text(s): pieces.append(Expr(kind: .string(s), location: t.location))
             case let .code(start, end, line, column):
+                guard interpolationDepth < ScriptLimits.maxInterpolationNesting else {
+                    throw ScriptError(.syntax, "string interpolations nested too deeply (limit \(ScriptLimits.maxInterpolationNesting))",
+                                      at: SourceLocation(file: file, line: line, column: column))
+                }
                 var lexer = Lexer(file: file, start: start, end: end, line: line, column: column)
                 var sub = Parser(tokens: try lexer.tokenize(), file: file)
                 sub.depth = depth
+                sub.interpolationDepth = interpolationDepth + 1
                 let e = try sub.expression()
                 if !sub.check(.eof) { throw sub.error(expected: "')' to end the interpolation") }
                 pieces.append(e)
             }
         }
-        return Expr(kind: .interpolation(pieces), location: t.location)
+        return try node(.interpolation(pieces), at: t.location)
     }
 }

@@ -49,6 +49,9 @@ public struct StackFrame: Sendable {
     public let function: String
     /// Where the call happened (the call site), or nil for the outermost frame.
     public let callSite: SourceLocation?
+
+    /// `in f called at file.palm:3:5`.
+    var rendered: String { "in \(function)" + (callSite.map { " called at \($0)" } ?? "") }
 }
 
 /// Every error a script can raise: syntax errors from the lexer and parser, runtime and type
@@ -95,9 +98,29 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
         if let location { out += "\(location): " }
         out += "\(kind.rawValue): \(message)"
         if let location, !location.excerpt.isEmpty { out += "\n" + location.excerpt }
-        for frame in stack {
-            out += "\n  in \(frame.function)"
-            if let site = frame.callSite { out += " called at \(site)" }
+        // A runaway recursion repeats one frame (or a cycle of a few, for mutual recursion)
+        // thousands of times: show the cycle once, with a count.
+        let lines = stack.map(\.rendered)
+        var i = 0
+        while i < lines.count {
+            var shown = false
+            for period in 1...4 where i + 3 * period <= lines.count {
+                var repeats = 1
+                while i + (repeats + 1) * period <= lines.count,
+                      (0..<period).allSatisfy({ lines[i + repeats * period + $0] == lines[i + $0] }) {
+                    repeats += 1
+                }
+                guard repeats >= 3 else { continue }
+                for line in lines[i..<(i + period)] { out += "\n  " + line }
+                out += "\n  ... the same \(period == 1 ? "call" : "\(period) calls") \(repeats - 1) more times"
+                i += repeats * period
+                shown = true
+                break
+            }
+            if !shown {
+                out += "\n  " + lines[i]
+                i += 1
+            }
         }
         return out
     }

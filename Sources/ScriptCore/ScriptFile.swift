@@ -12,13 +12,10 @@ import Support
 public func runScript(path: String, arguments: [String] = [], options: [(String, Value)] = [],
                       interpreter: Interpreter = Interpreter()) -> Int32 {
     let expanded = (path as NSString).expandingTildeInPath
-    guard let text = try? String(contentsOfFile: expanded, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("error: cannot read \(path)\n".utf8))
-        return 1
-    }
-    interpreter.prepareRun(of: expanded, arguments: arguments, options: options)
     do {
-        try interpreter.run(Parser.parse(SourceFile(name: path, text: text)))
+        let text = try TextFile.read(expanded, role: "script")
+        interpreter.prepareRun(of: expanded, arguments: arguments, options: options)
+        try interpreter.run(text, name: path)
         return 0
     } catch let e as ScriptError {
         FileHandle.standardError.write(Data((e.rendered + "\n").utf8))

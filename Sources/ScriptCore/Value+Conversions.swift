@@ -27,20 +27,20 @@ extension Value {
         guard case let .string(s) = self else { throw ScriptError.type(expected: "string", found: self, context: context) }
         return s
     }
-    /// The elements of a list or range (a range longer than the collection limit is an error).
+    /// The elements of a list or range (a range is checked against the allocation cap and
+    /// budget before it becomes a list).
     public func asList(_ context: String) throws -> [Value] {
         switch self {
         case let .list(l): return l.items
         case let .range(s, e, st):
-            guard Value.rangeCount(s, e, st) <= maxCollectionLength else {
-                throw ScriptError.runtime("\(context): range of \(Value.rangeCount(s, e, st)) elements is too long to make a list")
-            }
+            try AllocationBudget.require(Value.rangeCount(s, e, st), .list)
             return Value.rangeElements(s, e, st).map { .int($0) }
         default: throw ScriptError.type(expected: "list", found: self, context: context)
         }
     }
     static func rangeElements(_ s: Int, _ e: Int, _ st: Int) -> StrideTo<Int> { stride(from: s, to: e, by: st) }
-    /// The number of elements of a range, without materialising it.
+    /// The number of elements of a range, without materialising it (bounds are below 1e15 in
+    /// magnitude, `asInt` sees to that, so the arithmetic cannot overflow).
     static func rangeCount(_ s: Int, _ e: Int, _ st: Int) -> Int {
         st > 0 ? max(0, (e - s + st - 1) / st) : max(0, (s - e - st - 1) / -st)
     }

@@ -76,22 +76,36 @@ public final class ListBox {
 }
 
 /// A mutable map with string keys that remembers insertion order (so printing is stable).
+/// Keys are compared by their UTF-8 bytes, as Python's dict compares code points: Swift's `==`
+/// on `String` is canonical equivalence, which would merge "café" written with é (NFC) and
+/// with e and a combining accent (NFD), and datasets keep such labels as two classes.
 public final class MapBox {
     public private(set) var keys: [String] = []
-    private var storage: [String: Value] = [:]
+    private var storage: [MapKey: Value] = [:]
     public init() {}
     public init(_ pairs: [(String, Value)]) { for (k, v) in pairs { self[k] = v } }
     public subscript(key: String) -> Value? {
-        get { storage[key] }
+        get { storage[MapKey(key)] }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if storage.updateValue(newValue, forKey: MapKey(key)) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: MapKey(key)) != nil {
+                keys.removeAll { $0.utf8.elementsEqual(key.utf8) }
             }
         }
     }
     public var count: Int { keys.count }
+}
+
+/// A `MapBox` key: equal and hashed by UTF-8 bytes (see `MapBox`).
+private struct MapKey: Hashable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (a: MapKey, b: MapKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        var copy = text
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }
 
 /// Anything a script can call: user closures and built-in (host) functions.
@@ -114,42 +128,104 @@ public final class Closure: Callable {
 // MARK: Printing
 
 extension Value {
-    /// How `print` and `str` show a value: strings bare, everything else as `repr`.
+    /// How `print` and `str` show a value: strings bare, everything else as `repr`. Cut (with
+    /// a note) past `displayLimit` bytes: a list holding the same list twice, 60 levels deep,
+    /// would otherwise print for ever; `displayText()` throws instead.
     public var displayString: String {
         if case let .string(s) = self { return s }
         return repr
     }
 
-    /// How the REPL and containers show a value (strings quoted).
+    /// How the REPL and containers show a value (strings quoted), cut as `displayString` is.
     public var repr: String {
-        var seen = Set<ObjectIdentifier>()
-        return repr(&seen)
+        var out = ""
+        if !render(into: &out, limit: Value.displayLimit) {
+            out += "... (cut at \(AllocationBudget.bytesText(Value.displayLimit)))"
+        }
+        return out
     }
 
-    private func repr(_ seen: inout Set<ObjectIdentifier>) -> String {
+    /// Bytes of text `displayString` and `repr` show before cutting.
+    public static let displayLimit = 1 << 24
+
+    /// `displayString` in full, or an error when the text would pass the cap or the memory
+    /// budget (for `str`, `print`, interpolation and `join`, whose results scripts keep).
+    public func displayText() throws -> String {
+        if case let .string(s) = self { return s }
+        return try reprText()
+    }
+
+    /// `repr` in full, or an error as `displayText()`.
+    public func reprText() throws -> String {
+        // Only lists and maps can grow without end (by holding one value many times); other
+        // text is at most twice a value the script already holds (a quoted string), checked
+        // without reading resident memory for the small texts printed in loops.
+        switch self {
+        case .list, .map: break
+        default:
+            let text = scalarText
+            try AllocationBudget.require(text.utf8.count, .string)
+            return text
+        }
+        var out = ""
+        let limit = min(AllocationBudget.maxElements, max(0, AllocationBudget.memoryBudget - AllocationBudget.residentBytes()))
+        guard render(into: &out, limit: limit) else {
+            throw ScriptError.runtime("the text of this \(typeName) is longer than \(AllocationBudget.bytesText(limit)), the most a string may hold")
+        }
+        try AllocationBudget.require(out.utf8.count, .string)
+        return out
+    }
+
+    /// Appends the value's `repr` to `out`; false (leaving `out` partial) once it passes
+    /// `limit` bytes.
+    private func render(into out: inout String, limit: Int) -> Bool {
+        var seen = Set<ObjectIdentifier>()
+        return render(into: &out, limit: limit, seen: &seen)
+    }
+
+    private func render(into out: inout String, limit: Int, seen: inout Set<ObjectIdentifier>) -> Bool {
+        switch self {
+        case let .list(l):
+            // Cycles, and nesting deep enough to threaten the stack, print as [...].
+            let id = ObjectIdentifier(l)
+            if seen.contains(id) || seen.count > 64 { out += "[...]"; return out.utf8.count <= limit }
+            seen.insert(id)
+            defer { seen.remove(id) }
+            out += "["
+            for (i, item) in l.items.enumerated() {
+                if i > 0 { out += ", " }
+                guard item.render(into: &out, limit: limit, seen: &seen) else { return false }
+            }
+            out += "]"
+        case let .map(m):
+            let id = ObjectIdentifier(m)
+            if seen.contains(id) || seen.count > 64 { out += "{...}"; return out.utf8.count <= limit }
+            seen.insert(id)
+            defer { seen.remove(id) }
+            out += "{"
+            for (i, key) in m.keys.enumerated() {
+                if i > 0 { out += ", " }
+                out += Value.quote(key) + ": "
+                guard m[key]!.render(into: &out, limit: limit, seen: &seen) else { return false }
+            }
+            out += "}"
+        default: out += scalarText
+        }
+        return out.utf8.count <= limit
+    }
+
+    /// The text of a value that holds no other values.
+    private var scalarText: String {
         switch self {
         case .nil: return "nil"
         case let .bool(b): return b ? "true" : "false"
         case let .number(n): return Value.format(n)
         case let .string(s): return Value.quote(s)
-        case let .list(l):
-            // Cycles print as [...] rather than recursing forever.
-            let id = ObjectIdentifier(l)
-            // Cycles, and nesting deep enough to threaten the stack, print as [...].
-            if seen.contains(id) || seen.count > 64 { return "[...]" }
-            seen.insert(id)
-            defer { seen.remove(id) }
-            return "[" + l.items.map { $0.repr(&seen) }.joined(separator: ", ") + "]"
-        case let .map(m):
-            let id = ObjectIdentifier(m)
-            if seen.contains(id) || seen.count > 64 { return "{...}" }
-            seen.insert(id)
-            defer { seen.remove(id) }
-            return "{" + m.keys.map { "\(Value.quote($0)): \(m[$0]!.repr(&seen))" }.joined(separator: ", ") + "}"
         case let .range(s, e, st): return st == 1 ? "\(s)..<\(e)" : "range(\(s), \(e), \(st))"
         case let .function(f): return f is Closure ? "<fn \(f.name)>" : "<builtin \(f.name)>"
         case let .tensor(t): return Value.format(t)
         case let .host(h): return h.description
+        case .list, .map: return "[...]"  // rendered by `render`
         }
     }
 
@@ -183,15 +259,22 @@ extension Value {
         return String(format: "%.4g", Double(x))
     }
 
-    /// `tensor([[1, 2], [3, 4]])` for small tensors; shape and the first values for large ones.
-    /// A trainable leaf is marked `param`.
+    /// `tensor([[1, 2], [3, 4]])` for small tensors; shape and the first values for large ones;
+    /// `tensor([], shape: [2, 0])` for empty ones. A tensor that requires gradients is marked
+    /// `grad`. Takes time in the size of the text, not of the tensor.
     public static func format(_ t: Tensor) -> String {
-        let values = t.toArray()
         let tag = t.requiresGrad ? ", grad" : ""
-        if values.count > 100 {
-            let head = values.prefix(6).map(formatElement).joined(separator: ", ")
+        let count = t.count
+        if count == 0 {
+            // NumPy's form: a zero dimension under a large one ([100000000, 0]) would otherwise
+            // list a hundred million empty rows.
+            return "tensor([], shape: \(shapeString(t.shape))\(tag))"
+        }
+        if count > 100 {
+            let head = leadingElements(t, 6).map(formatElement).joined(separator: ", ")
             return "tensor(shape: \(shapeString(t.shape)), [\(head), ...]\(tag))"
         }
+        let values = t.toArray()
         var i = 0
         func nest(_ dim: Int) -> String {
             if dim == t.rank {
@@ -201,7 +284,24 @@ extension Value {
             return "[" + (0..<t.shape[dim]).map { _ in nest(dim + 1) }.joined(separator: ", ") + "]"
         }
         let body = t.rank == 0 ? formatElement(values[0]) : nest(0)
-        let shapeNote = t.count == 0 ? ", shape: \(shapeString(t.shape))" : ""
-        return "tensor(\(body)\(shapeNote)\(tag))"
+        return "tensor(\(body)\(tag))"
+    }
+
+    /// The first `n` elements of non-empty `t` in row-major order, read through its strides
+    /// (a large tensor is not copied to show six of its values).
+    static func leadingElements(_ t: Tensor, _ n: Int) -> [Float] {
+        var index = [Int](repeating: 0, count: t.rank)
+        var out: [Float] = []
+        for _ in 0..<min(n, t.count) {
+            out.append(t.pointer[zip(index, t.strides).reduce(0) { $0 + $1.0 * $1.1 }])
+            var d = t.rank - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < t.shape[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return out
     }
 }

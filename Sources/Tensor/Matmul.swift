@@ -202,6 +202,16 @@ extension Tensor {
         withExtendedLifetime((ca, cb)) {}
     }
 
+    /// True when `matmul` can hand this tensor's last two dimensions to BLAS as they are (a
+    /// row-major or transposed matrix with any leading dimension). An operand that cannot be
+    /// handed over (every other column, a stride-0 expansion) is first copied, over the whole
+    /// batch of the product, into contiguous memory: callers that budget memory count that copy.
+    public var isBLASMatrix: Bool {
+        guard rank >= 2 else { return false }
+        return BLASMatrix(base: storage.base, offset: offset, rows: shape[rank - 2], cols: shape[rank - 1],
+                          s0: strides[rank - 2], s1: strides[rank - 1]) != nil
+    }
+
     /// Views `[..., M, K]` as one `[prod(...) * M, K]` row-major matrix when strides allow.
     func foldedRows() -> BLASMatrix? {
         guard strides[rank - 1] == 1 || shape[rank - 1] == 1 else { return nil }

@@ -4,11 +4,15 @@ import Bindings
 import REPL
 import Reports
 import ScriptCore
+import TestSupport
 
 /// The parser and interpreter survive hostile input: thousands of scripts made by mutating the
 /// language-test corpus at the token level (deletions, insertions, swaps, duplications,
-/// replacements) must each end in success or a `ScriptError`: never a crash, a hang (a step
-/// limit bounds every run) or another kind of error.
+/// replacements, and issue 14's shapes: long left-growing chains and deep nesting) must each
+/// end in success or a `ScriptError`: never a crash, a hang (a step limit bounds every run) or
+/// another kind of error. In-process first (fast, many mutants); then through the built `palm`
+/// as child processes, where a stack overflow or an abort is a signal the test sees rather
+/// than the end of the test run.
 final class FuzzTests: XCTestCase {
     override class func setUp() {
         super.setUp()
@@ -25,6 +29,64 @@ final class FuzzTests: XCTestCase {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
+    }
+
+    /// Links of left-growing chains (`1 + 1 + ...`, `x.a.a...`, `f(1)(1)...`): before issue 14
+    /// a few thousand of one overflowed the interpreter's stack.
+    static let chainLinks = ["+ 1", ". a", "[ 0 ]", "( 1 )", "and true", "or false", "@ o", "* 2", "^ 1", "== 1", ". len ( )", "..< 3"]
+    /// Brackets that nest (`((...))`, `-(-(...))`, `fn() { fn() { ... } }`).
+    static let nestings: [(open: String, close: String)] = [
+        ("(", ")"), ("[", "]"), ("- (", ")"), ("not (", ")"), ("f (", ")"), ("{ \"k\" :", "}"),
+        ("fn ( ) {", "}"), ("if true {", "}"), ("\"\\(", ")\""),
+    ]
+    /// How long a chain or how deep a nesting: around the limit of 8192 levels and past it.
+    static let lengths = [10, 500, 4_000, 8_191, 8_193, 20_000]
+
+    /// Applies one of the ordinary mutations (kinds 0-4) or, for kinds 5 and 6, splices in a
+    /// long chain or wraps a stretch of tokens in deep nesting.
+    static func mutate(_ tokens: inout [String], kind: Int, pool: [String], using rng: inout SplitMix) {
+        guard !tokens.isEmpty else { return }
+        var a = Int.random(in: 0..<tokens.count, using: &rng)
+        // Around tokens a..<b: often one expression, sometimes a stretch across brackets or lines.
+        var b = min(tokens.count, a + Int.random(in: 1...3, using: &rng))
+        if kind >= 5 {
+            // Chains and nestings go on an operand in a value's place (a name, number or string
+            // after `=`, `(`, `+`, ...) when there is one, so that many mutants still parse and
+            // the evaluator meets the depth too.
+            let operands = tokens.indices.filter { i in
+                isOperand(tokens[i]) && (i == 0 || valueBefore.contains(tokens[i - 1]))
+                    && (i + 1 == tokens.count || !notValueAfter.contains(tokens[i + 1]))
+            }
+            if let i = operands.randomElement(using: &rng) { (a, b) = (i, i + 1) }
+        }
+        switch kind {
+        case 0: tokens.remove(at: a)
+        case 1: tokens.insert(pool.randomElement(using: &rng)!, at: a)
+        case 2: tokens.swapAt(a, Int.random(in: 0..<tokens.count, using: &rng))
+        case 3:
+            let n = min(Int.random(in: 1...8, using: &rng), tokens.count - a)
+            tokens.insert(contentsOf: tokens[a..<(a + n)], at: Int.random(in: 0...tokens.count, using: &rng))
+        case 4: tokens[a] = pool.randomElement(using: &rng)!
+        case 5:
+            // After the token at a: `x` becomes `x + 1 + 1 ...`.
+            let link = chainLinks.randomElement(using: &rng)!, n = lengths.randomElement(using: &rng)!
+            tokens.insert(String(repeating: link + " ", count: n), at: a + 1)
+        default:
+            let (open, close) = nestings.randomElement(using: &rng)!, n = lengths.randomElement(using: &rng)!
+            tokens.insert(String(repeating: " " + close, count: n), at: b)
+            tokens.insert(String(repeating: open + " ", count: n), at: a)
+        }
+    }
+
+    /// Tokens after which a value is expected, and tokens after which a name is a target
+    /// (`x = ...`, `k: v`, `for i in ...`) rather than a value.
+    static let valueBefore: Set<String> = ["=", "(", "[", ",", "+", "-", "*", "/", "@", "==", "!=", "<", ">", "<=", ">=", "and", "or", "not", "return", "in"]
+    static let notValueAfter: Set<String> = ["=", ":", "in", "+=", "-=", "*=", "/=", "{"]
+
+    /// A name (not a keyword that starts or joins statements), a number or a string literal.
+    static func isOperand(_ token: String) -> Bool {
+        guard let c = token.first, c.isLetter || c.isNumber || c == "_" || c == "\"" else { return false }
+        return !["fn", "if", "else", "for", "in", "while", "return", "break", "continue", "and", "or", "not"].contains(token)
     }
 
     static func corpus() throws -> [[String]] {
@@ -50,19 +112,14 @@ final class FuzzTests: XCTestCase {
         let interp = Interpreter()
         interp.output = { _ in }
         interp.stepLimit = 2_000
+        var deep = 0
         for i in 0..<iterations {
             var tokens = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
-            for _ in 0..<Int.random(in: 1...4, using: &rng) where !tokens.isEmpty {
-                let a = Int.random(in: 0..<tokens.count, using: &rng)
-                switch Int.random(in: 0..<5, using: &rng) {
-                case 0: tokens.remove(at: a)
-                case 1: tokens.insert(pool.randomElement(using: &rng)!, at: a)
-                case 2: tokens.swapAt(a, Int.random(in: 0..<tokens.count, using: &rng))
-                case 3:
-                    let n = min(Int.random(in: 1...8, using: &rng), tokens.count - a)
-                    tokens.insert(contentsOf: tokens[a..<(a + n)], at: Int.random(in: 0...tokens.count, using: &rng))
-                default: tokens[a] = pool.randomElement(using: &rng)!
-                }
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                // One mutation in twelve is a long chain or deep nesting.
+                let kind = Int.random(in: 0..<12, using: &rng)
+                if kind >= 10 { deep += 1 }
+                Self.mutate(&tokens, kind: kind < 10 ? kind % 5 : kind - 5, pool: pool, using: &rng)
             }
             // Splice tokens back with spaces (newlines stay newlines); a fragment like `\(`
             // may land anywhere, including inside a string.
@@ -85,10 +142,61 @@ final class FuzzTests: XCTestCase {
                 }
             }
         }
-        print("FuzzTests: \(iterations) mutants: \(outcomes.ok) ran, \(outcomes.syntax) syntax errors, \(outcomes.runtime) runtime errors")
+        print("FuzzTests: \(iterations) mutants (\(deep) chains or nestings spliced in): \(outcomes.ok) ran, \(outcomes.syntax) syntax errors, \(outcomes.runtime) runtime errors")
         // The mix shows the mutations reach both the parser and the interpreter.
         XCTAssertGreaterThan(outcomes.ok, iterations)
         XCTAssertGreaterThan(outcomes.syntax, iterations / 2)
         XCTAssertGreaterThan(outcomes.runtime, iterations / 10)
+        XCTAssertGreaterThan(deep, iterations / 10)
+    }
+
+    /// Mutants that each carry at least one long chain or deep nesting, run by the built `palm`
+    /// (`palm run --max-steps`, so a mutant that loops for ever stops): each must exit 0, or 1
+    /// with an error report; never a signal (SIGSEGV from a stack overflow, SIGABRT from an
+    /// allocation) and never a hang.
+    func testMutantsWithDeepNestingEndCleanlyInPalm() throws {
+        let corpus = try Self.corpus()
+        let pool = corpus.flatMap { $0 } + ["(", ")", "[", "]", "{", "}", "\"", "\\(", ".", ":", ",", "fn", "..<", "@", "-"]
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("palm-fuzz-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var rng = SplitMix(state: 0xdee9)
+        let iterations = 400
+        var outcomes = (ok: 0, syntax: 0, runtime: 0, tooDeep: 0)
+        for i in 0..<iterations {
+            var tokens = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
+            for _ in 0..<Int.random(in: 0...1, using: &rng) {
+                Self.mutate(&tokens, kind: Int.random(in: 0..<5, using: &rng), pool: pool, using: &rng)
+            }
+            for _ in 0..<Int.random(in: 1...2, using: &rng) {
+                Self.mutate(&tokens, kind: Int.random(in: 5...6, using: &rng), pool: pool, using: &rng)
+            }
+            // `o` and `f` give the chains and nestings something to apply to.
+            let text = "o = ones(1, 1)\nfn f(x) { x }\n" + tokens.joined(separator: " ") + "\n"
+            let path = directory.appendingPathComponent("mutant\(i).palm").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let outcome = try PalmProcess.run(["run", "--max-steps", "2000", "--max-memory", "1G", path], timeout: 60)
+            XCTAssertTrue(outcome.signal == nil && !outcome.timedOut && (outcome.status == 0 || outcome.status == 1),
+                          "mutant \(i) (\(path)): \(outcome)\n--- script\n\(text.prefix(600))")
+            if outcome.status == 1 {
+                // The report starts "mutant7.palm:3:5: syntax error: ..." (or "error:", "type error:").
+                let first = outcome.stderr.prefix { $0 != "\n" }
+                if first.contains(": syntax error: ") {
+                    outcomes.syntax += 1
+                } else {
+                    XCTAssertTrue(first.contains("error: "), "mutant \(i) failed without an error report: \(outcome)")
+                    outcomes.runtime += 1
+                }
+                if first.contains("nested too deeply") { outcomes.tooDeep += 1 }
+            } else if outcome.status == 0 {
+                outcomes.ok += 1
+            }
+            if outcome.signal != nil || outcome.timedOut { break }  // one is enough: keep the evidence, stop
+        }
+        print("FuzzTests: \(iterations) deep mutants through palm: \(outcomes.ok) exited 0; exited 1 with \(outcomes.syntax) syntax errors "
+              + "(\(outcomes.tooDeep) nested too deeply) and \(outcomes.runtime) runtime errors")
+        // The mix shows the mutants reach the depth limits and also the evaluator.
+        XCTAssertGreaterThan(outcomes.tooDeep, iterations / 20)
+        XCTAssertGreaterThan(outcomes.runtime, iterations / 20)
     }
 }
