@@ -58,15 +58,22 @@ public struct Preprocessor: Sendable {
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
-    /// has no clip policy).
+    /// has no clip policy), perturbed by `config.perturbation` when one is set. Every feature
+    /// path (`features(path:)`, `featuresAll`) goes through here, so every model perturbs.
     public func clip(path: String) throws(AudioError) -> [Float] {
         if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
         let audio = try decoder.decode(path)
-        let x = try waveform(audio)
+        var x = try waveform(audio)
         if x.isEmpty { throw .zeroLength(path: path) }
-        guard let policy = config.clip else { return x }
-        var g = cropGenerator(for: path)
-        return policy.apply(x, generator: &g)
+        if let policy = config.clip {
+            var g = cropGenerator(for: path)
+            x = policy.apply(x, generator: &g)
+        }
+        // After the clip policy, so the perturbation sees exactly the samples the model does.
+        if let perturbation = config.perturbation {
+            x = try perturbation.apply(x, sampleRate: config.sampleRate, path: path)
+        }
+        return x
     }
 
     /// Log-mel features of a clip already at `config.sampleRate`: `[frames, nMels]`, or
