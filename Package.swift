@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Support", "Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
                 swiftSettings: optimize),
         .target(name: "Datasets", dependencies: ["Support", "Tensor", "Audio", "CSndFile"], swiftSettings: optimize),
-        .target(name: "Prompting", dependencies: ["Support", "Tensor", "Models", "Datasets"], swiftSettings: optimize),
+        .target(name: "Prompting", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets"], swiftSettings: optimize),
         // The palm language, split by what changes together: the language itself (Tensor only),
         // notebooks and reports, the interactive REPL, and the host bindings that bring models,
         // datasets and learners into scripts through `Interpreter.registrations`.

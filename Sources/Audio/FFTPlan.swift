@@ -12,7 +12,8 @@ public final class RealFFTPlan: @unchecked Sendable {
     public let size: Int
     private let plan: OpaquePointer
 
-    private static let lock = NSLock()
+    /// Serialises FFTW's planner for every plan palm makes (forward and inverse).
+    static let plannerLock = NSLock()
     nonisolated(unsafe) private static var cache: [Int: RealFFTPlan] = [:]
 
     private init(size: Int, plan: OpaquePointer) {
@@ -22,8 +23,8 @@ public final class RealFFTPlan: @unchecked Sendable {
 
     /// The plan for `size` (created on first use, then reused).
     public static func shared(size: Int) -> RealFFTPlan {
-        lock.lock()
-        defer { lock.unlock() }
+        plannerLock.lock()
+        defer { plannerLock.unlock() }
         if let p = cache[size] { return p }
         let input = FFTBuffer(realCount: size)
         let output = FFTBuffer(complexCount: size / 2 + 1)
@@ -41,6 +42,44 @@ public final class RealFFTPlan: @unchecked Sendable {
     /// they have the SIMD alignment the plan was made with.
     public func execute(_ input: FFTBuffer, _ output: FFTBuffer) {
         fftwf_execute_dft_r2c(plan, input.real, output.complex)
+    }
+}
+
+/// A complex-to-real FFTW plan of one size (the inverse of `RealFFTPlan`), shared by all
+/// threads and made under the same planner lock, with `FFTW_ESTIMATE` for the same reason.
+public final class InverseRealFFTPlan: @unchecked Sendable {
+    /// Transform length (real output samples).
+    public let size: Int
+    private let plan: OpaquePointer
+
+    nonisolated(unsafe) private static var cache: [Int: InverseRealFFTPlan] = [:]
+
+    private init(size: Int, plan: OpaquePointer) {
+        self.size = size
+        self.plan = plan
+    }
+
+    /// The plan for `size` (created on first use, then reused).
+    public static func shared(size: Int) -> InverseRealFFTPlan {
+        RealFFTPlan.plannerLock.lock()
+        defer { RealFFTPlan.plannerLock.unlock() }
+        if let p = cache[size] { return p }
+        let input = FFTBuffer(complexCount: size / 2 + 1)
+        let output = FFTBuffer(realCount: size)
+        let flagEstimate: UInt32 = 1 << 6  // FFTW_ESTIMATE
+        guard let raw = fftwf_plan_dft_c2r_1d(Int32(size), input.complex, output.real, flagEstimate) else {
+            fatalError("FFTW could not plan an inverse real FFT of size \(size)")
+        }
+        let p = InverseRealFFTPlan(size: size, plan: raw)
+        cache[size] = p
+        return p
+    }
+
+    /// Transforms `input.complex[0..<bins]` into `output.real[0..<size]`, unnormalised
+    /// (`x[n] = sum_k X[k] exp(2 pi i k n / size)`, so a forward then inverse pass scales by
+    /// `size`). FFTW's complex-to-real transforms overwrite their input.
+    public func execute(_ input: FFTBuffer, _ output: FFTBuffer) {
+        fftwf_execute_dft_c2r(plan, input.complex, output.real)
     }
 }
 

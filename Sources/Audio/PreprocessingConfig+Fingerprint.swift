@@ -1,7 +1,8 @@
 import Tensor
 extension PreprocessingConfig {
     /// A canonical one-line text of every parameter, in a fixed order with fixed names
-    /// (`v1;sr=44100;ch=concat;...`). Doubles print in Swift's shortest round-trip form, which
+    /// (`v1;sr=44100;ch=concat;...`), ending `;perturb=noise:snr=10,source=pink,seed=0` when a
+    /// perturbation is set. Doubles print in Swift's shortest round-trip form, which
     /// is exact and identical on every platform.
     public var canonicalDescription: String {
         var parts = ["v1", "sr=\(sampleRate)", "ch=\(channels.rawValue)",
@@ -18,6 +19,8 @@ extension PreprocessingConfig {
         case .log10Plus(let scale, let divisor): parts.append("log=log10plus(scale=\(scale),div=\(divisor))")
         }
         if let b = blocks { parts.append("blocks=\(b.frames)/\(b.hop)") } else { parts.append("blocks=none") }
+        // Appended only when set, so every fingerprint made before perturbations stays valid.
+        if let p = perturbation { parts.append("perturb=\(p.description)") }
         return parts.joined(separator: ";")
     }
 

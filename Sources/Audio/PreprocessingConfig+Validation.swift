@@ -17,6 +17,7 @@ extension PreprocessingConfig {
         if !(mel.fMin >= 0 && mel.fMin < mel.fMax) { return "mel needs 0 <= fMin < fMax" }
         if let b = blocks, b.frames <= 0 || b.hop <= 0 { return "blocks need positive frames and hop" }
         if case .decibels(let amin, _) = compression, !(amin > 0) { return "amin must be positive" }
+        if let p = perturbation, let why = p.problem(sampleRate: sampleRate) { return "perturbation \(p): \(why)" }
         return nil
     }
 }

@@ -37,10 +37,14 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
     public var compression: LogCompression
     /// Optional cutting of the log-mel into fixed blocks of frames.
     public var blocks: FrameBlocks?
+    /// A change made to every clip before its features (noise, gain, codec...; issue 16),
+    /// applied by `Preprocessor.clip(path:)` to the final clip. nil (the default) leaves the
+    /// audio as it is and the fingerprint as it was before perturbations existed.
+    public var perturbation: Perturbation?
 
     public init(sampleRate: Int, channels: ChannelPolicy, resampleLowpassWidth: Int = 6, resampleRolloff: Double = 0.99,
                 peakNormalize: Bool, clip: ClipPolicy?, cropSeed: UInt64 = 0, stft: STFTConfig, mel: MelConfig,
-                compression: LogCompression, blocks: FrameBlocks? = nil) {
+                compression: LogCompression, blocks: FrameBlocks? = nil, perturbation: Perturbation? = nil) {
         self.sampleRate = sampleRate
         self.channels = channels
         self.resampleLowpassWidth = resampleLowpassWidth
@@ -52,6 +56,7 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
         self.mel = mel
         self.compression = compression
         self.blocks = blocks
+        self.perturbation = perturbation
     }
 
     /// PENGI "base" as the reference runs it: 44.1 kHz, `reshape(-1)` channel concatenation,

@@ -68,8 +68,10 @@ public struct Preprocessor: Sendable {
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
-    /// has no clip policy). A long file is cropped from only the frames the crop needs when
-    /// that gives the same samples (see `ClipReading.automatic`).
+    /// has no clip policy), perturbed by `config.perturbation` when one is set. A long file is
+    /// cropped from only the frames the crop needs when that gives the same samples (see
+    /// `ClipReading.automatic`). Every feature path (`features(path:)`, `featuresAll`) goes
+    /// through here, so every model perturbs.
     public func clip(path: String) throws(AudioError) -> [Float] {
         try clip(path: path, reading: .automatic)
     }
@@ -78,6 +80,13 @@ public struct Preprocessor: Sendable {
     /// same samples (the crop-only tests compare them bit for bit).
     public func clip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
         if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
+        let x = try unperturbedClip(path: path, reading: reading)
+        // After the clip policy, so the perturbation sees exactly the samples the model does.
+        guard let perturbation = config.perturbation else { return x }
+        return try perturbation.apply(x, sampleRate: config.sampleRate, path: path)
+    }
+
+    private func unperturbedClip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
         let reader = try AudioFileReader(path: path, limits: decoder.limits)
         if reading == .automatic, let crop = try cropOnly(reader) { return crop }
         let x = try waveform(decoder.decode(reader))
