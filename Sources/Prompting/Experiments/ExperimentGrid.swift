@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Models
 import Support
@@ -68,6 +69,17 @@ public struct ExperimentGrid {
     public var loadLearnersDirectory: String?
     /// A generalization study every cell runs (base-to-novel); nil: all classes throughout.
     public var generalization: Generalization?
+    /// Perturbations of the test audio: every cell is also evaluated on its test clips under
+    /// each (a record per perturbation, its description as the condition). The perturbed clips
+    /// are encoded once per dataset, fold and perturbation, whatever the methods and seeds, and
+    /// cached under the perturbation (its description is part of the front-end's fingerprint).
+    public var perturbations: [Perturbation] = [] {
+        didSet {
+            var seen = Set<String>()
+            let unique = perturbations.filter { seen.insert($0.description).inserted }
+            if unique.count != perturbations.count { perturbations = unique }
+        }
+    }
     /// Checked between cells and at training batch boundaries.
     public var shouldStop: () -> Bool = { false }
     /// Progress lines ("ESC50 fold 1 palm seed 0: 0.953").
@@ -83,6 +95,7 @@ public struct ExperimentGrid {
     public var layout: GridLayout {
         GridLayout(datasets: datasets.map { ($0.name, $0.folds) }, methods: methods, seeds: seeds, shots: shots,
                    experimentProtocol: experimentProtocol, loadsLearners: loadLearnersDirectory != nil, generalization: generalization)
+            .with(perturbations: perturbations)
     }
 
     /// The protocol every record of this grid carries.
@@ -115,6 +128,7 @@ public struct ExperimentGrid {
             return all
         }
         var cache: (key: String, train: FeatureSet, test: FeatureSet)?
+        var perturbedTests = PerturbedTestSets(model: model)
         for cell in plan {
             if let only, !only.contains(cell.key) { continue }
             if finished[cell.key] != nil { continue }
@@ -151,7 +165,18 @@ public struct ExperimentGrid {
                                                   classNames: data.classNames,
                                                   paths: evaluated.paths.isEmpty ? Array(repeating: "", count: evaluated.count) : evaluated.paths,
                                                   labels: evaluated.labels, predicted: result.predictions, protocolName: cell.protocolName)
-                finishedCell = CellResult(key: cell.key, records: [record], predictions: [predictions])
+                var cellResult = CellResult(key: cell.key, records: [record], predictions: [predictions])
+                if !perturbations.isEmpty {
+                    var study = StudyRecords(cell: cell, shots: shots, learner: learner, report: report)
+                    for p in perturbations {
+                        _ = try study.evaluate(ClassTransfer(learner: learner, novelClasses: [], fallback: nil),
+                                               on: try perturbedTests.features(data, fold: cell.fold, perturbation: p), dataset: data.name,
+                                               condition: p.description)
+                    }
+                    cellResult.records += study.records
+                    cellResult.predictions += study.predictions
+                }
+                finishedCell = cellResult
             }
             if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
                 let path = LearnerCheckpoint.path(directory: dir, method: cell.method,

@@ -40,6 +40,8 @@ public struct GridCell: Codable, Sendable, Hashable {
         // FNV-1a (64-bit): stable across runs and machines, unlike Hasher.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return readable.joined(separator: "__") + "__" + String(hash, radix: 16) + ".json"
+        // Cut to stay far below the 255-byte name limit (with the temporary file's prefix and
+        // suffix); the hash keeps cut names apart.
+        return String(readable.joined(separator: "__").prefix(150)) + "__" + String(hash, radix: 16) + ".json"
     }
 }

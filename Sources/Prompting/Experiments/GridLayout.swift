@@ -1,3 +1,5 @@
+import Audio
+
 /// What an experiment grid is made of, without the model or the data behind it: dataset names
 /// and folds, methods, seeds, shots and the protocol. It lists the grid's cells, so a
 /// submitter can plan a cluster run (and a merge job can order the tables) without loading
@@ -13,11 +15,20 @@ public struct GridLayout: Sendable {
     public var loadsLearners: Bool
     /// A generalization study every cell runs (nil: train and test on all classes).
     public var generalization: Generalization?
+    /// Perturbations of the test audio every cell is also evaluated under (one record each).
+    public var perturbations: [Perturbation] = []
 
     public init(datasets: [(name: String, folds: [Int])], methods: [String], seeds: [UInt64], shots: Int,
                 experimentProtocol: ExperimentProtocol = .palm, loadsLearners: Bool = false, generalization: Generalization? = nil) {
         self.datasets = datasets; self.methods = methods; self.seeds = seeds; self.shots = shots
         self.experimentProtocol = experimentProtocol; self.loadsLearners = loadsLearners; self.generalization = generalization
+    }
+
+    /// What changes a cell's work beyond its dataset, fold, seed and method: the study, or the
+    /// perturbations it is evaluated under (so another set of levels is another cell).
+    public var variant: String? {
+        if let generalization { return generalization.description }
+        return perturbations.isEmpty ? nil : "perturb=" + perturbations.map(\.description).joined(separator: ";")
     }
 
     /// The protocol every record of this grid carries.
@@ -33,6 +44,14 @@ public struct GridLayout: Sendable {
         let specs = try specs()
         let name = protocolName
         try generalization?.check(datasets: datasets.map(\.name))
+        if !perturbations.isEmpty {
+            guard generalization == nil else {
+                throw PromptingError.invalidData("test-audio perturbations and a generalization study run as separate grids")
+            }
+            guard experimentProtocol.encoderMode == .eval else {
+                throw PromptingError.invalidData("test-audio perturbations run with frozen eval-mode encoders (not --encoder-mode reference)")
+            }
+        }
         var out: [GridCell] = []
         for data in datasets {
             // Cross-dataset trains on its source only; the targets are evaluated in its cells.
@@ -44,11 +63,20 @@ public struct GridLayout: Sendable {
                         // encoders stay frozen: such cells share a cluster task.
                         let cheap = !spec.kind.textTowerOnTape && experimentProtocol.encoderMode == .eval
                         out.append(GridCell(dataset: data.name, fold: fold, seed: seed, method: spec.description, shots: shots,
-                                            protocolName: name, isCheap: cheap, variant: generalization?.description))
+                                            protocolName: name, isCheap: cheap, variant: variant))
                     }
                 }
             }
         }
         return out
+    }
+}
+
+extension GridLayout {
+    /// This layout with `perturbations` (the test-audio conditions of every cell).
+    public func with(perturbations: [Perturbation]) -> GridLayout {
+        var copy = self
+        copy.perturbations = perturbations
+        return copy
     }
 }

@@ -1,0 +1,83 @@
+import Audio
+import CLI
+import Datasets
+import Foundation
+import Models
+import Prompting
+import Tensor
+import TestSupport
+import XCTest
+
+/// A model that counts the files its audio encoder reads, per front-end (the same counter is
+/// shared by the copies `withPreprocessing` makes).
+final class CountingModel: AudioLanguageModel, @unchecked Sendable {
+    final class Counter: @unchecked Sendable {
+        let lock = NSLock()
+        var paths: [String: [String]] = [:]  // front-end fingerprint -> paths embedded
+    }
+    let inner: AudioLanguageModel
+    let counter: Counter
+    init(_ inner: AudioLanguageModel, counter: Counter = Counter()) { self.inner = inner; self.counter = counter }
+    var name: String { inner.name }
+    var fingerprint: String { inner.fingerprint }
+    var dimension: Int { inner.dimension }
+    var tokenWidth: Int { inner.tokenWidth }
+    var preprocessing: PreprocessingConfig { inner.preprocessing }
+    func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
+        counter.lock.withLock { counter.paths[inner.preprocessing.fingerprint, default: []] += paths }
+        return try inner.embedAudio(paths: paths)
+    }
+    func embedText(_ texts: [String]) throws -> Tensor { try inner.embedText(texts) }
+    func tokenize(_ texts: [String]) throws -> TokenBatch { try inner.tokenize(texts) }
+    func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor { try inner.tokenEmbeddings(tokens) }
+    func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor { try inner.textFeatures(tokenEmbeddings: tokenEmbeddings, tokens: tokens) }
+    func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
+        CountingModel(try inner.withPreprocessing(preprocessing), counter: counter)
+    }
+}
+
+/// A noise sweep as a grid dimension: 4 methods x 5 SNR levels x 3 seeds encodes each test
+/// clip once per level, and every cell gets a record per level.
+final class PerturbationSweepTests: XCTestCase {
+    func testEachTestClipIsEncodedOncePerLevel() throws {
+        let dir = try TemporaryDirectory("palm-sweep")
+        let root = try RegistryTests.makeDataset(in: dir)
+        let model = CountingModel(try ModelSpec.load("pengi-random:tiny"))
+        let dataset = try Dataset.load("folder", root: root)
+        let store = try FeatureStore(embedder: ModelEmbedder(model), cacheRoot: dir.file("cache"), showsProgress: false)
+        var data = DatasetExperiment(dataset: dataset, store: store)
+        data.log = { _ in }
+        let levels = try Perturbation.sweep("noise:snr=20,10,5,0,-5,source=white")
+        var grid = ExperimentGrid(model: model, datasets: [data], methods: ["zeroshot", "palm", "linear-probe", "tip-adapter"], seeds: [0, 1, 2],
+                                  shots: 2, epochs: 1, outputDirectory: dir.file("out"))
+        grid.perturbations = levels
+        grid.log = { _ in }
+        let outcome = try grid.run()
+
+        let testClips = Set(try dataset.split(fold: nil).test.map(\.path))
+        XCTAssertEqual(testClips.count, 3)
+        let counts = model.counter.paths
+        XCTAssertEqual(counts[PreprocessingConfig.pengi.fingerprint].map { Set($0).count }, 12, "every clip once, clean")
+        for p in levels {
+            var config = PreprocessingConfig.pengi
+            config.perturbation = p
+            let embedded = try XCTUnwrap(counts[config.fingerprint], "\(p) was never encoded")
+            XCTAssertEqual(embedded.sorted(), testClips.sorted(), "\(p): each test clip exactly once, whatever the methods and seeds")
+        }
+        XCTAssertEqual(counts.count, 1 + levels.count)
+        // 8 cells (zero-shot and Tip-Adapter once, PALM and the probe per seed), each clean plus
+        // one record per level.
+        XCTAssertEqual(outcome.records.count, 8 * (1 + levels.count))
+        XCTAssertEqual(outcome.records.filter { $0.condition == levels[2].description }.count, 8)
+        XCTAssertEqual(outcome.records.first { $0.condition != nil }?.row, "data [noise:snr=20,source=white,seed=0]")
+
+        // Resuming encodes nothing and runs nothing.
+        model.counter.paths = [:]
+        var again = grid
+        var ran = 0
+        again.log = { _ in ran += 1 }
+        XCTAssertEqual(try again.run().records, outcome.records)
+        XCTAssertEqual(ran, 0)
+        XCTAssertEqual(model.counter.paths.count, 0)
+    }
+}
