@@ -16,6 +16,11 @@ public enum ExperimentReport {
         let chart = ResultsTable.accuracyChart(records)
         summary.append(.plot(Plot(kind: .bar(groups: chart.groups, series: chart.series, values: chart.values),
                                   title: "accuracy by dataset and method (mean over seeds)", yLabel: "accuracy")))
+        if let sweep = ResultsTable.sweepChart(records, key: "snr") {
+            summary.append(.plot(Plot(kind: .line(x: sweep.x, series: sweep.series, values: sweep.values),
+                                      title: "accuracy vs SNR of the added noise (mean over seeds; band: lowest to highest seed)",
+                                      xLabel: "SNR (dB)", yLabel: "accuracy", bands: sweep.bands)))
+        }
         cells.append(Report.Cell(title: "Results", prose: [], code: "", items: summary))
         for dataset in outcome.predictions.map(\.dataset).uniqueInOrder() {
             var items: [Report.Item] = []

@@ -80,4 +80,31 @@ final class PerturbationSweepTests: XCTestCase {
         XCTAssertEqual(ran, 0)
         XCTAssertEqual(model.counter.paths.count, 0)
     }
+
+    /// `palm experiment --perturb ...`: records per level, the SNR chart with the seed band in
+    /// the report, a dataset class as the noise source, and errors that name the key.
+    func testPerturbFromTheCommandLine() throws {
+        let dir = try TemporaryDirectory("palm-perturb-cli")
+        let data = try RegistryTests.makeDataset(in: dir)
+        let common = ["--model", "pengi-random:tiny", "--dataset", "folder:\(data)", "--methods", "zeroshot,palm", "--seeds", "0,1",
+                      "--shots", "2", "--epochs", "1", "--cache", dir.file("cache")]
+        try Experiment.parse(common + ["--out", dir.file("out"), "--perturb", "noise:snr=10,0,source=class:folder:\(data):hiss",
+                                       "--perturb", "gain:db=-6"]).run()
+        let records = try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("out/results.json"))))
+        XCTAssertEqual(records.count, 3 * 4, "3 cells, each clean and under 3 perturbations")
+        let conditions = Set(records.compactMap(\.condition))
+        XCTAssertEqual(conditions.count, 3)
+        XCTAssertTrue(conditions.contains("gain:db=-6"), "\(conditions)")
+        XCTAssertTrue(conditions.contains { $0.hasPrefix("noise:snr=0,source=class:data:hiss#") }, "\(conditions)")
+        let report = try String(contentsOfFile: dir.file("out/report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("accuracy vs SNR"), "the report plots accuracy against SNR")
+        XCTAssertTrue(report.contains("<polygon"), "with a band for the spread over the two seeds")
+
+        for (spec, message) in [("noise:snr=loud", "snr"), ("noise:snr=10,source=class:folder:\(data):thunder", "no class 'thunder'"),
+                                ("wobble:x=1", "wobble")] {
+            XCTAssertThrowsError(try Experiment.parse(common + ["--out", dir.file("x"), "--perturb", spec])) {
+                XCTAssertTrue(Experiment.message(for: $0).contains(message), Experiment.message(for: $0))
+            }
+        }
+    }
 }

@@ -40,6 +40,7 @@ extension Experiment {
         if let loadLearners { args += ["--eval-only", "--load-learners", absolute(loadLearners)] }
         if let generalization { args += ["--generalization", generalization, "--class-split", classSplit] }
         if let trainOn { args += ["--train-on", trainOn] }
+        for spec in perturb { args += ["--perturb", spec] }
         if let evaluateOn { args += ["--evaluate-on", evaluateOn] }
         return args
     }

@@ -1,3 +1,4 @@
+import Audio
 import ArgumentParser
 import Datasets
 import Foundation
@@ -43,6 +44,9 @@ public struct Experiment: ParsableCommand {
     @Option(help: "With --generalization base-to-novel: half (the first half of the sorted classes are base) or seeded=N.")
     var classSplit = "half"
 
+    @Option(help: "Also evaluate every cell on its test audio perturbed, one record per level (repeatable): e.g. noise:snr=20,10,5,0,-5[,source=white|pink|brown|folder:PATH|class:LAYOUT:ROOT:CLASS][,seed=N], gain:db=-6, shift:seconds=0.5, resample:rate=8000, codec:format=mp3|vorbis[,quality=Q], reverb:ir=FILE[,wet=W].")
+    var perturb: [String] = []
+
     @Option(help: "local (this machine) or slurm (job arrays on a Slurm cluster: features, cells, merge).") var executor = "local"
     @Flag(help: "With --executor slurm: wait for the jobs, showing cells done, running, pending and failed.") var wait = false
     @Option(help: "With --executor slurm: clips per feature-extraction task.") var slurmShard = 256
@@ -79,6 +83,12 @@ public struct Experiment: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
         try validateExecutor()
         _ = try studyGeneralization()
+        _ = try perturbations()
+    }
+
+    /// The test-audio perturbations `--perturb` names, each level once.
+    func perturbations() throws -> [Perturbation] {
+        do { return try PerturbationArguments.parse(perturb) } catch { throw ValidationError("\(error)") }
     }
 
     /// The generalization study the options name, if any.
@@ -134,6 +144,7 @@ public struct Experiment: ParsableCommand {
         grid.saveLearnersDirectory = saveLearners.map { ($0 as NSString).expandingTildeInPath }
         grid.loadLearnersDirectory = loadLearners.map { ($0 as NSString).expandingTildeInPath }
         grid.generalization = try studyGeneralization()
+        grid.perturbations = try perturbations()
         return grid
     }
 
@@ -141,7 +152,7 @@ public struct Experiment: ParsableCommand {
     func layout(_ datasets: [Dataset]) throws -> GridLayout {
         GridLayout(datasets: datasets.map { ($0.name, DatasetExperiment.folds(of: $0)) }, methods: try lists().methods.map(\.description),
                    seeds: try lists().seeds, shots: shots, experimentProtocol: try experimentProtocol(), loadsLearners: loadLearners != nil,
-                   generalization: try studyGeneralization())
+                   generalization: try studyGeneralization()).with(perturbations: try perturbations())
     }
 
     /// Writes the report beside the tables and prints the table: the end of every run, local

@@ -66,6 +66,42 @@ public enum ResultsTable {
         return (groups, series, values)
     }
 
+    /// Accuracy against a parameter swept in the records' conditions (`snr` in
+    /// `noise:snr=10,source=white,seed=0`): the parameter's values in increasing order, and per
+    /// method the mean over seeds (datasets and folds averaged first) with the band from the
+    /// lowest to the highest seed. Nil when no condition carries `key`.
+    public static func sweepChart(_ records: [ExperimentRecord], key: String)
+        -> (x: [Double], series: [String], values: [[Double?]], bands: [[(low: Double, high: Double)?]])? {
+        func value(_ condition: String?) -> Double? {
+            guard let condition, let colon = condition.firstIndex(of: ":") else { return nil }
+            for part in condition[condition.index(after: colon)...].split(separator: ",") where part.hasPrefix(key + "=") {
+                return Double(part.dropFirst(key.count + 1))
+            }
+            return nil
+        }
+        var sums: [String: [Double: [UInt64: (Double, Int)]]] = [:]
+        for r in records {
+            guard let v = value(r.condition) else { continue }
+            let cur = sums[r.method, default: [:]][v, default: [:]][r.seed] ?? (0, 0)
+            sums[r.method, default: [:]][v, default: [:]][r.seed] = (cur.0 + r.accuracy, cur.1 + 1)
+        }
+        guard !sums.isEmpty else { return nil }
+        let xs = Set(sums.values.flatMap(\.keys)).sorted()
+        let series = records.filter { value($0.condition) != nil }.map(\.method).uniqueInOrder()
+        var values: [[Double?]] = [], bands: [[(low: Double, high: Double)?]] = []
+        for m in series {
+            var row: [Double?] = [], band: [(low: Double, high: Double)?] = []
+            for x in xs {
+                let perSeed = (sums[m]?[x] ?? [:]).values.map { $0.0 / Double($0.1) }
+                row.append(perSeed.isEmpty ? nil : perSeed.reduce(0, +) / Double(perSeed.count))
+                band.append(perSeed.count > 1 ? (perSeed.min()!, perSeed.max()!) : nil)
+            }
+            values.append(row)
+            bands.append(band)
+        }
+        return (xs, series, values, bands)
+    }
+
     /// A Markdown table: one row per dataset (plus the average), for each method one column
     /// per seed and their average (a seedless method such as zero-shot: its single seed).
     public static func markdown(_ records: [ExperimentRecord]) -> String {
