@@ -86,7 +86,8 @@ extension Interpreter {
                  Param("generalization", "a study: \"base-to-novel\" (records base, novel, all, harmonic) or \"cross-dataset\" (with train_on, evaluate_on)", default: "nil"),
                  Param("class_split", "base-to-novel's split: \"half\" or \"seeded=N\"", default: "\"half\""),
                  Param("train_on", "cross-dataset: the dataset name learners train on", default: "nil"),
-                 Param("evaluate_on", "cross-dataset: the dataset names they are evaluated on", default: "nil")],
+                 Param("evaluate_on", "cross-dataset: the dataset names they are evaluated on", default: "nil"),
+                 Param("perturb", "test-audio perturbation sweeps, e.g. [\"noise:snr=20,10,0\"]: a record per level and cell", default: "nil")],
                 returns: "results") { args, interp in
             let m = try interp.modelArgument(try args.value(0), "experiment argument 'model'")
             let store = interp.session.store(for: m)
@@ -118,6 +119,7 @@ extension Interpreter {
                                                              evaluateOn: try args[14].map { try $0.asList("experiment argument 'evaluate_on'").map { try $0.asString("evaluate_on item") } } ?? [])
                 } catch let error as PromptingError { throw ScriptError.runtime("experiment: \(error)") }
             }
+            grid.perturbations = try Interpreter.perturbations(args[15])
             grid.shouldStop = { Interrupt.requested }
             grid.log = log
             let outcome = try grid.run()

@@ -57,6 +57,7 @@ extension Interpreter {
         installDatasetBindings()
         installLearnerBindings()
         installExperimentBindings()
+        installPerturbationBindings()
         installTensorFileBindings()
         addTopic("learning", Interpreter.learningTopic)
     }
