@@ -20,7 +20,9 @@ extension PreprocessingConfig {
         }
         if let b = blocks { parts.append("blocks=\(b.frames)/\(b.hop)") } else { parts.append("blocks=none") }
         // Appended only when set, so every fingerprint made before perturbations stays valid.
-        if let p = perturbation { parts.append("perturb=\(p.description)") }
+        // "perturb2": perturbed before a peak normalisation (see `Preprocessor.clip`); features
+        // cached while it came after it are not reused.
+        if let p = perturbation { parts.append("perturb2=\(p.description)") }
         return parts.joined(separator: ";")
     }
 

@@ -53,13 +53,21 @@ public struct Preprocessor: Sendable {
     /// Decoded audio -> one stream at `config.sampleRate`: channel policy (concat resamples each
     /// channel, then joins), then peak normalisation when configured. No clipping.
     public func waveform(_ audio: DecodedAudio) throws(AudioError) -> [Float] {
+        let x = try stream(audio)
+        return config.peakNormalize ? Self.peakNormalized(x) : x
+    }
+
+    /// Decoded audio -> one stream at `config.sampleRate` (channel policy), not normalised.
+    func stream(_ audio: DecodedAudio) throws(AudioError) -> [Float] {
         let r = try resampler(from: audio.sampleRate, path: audio.path)
-        var x = config.channels.join(config.channels.reduce(audio.channels).map { r($0) })
-        if config.peakNormalize {
-            let peak = x.reduce(Float(0)) { max($0, abs($1)) }
-            if peak > 0 { for i in x.indices { x[i] /= peak } }
-        }
-        return x
+        return config.channels.join(config.channels.reduce(audio.channels).map { r($0) })
+    }
+
+    /// `x` scaled so its largest magnitude is 1 (unchanged when silent).
+    static func peakNormalized(_ x: [Float]) -> [Float] {
+        let peak = x.reduce(Float(0)) { max($0, abs($1)) }
+        guard peak > 0 else { return x }
+        return x.map { $0 / peak }
     }
 
     /// The generator for `path`'s random crop: seeded with `cropSeed ^ FNV1a64.hash(file name)`.
@@ -68,7 +76,8 @@ public struct Preprocessor: Sendable {
     }
 
     /// The fixed-length clip for the file at `path` (the whole resampled stream when the config
-    /// has no clip policy), perturbed by `config.perturbation` when one is set. A long file is
+    /// has no clip policy), perturbed by `config.perturbation` when one is set (before a peak
+    /// normalisation, else after the clip policy). A long file is
     /// cropped from only the frames the crop needs when that gives the same samples (see
     /// `ClipReading.automatic`). Every feature path (`features(path:)`, `featuresAll`) goes
     /// through here, so every model perturbs.
@@ -80,10 +89,20 @@ public struct Preprocessor: Sendable {
     /// same samples (the crop-only tests compare them bit for bit).
     public func clip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
         if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
-        let x = try unperturbedClip(path: path, reading: reading)
-        // After the clip policy, so the perturbation sees exactly the samples the model does.
-        guard let perturbation = config.perturbation else { return x }
-        return try perturbation.apply(x, sampleRate: config.sampleRate, path: path)
+        guard let perturbation = config.perturbation else { return try unperturbedClip(path: path, reading: reading) }
+        // The perturbation stands for what happened to the recording, so it comes before the
+        // front-end's own level normalisation when there is one (a gain is then undone, as it
+        // would be on a real quieter recording); otherwise after the clip policy, so it sees
+        // exactly the samples the model does.
+        guard config.peakNormalize else {
+            return try perturbation.apply(unperturbedClip(path: path, reading: reading), sampleRate: config.sampleRate, path: path)
+        }
+        let raw = try stream(decoder.decode(AudioFileReader(path: path, limits: decoder.limits)))
+        if raw.isEmpty { throw .zeroLength(path: path) }
+        let x = Self.peakNormalized(try perturbation.apply(raw, sampleRate: config.sampleRate, path: path))
+        guard let policy = config.clip else { return x }
+        var g = cropGenerator(for: path)
+        return policy.apply(x, generator: &g)
     }
 
     private func unperturbedClip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {

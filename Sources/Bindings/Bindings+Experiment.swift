@@ -65,6 +65,18 @@ public final class ResultsObject: HostObject {
             }
             return .host(EvaluationObject(e, method: method))
         },
+         Builtin(Doc("results.sweep", "Accuracy against a parameter the perturbations swept (\"snr\"): a line per method, the mean over seeds with a band from the lowest to the highest seed.",
+                     params: [Param("key", "the swept parameter, e.g. \"snr\""), Param("title", "title", default: "nil")],
+                     returns: "plot")) { [self] args, _ in
+            let key = try args.string(0)
+            guard let sweep = ResultsTable.sweepChart(records, key: key) else {
+                throw ScriptError.runtime("results.sweep: no record was evaluated under a perturbation with '\(key)=' (conditions: \(records.compactMap(\.condition).uniqueInOrder().prefix(4).joined(separator: "; ")))")
+            }
+            let title = try args[1].map { try $0.asString("results.sweep argument 'title'") }
+                ?? "accuracy vs \(key) (mean over seeds; band: lowest to highest seed)"
+            return .host(PlotObject(Plot(kind: .line(x: sweep.x, series: sweep.series, values: sweep.values), title: title,
+                                         xLabel: key == "snr" ? "SNR (dB)" : key, yLabel: "accuracy", bands: sweep.bands)))
+        },
          Builtin(Doc("results.accuracy", "Mean accuracy of a method (folds, then seeds averaged) on one dataset, or averaged over datasets.",
                      params: [Param("method", "method name"), Param("dataset", "dataset name (nil: the mean over datasets)", default: "nil")],
                      returns: "number or nil")) { [self] args, _ in

@@ -27,7 +27,7 @@ final class PerturbationConfigTests: XCTestCase {
         let prints = perturbations.map { p -> String in
             var c = PreprocessingConfig.pengi
             c.perturbation = p
-            XCTAssertTrue(c.canonicalDescription.hasSuffix(";perturb=\(p.description)"))
+            XCTAssertTrue(c.canonicalDescription.hasSuffix(";perturb2=\(p.description)"))
             return c.fingerprint
         }
         XCTAssertEqual(Set(prints + [PreprocessingConfig.pengi.fingerprint]).count, perturbations.count + 1)
@@ -78,8 +78,8 @@ final class PerturbationConfigTests: XCTestCase {
         XCTAssertNil(fine.problem)
     }
 
-    /// The preprocessor perturbs the final clip: the same samples as perturbing its
-    /// unperturbed clip by hand, and features computed from them.
+    /// The preprocessor perturbs the final clip (without peak normalisation): the same samples
+    /// as perturbing its unperturbed clip by hand, and features computed from them.
     func testPreprocessorPerturbsTheFinalClip() throws {
         let path = GoldenFixtures.path("asterisk_vm-opts_8k_mono.wav")
         let p = Perturbation(.noise(source: .pink, snr: 5), seed: 3)
@@ -96,10 +96,20 @@ final class PerturbationConfigTests: XCTestCase {
         let measured = Perturbation.activeSNR(clean: clean, noise: zip(perturbed, clean).map { $0 - $1 }, sampleRate: 44100)
         XCTAssertEqual(measured, 5, accuracy: 0.1)
 
-        // Without a clip policy (aisfx) the whole resampled, peak-normalised stream is perturbed.
+        // A front-end that normalises the peak (aisfx) is perturbed before it normalises, as a
+        // recording is: a gain is undone, noise is not.
         var aisfx = PreprocessingConfig.aisfx
         let whole = try Preprocessor(config: aisfx).clip(path: path)
         aisfx.perturbation = Perturbation(.gain(decibels: -20))
-        XCTAssertEqual(try Preprocessor(config: aisfx).clip(path: path), whole.map { $0 * Float(pow(10, -1.0)) })
+        let quieter = try Preprocessor(config: aisfx).clip(path: path)
+        XCTAssertEqual(quieter.count, whole.count)
+        let worst = zip(quieter, whole).map { abs($0 - $1) }.max() ?? 1
+        print("aisfx: -20 dB gain, then peak normalisation: max |diff| \(worst)")
+        XCTAssertLessThan(worst, 1e-6)
+        aisfx.perturbation = Perturbation(.noise(source: .white, snr: 0), seed: 1)
+        let noisy = try Preprocessor(config: aisfx).clip(path: path)
+        XCTAssertEqual(noisy.count, whole.count)
+        XCTAssertEqual(noisy.map { abs($0) }.max() ?? 0, 1, accuracy: 1e-6, "normalised after the noise")
+        XCTAssertGreaterThan(zip(noisy, whole).map { abs($0 - $1) }.max() ?? 0, 0.1)
     }
 }

@@ -131,4 +131,25 @@ final class DemoPipelineTests: XCTestCase {
             XCTAssertTrue(report.contains(text), "the report lacks \(text)")
         }
     }
+
+    /// `Stdlib/robustness.palm` on a small real corpus: noise sweeps, codecs and bandwidth on
+    /// the demo model, and a report with the accuracy-vs-SNR plots and their seed bands.
+    func testRobustnessStudyWritesItsReport() throws {
+        try requireDemoInstall()
+        let dir = try TemporaryDirectory("demo-robustness")
+        let full = DemoCorpus(maxPerClass: 10)
+        let small = DemoCorpus(alignment: ["kick drum", "snare drum"].flatMap { c in full.alignment.filter { $0.label == c }.prefix(4) },
+                               evaluation: ["flute", "bass", "brass"].flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
+        try small.build(into: dir.file("corpus"))
+        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/robustness.palm", dir.file("corpus/evaluation"),
+                                       dir.file("corpus/alignment/kick drum"), "seeds=2", "shots=2", "--report", dir.file("report.html")],
+                                      environment: ["PALM_CACHE": dir.file("cache")], timeout: 900)
+        XCTAssertEqual(run.status, 0, "\(run)")
+        let report = try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+        XCTAssertGreaterThanOrEqual(report.components(separatedBy: "<svg").count - 1, 4, "three SNR sweeps and the codec chart")
+        XCTAssertTrue(report.contains("<polygon"), "the seed spread is drawn as a band")
+        for text in ["white noise: accuracy vs SNR", "codec:format=mp3,quality=0", "resample:rate=8000"] {
+            XCTAssertTrue(report.contains(text), "the report lacks \(text)")
+        }
+    }
 }

@@ -20,7 +20,7 @@ final class StdlibTests: XCTestCase {
     static let scripts = ["table2", "ablations", "shots", "prompts", "efficiency"]
     /// The demo's scripts (and the studies run on the demo model) need the demo model's
     /// encoders; Tests/DemoTests runs them.
-    static let demoScripts = ["demo", "demo_align", "generalization"]
+    static let demoScripts = ["demo", "demo_align", "generalization", "robustness"]
 
     func testEveryScriptParses() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.stdlib.path).filter { $0.hasSuffix(".palm") }
