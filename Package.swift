@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(name: "palm", dependencies: ["CLI", "Bindings"], swiftSettings: optimize),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["Tensor", "Models"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Tensor", "Audio", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),

@@ -18,30 +18,10 @@ final class RegistryTests: XCTestCase {
         Bindings.register()  // as the palm executable does at start-up
     }
 
-    static let classes = ["hum", "chirp", "hiss"]
+    static let classes = ToyAudioDataset.classes
 
     /// A tiny three-class `folder` dataset of tones and noise (train/ and test/).
-    static func makeDataset(in dir: TemporaryDirectory) throws -> String {
-        var g = SeededGenerator(seed: 5)
-        for (c, name) in classes.enumerated() {
-            for (part, count) in [("train", 3), ("test", 1)] {
-                for i in 0..<count {
-                    let samples: [Float] = (0..<8000).map { t in
-                        let x = Float(t) / 16000
-                        switch c {
-                        case 0: return 0.5 * sinf(2 * .pi * 220 * x)
-                        case 1: return 0.5 * sinf(2 * .pi * (800 + 2000 * x) * x)
-                        default: return 0.3 * (g.uniform() * 2 - 1)
-                        }
-                    }
-                    let folder = dir.file("data/\(part)/\(name)")
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    try AudioFileInfo.writeWAV(path: "\(folder)/\(i).wav", samples: samples, sampleRate: 16000)
-                }
-            }
-        }
-        return dir.file("data")
-    }
+    static func makeDataset(in dir: TemporaryDirectory) throws -> String { try ToyAudioDataset.write(in: dir) }
 
     /// Each kind: every spelling parses to the canonical name, the learner it makes reports
     /// that name, and its declared parameter count is the learner's.

@@ -29,7 +29,7 @@ final class SlurmGridTests: XCTestCase {
         defer { unsetenv("SLURM_CONF") }
         let slurmEnv = ["SLURM_CONF": conf]
 
-        let data = try Self.makeDataset(in: dir)
+        let data = try ToyAudioDataset.write(in: dir, train: 3, test: 2)
         let grid = ["--model", "pengi-random:tiny", "--dataset", "folder:\(data)", "--methods", "zeroshot,coop,palm", "--seeds", "0,1",
                     "--shots", "2", "--epochs", "2"]
         // The local executor, in this process.
@@ -94,26 +94,4 @@ final class SlurmGridTests: XCTestCase {
         }
     }
 
-    /// 3 classes x (3 training + 2 test) clips of 0.5 s in the class-folder layout.
-    static func makeDataset(in dir: TemporaryDirectory) throws -> String {
-        var g = SeededGenerator(seed: 5)
-        for (c, name) in ["hum", "chirp", "hiss"].enumerated() {
-            for (part, count) in [("train", 3), ("test", 2)] {
-                for i in 0..<count {
-                    let samples: [Float] = (0..<8000).map { t in
-                        let x = Float(t) / 16000
-                        switch c {
-                        case 0: return 0.5 * sinf(2 * .pi * (220 + 20 * Float(i)) * x)
-                        case 1: return 0.5 * sinf(2 * .pi * (800 + 2000 * x) * x)
-                        default: return 0.3 * (g.uniform() * 2 - 1)
-                        }
-                    }
-                    let folder = dir.file("data/\(part)/\(name)")
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    try AudioFileInfo.writeWAV(path: "\(folder)/\(i).wav", samples: samples, sampleRate: 16000)
-                }
-            }
-        }
-        return dir.file("data")
-    }
 }

@@ -111,41 +111,39 @@ final class DemoPipelineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("corpus-6/LICENSES.md")))
     }
 
-    /// `Stdlib/generalization.palm` on a small real corpus: both studies run on the demo model
-    /// and the report renders their plots and names the fallbacks.
-    func testGeneralizationStudyWritesItsReport() throws {
+    /// Builds a small corpus of the demo's real sounds (`alignment` classes of 5 clips, and
+    /// `evaluation` families of 10 notes, so each keeps test clips after the 80/20 split), runs
+    /// a Stdlib study on it through the built `palm` with `arguments` (corpus folders relative
+    /// to the corpus), and returns its HTML report.
+    func runStudy(_ script: String, alignment: [String], evaluation: [String], arguments: [String]) throws -> String {
         try requireDemoInstall()
-        let dir = try TemporaryDirectory("demo-generalization")
-        // Four families of ten notes (every family keeps test clips after the 80/20 split).
+        let dir = try TemporaryDirectory("demo-\(script)")
         let full = DemoCorpus(maxPerClass: 10)
-        let small = DemoCorpus(alignment: ["kick drum", "snare drum", "spoken digit seven", "violin"].flatMap { c in full.alignment.filter { $0.label == c }.prefix(5) },
-                               evaluation: ["flute", "bass", "brass", "organ"].flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
+        let small = DemoCorpus(alignment: alignment.flatMap { c in full.alignment.filter { $0.label == c }.prefix(5) },
+                               evaluation: evaluation.flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
         try small.build(into: dir.file("corpus"))
-        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/generalization.palm", dir.file("corpus/evaluation"),
-                                       dir.file("corpus/alignment"), "seeds=1", "shots=2", "--report", dir.file("report.html")],
+        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/\(script).palm"] + arguments.map { dir.file("corpus/" + $0) }
+                                      + ["seeds=2", "shots=2", "--report", dir.file("report.html")],
                                       environment: ["PALM_CACHE": dir.file("cache")], timeout: 900)
         XCTAssertEqual(run.status, 0, "\(run)")
-        let report = try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+        return try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+    }
+
+    /// `Stdlib/generalization.palm`: both studies on the demo model, their plots, the fallbacks named.
+    func testGeneralizationStudyWritesItsReport() throws {
+        let report = try runStudy("generalization", alignment: ["kick drum", "snare drum", "spoken digit seven", "violin"],
+                                  evaluation: ["flute", "bass", "brass", "organ"], arguments: ["evaluation", "alignment"])
         XCTAssertGreaterThanOrEqual(report.components(separatedBy: "<svg").count - 1, 2, "a bar chart per study")
         for text in ["[harmonic]", "[from alignment]", "palm: novel classes use the plain text feature (lambda = 0)"] {
             XCTAssertTrue(report.contains(text), "the report lacks \(text)")
         }
     }
 
-    /// `Stdlib/robustness.palm` on a small real corpus: noise sweeps, codecs and bandwidth on
-    /// the demo model, and a report with the accuracy-vs-SNR plots and their seed bands.
+    /// `Stdlib/robustness.palm`: noise sweeps, codecs and bandwidth on the demo model, with the
+    /// accuracy-vs-SNR plots and their seed bands.
     func testRobustnessStudyWritesItsReport() throws {
-        try requireDemoInstall()
-        let dir = try TemporaryDirectory("demo-robustness")
-        let full = DemoCorpus(maxPerClass: 10)
-        let small = DemoCorpus(alignment: ["kick drum", "snare drum"].flatMap { c in full.alignment.filter { $0.label == c }.prefix(4) },
-                               evaluation: ["flute", "bass", "brass"].flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
-        try small.build(into: dir.file("corpus"))
-        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/robustness.palm", dir.file("corpus/evaluation"),
-                                       dir.file("corpus/alignment/kick drum"), "seeds=2", "shots=2", "--report", dir.file("report.html")],
-                                      environment: ["PALM_CACHE": dir.file("cache")], timeout: 900)
-        XCTAssertEqual(run.status, 0, "\(run)")
-        let report = try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+        let report = try runStudy("robustness", alignment: ["kick drum", "snare drum"], evaluation: ["flute", "bass", "brass"],
+                                  arguments: ["evaluation", "alignment/kick drum"])
         XCTAssertGreaterThanOrEqual(report.components(separatedBy: "<svg").count - 1, 4, "three SNR sweeps and the codec chart")
         XCTAssertTrue(report.contains("<polygon"), "the seed spread is drawn as a band")
         for text in ["white noise: accuracy vs SNR", "codec:format=mp3,quality=0", "resample:rate=8000"] {
