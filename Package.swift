@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "CLI", "Prompting", "Datasets", "Tensor", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
-        .testTarget(name: "DemoTests", dependencies: ["DemoData", "Models", "ScriptCore", "Reports", "Bindings", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["DemoData", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports", "Bindings", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
         .testTarget(name: "ScriptTests", dependencies: ["Support", "ScriptCore", "Reports", "REPL", "Bindings", "TestSupport"],

@@ -8,34 +8,6 @@ import Tensor
 import TestSupport
 import XCTest
 
-/// A model that counts the files its audio encoder reads, per front-end (the same counter is
-/// shared by the copies `withPreprocessing` makes).
-final class CountingModel: AudioLanguageModel, @unchecked Sendable {
-    final class Counter: @unchecked Sendable {
-        let lock = NSLock()
-        var paths: [String: [String]] = [:]  // front-end fingerprint -> paths embedded
-    }
-    let inner: AudioLanguageModel
-    let counter: Counter
-    init(_ inner: AudioLanguageModel, counter: Counter = Counter()) { self.inner = inner; self.counter = counter }
-    var name: String { inner.name }
-    var fingerprint: String { inner.fingerprint }
-    var dimension: Int { inner.dimension }
-    var tokenWidth: Int { inner.tokenWidth }
-    var preprocessing: PreprocessingConfig { inner.preprocessing }
-    func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        counter.lock.withLock { counter.paths[inner.preprocessing.fingerprint, default: []] += paths }
-        return try inner.embedAudio(paths: paths)
-    }
-    func embedText(_ texts: [String]) throws -> Tensor { try inner.embedText(texts) }
-    func tokenize(_ texts: [String]) throws -> TokenBatch { try inner.tokenize(texts) }
-    func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor { try inner.tokenEmbeddings(tokens) }
-    func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor { try inner.textFeatures(tokenEmbeddings: tokenEmbeddings, tokens: tokens) }
-    func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
-        CountingModel(try inner.withPreprocessing(preprocessing), counter: counter)
-    }
-}
-
 /// A noise sweep as a grid dimension: 4 methods x 5 SNR levels x 3 seeds encodes each test
 /// clip once per level, and every cell gets a record per level.
 final class PerturbationSweepTests: XCTestCase {

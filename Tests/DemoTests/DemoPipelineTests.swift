@@ -1,6 +1,9 @@
+import Audio
+import Datasets
 import DemoData
 import Foundation
 import Models
+import Prompting
 import Bindings
 import Reports
 import ScriptCore
@@ -149,5 +152,40 @@ final class DemoPipelineTests: XCTestCase {
         for text in ["white noise: accuracy vs SNR", "codec:format=mp3,quality=0", "resample:rate=8000"] {
             XCTAssertTrue(report.contains(text), "the report lacks \(text)")
         }
+    }
+
+    /// The sweep on the demo task: zero-shot, CoOp, CoCoOp and PALM x 5 SNR levels x 3
+    /// seeds encodes each test clip once per level (and each clip it needs once clean), counted
+    /// at the model.
+    func testNoiseSweepOnTheDemoTaskEncodesEachTestClipOncePerLevel() throws {
+        try requireDemoInstall()
+        let dir = try TemporaryDirectory("demo-sweep")
+        let full = DemoCorpus(maxPerClass: 10)
+        try DemoCorpus(alignment: [], evaluation: ["flute", "bass", "brass"].flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
+            .build(into: dir.file("corpus"))
+        let model = CountingModel(try DemoModel.load())
+        let dataset = try Dataset.load("folder", root: dir.file("corpus/evaluation"))
+        var data = DatasetExperiment(dataset: dataset, store: try FeatureStore(embedder: ModelEmbedder(model), cacheRoot: dir.file("cache"),
+                                                                              showsProgress: false))
+        data.log = { _ in }
+        let levels = try Perturbation.sweep("noise:snr=20,10,5,0,-5")
+        var grid = ExperimentGrid(model: model, datasets: [data], methods: ["zeroshot", "coop:n_ctx=4", "cocoop:n_ctx=4,batch=2", "palm"],
+                                  seeds: [0, 1, 2], shots: 2, epochs: 1)
+        grid.perturbations = levels
+        grid.log = { _ in }
+        let outcome = try grid.run()
+        XCTAssertEqual(outcome.records.count, (1 + 3 * 3) * (1 + levels.count))
+        let test = try dataset.split(fold: nil).test.map(\.path).sorted()
+        XCTAssertEqual(test.count, 6)
+        for p in levels {
+            var config = model.preprocessing
+            config.perturbation = p
+            XCTAssertEqual(model.counter.paths[config.fingerprint]?.sorted(), test, "\(p): each test clip once")
+        }
+        // Clean: the test clips and the few-shot picks of the three seeds, each once.
+        let clean = try XCTUnwrap(model.counter.paths[model.preprocessing.fingerprint])
+        XCTAssertEqual(clean.count, Set(clean).count, "no clean clip encoded twice")
+        XCTAssertTrue(Set(test).isSubset(of: Set(clean)))
+        XCTAssertEqual(model.counter.paths.values.reduce(0) { $0 + $1.count }, clean.count + 6 * levels.count, "nothing encoded twice")
     }
 }
