@@ -47,7 +47,8 @@ public final class ResultsObject: HostObject {
                 .map(MapBox([("dataset", .string(r.dataset)), ("method", .string(r.method)), ("seed", .int(Int(r.seed))),
                              ("fold", .int(r.fold)), ("shots", .int(r.shots)), ("accuracy", .number(r.accuracy)),
                              ("macro_f1", .number(r.macroF1)), ("seconds", .number(r.trainSeconds)), ("parameters", .int(r.parameters)),
-                             ("condition", r.condition.map { .string($0) } ?? .nil), ("note", r.note.map { .string($0) } ?? .nil)]))
+                             ("condition", r.condition.map { .string($0) } ?? .nil), ("note", r.note.map { .string($0) } ?? .nil),
+                             ("model", r.model.map { .string($0) } ?? .nil)]))
             })
         case "datasets": return .list(datasets.map { .string($0) })
         case "methods": return .list(methodNames.map { .string($0) })
@@ -89,7 +90,7 @@ public final class ResultsObject: HostObject {
 extension Interpreter {
     func installExperimentBindings() {
         builtin("experiment", "Runs datasets x methods x seeds x folds (few-shot training, evaluation on the whole test part); with `out`, writes results.json/.csv/table.md after every cell and resumes.",
-                [Param("model", "the model"), Param("datasets", "list of datasets"), Param("methods", "method specs", default: "[" + LearnerRegistry.paper.map { "\"\($0)\"" }.joined(separator: ", ") + "]"),
+                [Param("model", "the model, or a list of models (one grid each, one table over models and methods)"), Param("datasets", "list of datasets"), Param("methods", "method specs", default: "[" + LearnerRegistry.paper.map { "\"\($0)\"" }.joined(separator: ", ") + "]"),
                  Param("seeds", "list of seeds", default: "[0, 1, 2]"), Param("shots", "training items per class (0: all)", default: "16"),
                  Param("epochs", "override the methods' epoch count", default: "nil"), Param("out", "directory for results (resumable)", default: "nil"),
                  Param("folds", "only these folds (default: all)", default: "nil"), Param("verbose", "print a line per cell", default: "false"),
@@ -101,17 +102,20 @@ extension Interpreter {
                  Param("evaluate_on", "cross-dataset: the dataset names they are evaluated on", default: "nil"),
                  Param("perturb", "test-audio perturbation sweeps, e.g. [\"noise:snr=20,10,0\"]: a record per level and cell", default: "nil")],
                 returns: "results") { args, interp in
-            let m = try interp.modelArgument(try args.value(0), "experiment argument 'model'")
-            let store = interp.session.store(for: m)
+            // A list of models runs one grid per model, every record naming its model (its spec).
+            let models: [ModelObject]
+            if case let .list(items) = try args.value(0) {
+                models = try items.items.map { try interp.modelArgument($0, "experiment argument 'model'") }
+                guard !models.isEmpty else { throw ScriptError.runtime("experiment: the list of models is empty") }
+            } else {
+                models = [try interp.modelArgument(try args.value(0), "experiment argument 'model'")]
+            }
             let verbose = try args.bool(8, default: false)
             let log: (String) -> Void = verbose ? { interp.output($0) } : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let foldFilter = try args[7].map { try $0.asList("experiment argument 'folds'").map { try $0.asInt("experiment fold") } }
-            var data: [ExperimentData] = []
-            for v in try args.value(1).asList("experiment argument 'datasets'") {
+            let datasets = try args.value(1).asList("experiment argument 'datasets'").map { v -> DatasetObject in
                 guard case let .host(h) = v, let d = h as? DatasetObject else { throw ScriptError.type(expected: "dataset", found: v, context: "experiment argument 'datasets'") }
-                var e = DatasetExperiment(dataset: d.dataset, store: store)
-                e.log = log
-                data.append(foldFilter.map { FoldSubset(base: e, only: $0) } ?? e)
+                return d
             }
             let methods = try args[2].map { try $0.asList("experiment argument 'methods'").map { try $0.asString("experiment method") } } ?? LearnerRegistry.paper
             let seeds = try (args[3]?.asList("experiment argument 'seeds'") ?? [.int(0), .int(1), .int(2)]).map { v -> UInt64 in
@@ -120,22 +124,45 @@ extension Interpreter {
                 return UInt64(s)
             }
             let out = try args[6].map { (try $0.asString("experiment argument 'out'") as NSString).expandingTildeInPath }
-            var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),
-                                      epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
-            grid.experimentProtocol = try ExperimentProtocol.resolve(try args[9].map { try $0.asString("experiment argument 'protocol'") } ?? "palm",
-                                                                     encoderMode: try args[10].map { try $0.asString("experiment argument 'encoder_mode'") })
-            if let study = try args[11].map({ try $0.asString("experiment argument 'generalization'") }) {
-                do {
-                    grid.generalization = try Generalization(study, classSplit: try args[12].map { try $0.asString("experiment argument 'class_split'") } ?? "half",
-                                                             trainOn: try args[13].map { try $0.asString("experiment argument 'train_on'") },
-                                                             evaluateOn: try args[14].map { try $0.asList("experiment argument 'evaluate_on'").map { try $0.asString("evaluate_on item") } } ?? [])
-                } catch let error as PromptingError { throw ScriptError.runtime("experiment: \(error)") }
+            var outcome = ExperimentOutcome(records: [], predictions: [])
+            var order: [GridCell] = []
+            for m in models {
+                let store = interp.session.store(for: m)
+                let data: [ExperimentData] = datasets.map { d in
+                    var e = DatasetExperiment(dataset: d.dataset, store: store)
+                    e.log = log
+                    return foldFilter.map { FoldSubset(base: e, only: $0) } ?? e
+                }
+                var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),
+                                          epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
+                grid.experimentProtocol = try ExperimentProtocol.resolve(try args[9].map { try $0.asString("experiment argument 'protocol'") } ?? "palm",
+                                                                         encoderMode: try args[10].map { try $0.asString("experiment argument 'encoder_mode'") })
+                if let study = try args[11].map({ try $0.asString("experiment argument 'generalization'") }) {
+                    do {
+                        grid.generalization = try Generalization(study, classSplit: try args[12].map { try $0.asString("experiment argument 'class_split'") } ?? "half",
+                                                                 trainOn: try args[13].map { try $0.asString("experiment argument 'train_on'") },
+                                                                 evaluateOn: try args[14].map { try $0.asList("experiment argument 'evaluate_on'").map { try $0.asString("evaluate_on item") } } ?? [])
+                    } catch let error as PromptingError { throw ScriptError.runtime("experiment: \(error)") }
+                }
+                grid.perturbations = try Interpreter.perturbations(args[15])
+                grid.modelLabel = models.count > 1 ? m.spec : nil
+                grid.shouldStop = { Interrupt.requested }
+                grid.log = log
+                order += try grid.cells()
+                let one = try grid.run(writeTables: models.count == 1)
+                try Interpreter.throwIfInterrupted()
+                if out == nil {
+                    outcome.records += one.records
+                    outcome.predictions += one.predictions
+                } else {
+                    outcome = one
+                }
             }
-            grid.perturbations = try Interpreter.perturbations(args[15])
-            grid.shouldStop = { Interrupt.requested }
-            grid.log = log
-            let outcome = try grid.run()
-            try Interpreter.throwIfInterrupted()
+            if let out, models.count > 1 {
+                let results = GridResults(directory: out)
+                outcome = try results.outcome(order: order)
+                try results.writeTables(outcome)
+            }
             return .host(ResultsObject(outcome.records, predictions: outcome.predictions))
         }
         builtin("split_classes", "Base and novel classes, as base-to-novel splits them: the first half in sorted order, or a seeded split.",
@@ -174,6 +201,7 @@ extension Interpreter {
                 }
                 record.condition = try text("condition")
                 record.note = try text("note")
+                record.model = try text("model")
                 records.append(record)
             }
             return .host(ResultsObject(records))

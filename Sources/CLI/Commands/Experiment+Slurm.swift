@@ -15,6 +15,7 @@ extension Experiment {
             let slurmFlags = [slurmPartition, slurmTime, slurmMem, slurmCpus, slurmAccount, slurmThrottle, slurmExtra].contains { !$0.isEmpty }
             if slurmFlags || wait { throw ValidationError("--wait and the --slurm-* options go with --executor slurm") }
         case "slurm":
+            guard model.count == 1 else { throw ValidationError("--executor slurm runs one --model per grid for now; submit one grid per model") }
             _ = try slurmOptions()
             guard slurmShard > 0 else { throw ValidationError("--slurm-shard must be at least 1, found \(slurmShard)") }
         default:
@@ -32,7 +33,7 @@ extension Experiment {
     /// This grid's `palm experiment` arguments for a task: the grid's own options only, with
     /// the output and the cache made absolute (tasks start in the same folder, see the plan).
     func taskArguments() -> [String] {
-        var args = ["--model", model, "--dataset", dataset, "--methods", methods, "--seeds", seeds, "--shots", "\(shots)",
+        var args = ["--model", model[0], "--dataset", dataset, "--methods", methods, "--seeds", seeds, "--shots", "\(shots)",
                     "--out", outputDirectory, "--cache", absolute(cache ?? FeatureStore.defaultCacheRoot()), "--protocol", `protocol`]
         if let epochs { args += ["--epochs", "\(epochs)"] }
         if let encoderMode { args += ["--encoder-mode", encoderMode] }

@@ -16,7 +16,8 @@ import Support
 public struct Experiment: ParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Run a datasets x methods x seeds x folds grid and print the table.")
 
-    @Option(help: "Model: \(ModelSpec.forms.joined(separator: ", ")).") var model: String
+    @Option(help: "Model: \(ModelSpec.forms.joined(separator: ", ")). Repeat it for a grid over models: one table over models and methods.")
+    var model: [String]
     @Option(help: "Datasets as LAYOUT:ROOT, comma-separated (e.g. esc50:~/data/ESC-50).") var dataset: String
     @Option(help: "Methods, comma-separated, each optionally with settings (coop:n_ctx=4,batch=160): \(LearnerRegistry.names.joined(separator: ", ")).")
     var methods = LearnerRegistry.paper.joined(separator: ",")
@@ -73,7 +74,9 @@ public struct Experiment: ParsableCommand {
     }
 
     public func validate() throws {
-        _ = try ModelSpec(model)
+        guard !model.isEmpty else { throw ValidationError("--model is required") }
+        for spec in model { _ = try ModelSpec(spec) }
+        guard Set(model).count == model.count else { throw ValidationError("--model: each model once (\(model.joined(separator: ", ")))") }
         _ = try lists()
         _ = try experimentProtocol()
         guard evalOnly == (loadLearners != nil) else {
@@ -106,12 +109,33 @@ public struct Experiment: ParsableCommand {
 
     public func run() throws {
         if executor == "slurm" { return try runOnSlurm() }
-        var grid = try makeGrid()
-        grid.shouldStop = { Interrupt.requested }
         Interrupt.install(secondPressExits: true)
-        let outcome = try grid.run()
+        // One grid per model into the same folder; with several, each record names its model and
+        // the tables are written once, over every model's cells in order.
+        var order: [GridCell] = []
+        var outcome = ExperimentOutcome(records: [], predictions: [])
+        for spec in model {
+            var grid = try makeGrid(model: spec)
+            grid.shouldStop = { Interrupt.requested }
+            order += try grid.cells()
+            outcome = try grid.run(writeTables: model.count == 1)
+            if Interrupt.requested { break }
+        }
+        if model.count > 1 {
+            let results = GridResults(directory: outputDirectory)
+            outcome = try results.outcome(order: order)
+            try results.writeTables(outcome)
+        }
         try writeOutputs(outcome)
         if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
+    }
+
+    /// The one model of a single-model grid (a cluster run takes one).
+    var singleModel: String {
+        get throws {
+            guard model.count == 1 else { throw ValidationError("this takes one --model; found \(model.count)") }
+            return model[0]
+        }
     }
 
     /// The output folder, absolute.
@@ -133,9 +157,12 @@ public struct Experiment: ParsableCommand {
 
     /// The grid these options describe, with its model and data loaded: what the local run
     /// runs, and what each cluster task builds from the stored arguments.
-    public func makeGrid() throws -> ExperimentGrid {
+    /// - Parameter spec: the model (one of `--model`); its label goes into every record when
+    ///   the command runs several.
+    public func makeGrid(model spec: String? = nil) throws -> ExperimentGrid {
         let (_, specs, seedList) = try lists()
-        let m = try ModelSpec.load(model)
+        let spec = try spec ?? singleModel
+        let m = try ModelSpec.load(spec)
         let store = try featureStore(m)
         let data: [ExperimentData] = try loadDatasets().map { DatasetExperiment(dataset: $0, store: store) }
         var grid = ExperimentGrid(model: m, datasets: data, methods: specs.map(\.description),
@@ -145,6 +172,7 @@ public struct Experiment: ParsableCommand {
         grid.loadLearnersDirectory = loadLearners.map { ($0 as NSString).expandingTildeInPath }
         grid.generalization = try studyGeneralization()
         grid.perturbations = try perturbations()
+        grid.modelLabel = model.count > 1 ? spec : nil
         return grid
     }
 
@@ -159,7 +187,7 @@ public struct Experiment: ParsableCommand {
     /// or the cluster's merge job.
     func writeOutputs(_ outcome: ExperimentOutcome) throws {
         let report = outputDirectory + "/report.html"
-        try ExperimentReport.make(outcome, title: "palm experiment: \(model)").write(to: report)
+        try ExperimentReport.make(outcome, title: "palm experiment: \(model.joined(separator: ", "))").write(to: report)
         print()
         print(ResultsTable.markdown(outcome.records), terminator: "")
         print("results, predictions and the report (\(report)) are in \(outputDirectory)")

@@ -50,7 +50,7 @@ public struct GridTask: ParsableCommand {
             guard items.count == shard.paths.count else {
                 throw ValidationError("\(shard.dataset) no longer lists \(shard.paths.count - items.count) of the shard's clips; submit the grid again")
             }
-            let store = try experiment.featureStore(try ModelSpec.load(experiment.model))
+            let store = try experiment.featureStore(try ModelSpec.load(experiment.singleModel))
             let computed = try store.precompute(items: items, split: shard.split)
             try AtomicFile.write("\(computed) computed, \(items.count - computed) cached\n", to: plan.shardMarker(index: shardIndex),
                                  createDirectory: true)

@@ -67,6 +67,9 @@ public struct ExperimentGrid {
     /// the reference's `main.py --save_model`) and evaluated, with the bn0 statistics saved
     /// beside it applied to the audio encoder.
     public var loadLearnersDirectory: String?
+    /// The model's label in records and cell keys when this grid is one of several over models
+    /// sharing an output folder (`palm experiment --model A --model B`); nil otherwise.
+    public var modelLabel: String?
     /// A generalization study every cell runs (base-to-novel); nil: all classes throughout.
     public var generalization: Generalization?
     /// Perturbations of the test audio: every cell is also evaluated on its test clips under
@@ -95,7 +98,7 @@ public struct ExperimentGrid {
     public var layout: GridLayout {
         GridLayout(datasets: datasets.map { ($0.name, $0.folds) }, methods: methods, seeds: seeds, shots: shots,
                    experimentProtocol: experimentProtocol, loadsLearners: loadLearnersDirectory != nil, generalization: generalization)
-            .with(perturbations: perturbations)
+            .with(perturbations: perturbations, model: modelLabel)
     }
 
     /// The protocol every record of this grid carries.
@@ -139,7 +142,7 @@ public struct ExperimentGrid {
                 let (train, test) = try data.features(fold: cell.fold, shots: shots, seed: cell.seed)
                 cache = (featureKey, train, test)
             }
-            let finishedCell: CellResult
+            var finishedCell: CellResult
             let learner: PromptLearner, statistics: [String: BatchNormStatistics]
             if case let .baseToNovel(rule)? = generalization {
                 guard let ran = try runBaseToNovel(spec, rule: rule, data: data, cell: cell, train: cache!.train, test: cache!.test) else {
@@ -178,6 +181,7 @@ public struct ExperimentGrid {
                 }
                 finishedCell = cellResult
             }
+            finishedCell = finishedCell.labelled(model: modelLabel)
             if let dir = saveLearnersDirectory, !learner.parameters.isEmpty {
                 let path = LearnerCheckpoint.path(directory: dir, method: cell.method,
                                                   experiment: LearnerCheckpoint.experimentName(dataset: data.name, fold: cell.fold), seed: cell.seed)

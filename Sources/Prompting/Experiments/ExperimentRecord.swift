@@ -18,6 +18,9 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
     public var condition: String?
     /// What the method did that the numbers depend on, e.g. its fallback for novel classes.
     public var note: String?
+    /// The model, when the grid ran several (its spec, e.g. `pengi-random:tiny:1`); nil when it
+    /// ran one.
+    public var model: String?
 
     public init(dataset: String, method: String, seed: UInt64, fold: Int, shots: Int, accuracy: Double, macroF1: Double,
                 trainSeconds: Double, parameters: Int, protocolName: String = ExperimentProtocol.palm.description) {
@@ -28,14 +31,16 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
 
     /// Identity of the result: its cell's, and the condition when there is one.
     public var key: String {
-        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) + (condition.map { "|" + $0 } ?? "")
+        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName)
+            + (model.map { "|model=" + $0 } ?? "") + (condition.map { "|" + $0 } ?? "")
     }
 
-    /// The dataset and, when there is one, the condition in brackets: a table row.
-    public var row: String { dataset + (condition.map { " [\($0)]" } ?? "") }
+    /// The dataset, the model when the grid ran several (`ESC50 · pengi:base.pth`), and the
+    /// condition in brackets when there is one: a table row.
+    public var row: String { dataset + (model.map { " · \($0)" } ?? "") + (condition.map { " [\($0)]" } ?? "") }
 
     enum CodingKeys: String, CodingKey {
-        case dataset, method, seed, fold, shots, accuracy, macroF1, trainSeconds, parameters, condition, note
+        case dataset, method, seed, fold, shots, accuracy, macroF1, trainSeconds, parameters, condition, note, model
         case protocolName = "protocol"
     }
 
@@ -54,6 +59,7 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
         protocolName = try c.decodeIfPresent(String.self, forKey: .protocolName) ?? ExperimentProtocol.palm.description
         condition = try c.decodeIfPresent(String.self, forKey: .condition)
         note = try c.decodeIfPresent(String.self, forKey: .note)
+        model = try c.decodeIfPresent(String.self, forKey: .model)
     }
 }
 
@@ -81,10 +87,13 @@ public struct CellPredictions: Codable, Sendable, Equatable {
     public var protocolName: String = ExperimentProtocol.palm.description
     /// The condition of its record (nil: the plain test set).
     public var condition: String? = nil
+    /// The model of its record (nil when the grid ran one).
+    public var model: String? = nil
 
     /// The identity of its record.
     public var key: String {
-        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) + (condition.map { "|" + $0 } ?? "")
+        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName)
+            + (model.map { "|model=" + $0 } ?? "") + (condition.map { "|" + $0 } ?? "")
     }
 }
 

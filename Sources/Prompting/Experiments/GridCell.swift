@@ -16,26 +16,29 @@ public struct GridCell: Codable, Sendable, Hashable {
     public var isCheap: Bool
     /// A study that changes what the cell trains on (`base-to-novel:half`); nil for none.
     public var variant: String?
+    /// The model, when the grid runs several; nil when it runs one.
+    public var model: String?
 
     public init(dataset: String, fold: Int, seed: UInt64, method: String, shots: Int, protocolName: String, isCheap: Bool,
-                variant: String? = nil) {
+                variant: String? = nil, model: String? = nil) {
         self.dataset = dataset; self.fold = fold; self.seed = seed; self.method = method; self.shots = shots
-        self.protocolName = protocolName; self.isCheap = isCheap; self.variant = variant
+        self.protocolName = protocolName; self.isCheap = isCheap; self.variant = variant; self.model = model
     }
 
     /// The identity of the cell's result (its record's `key` when it has one plain record).
     public var key: String {
-        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName) + (variant.map { "|" + $0 } ?? "")
+        cellKey(dataset: dataset, method: method, seed: seed, fold: fold, shots: shots, protocolName: protocolName)
+            + (model.map { "|model=" + $0 } ?? "") + (variant.map { "|" + $0 } ?? "")
     }
 
     /// "ESC50 fold 1 seed 0 palm", for progress lines and error messages.
-    public var label: String { "\(dataset)\(fold == 0 ? "" : " fold \(fold)") seed \(seed) \(method)" }
+    public var label: String { "\(dataset)\(fold == 0 ? "" : " fold \(fold)")\(model.map { " (\($0))" } ?? "") seed \(seed) \(method)" }
 
     /// A file name for the cell, safe on every filesystem: readable parts, then a hash of the
     /// key, since two specs may differ only in characters the readable part replaces.
     public var fileName: String {
         let parts = [dataset, method, "fold\(fold)", "seed\(seed)", "shots\(shots)"] + (protocolName == ExperimentProtocol.palm.description ? [] : [protocolName])
-            + (variant.map { [$0] } ?? [])
+            + (model.map { [$0] } ?? []) + (variant.map { [$0] } ?? [])
         let readable = parts.map { String($0.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.+".contains($0)) ? $0 : "_" }) }
         // FNV-1a (64-bit): stable across runs and machines, unlike Hasher.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

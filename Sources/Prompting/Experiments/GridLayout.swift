@@ -17,6 +17,9 @@ public struct GridLayout: Sendable {
     public var generalization: Generalization?
     /// Perturbations of the test audio every cell is also evaluated under (one record each).
     public var perturbations: [Perturbation] = []
+    /// The model's label when a grid over several models runs this one (in every cell key and
+    /// record); nil when there is one model.
+    public var model: String?
 
     public init(datasets: [(name: String, folds: [Int])], methods: [String], seeds: [UInt64], shots: Int,
                 experimentProtocol: ExperimentProtocol = .palm, loadsLearners: Bool = false, generalization: Generalization? = nil) {
@@ -63,7 +66,7 @@ public struct GridLayout: Sendable {
                         // encoders stay frozen: such cells share a cluster task.
                         let cheap = !spec.kind.textTowerOnTape && experimentProtocol.encoderMode == .eval
                         out.append(GridCell(dataset: data.name, fold: fold, seed: seed, method: spec.description, shots: shots,
-                                            protocolName: name, isCheap: cheap, variant: variant))
+                                            protocolName: name, isCheap: cheap, variant: variant, model: model))
                     }
                 }
             }
@@ -73,10 +76,12 @@ public struct GridLayout: Sendable {
 }
 
 extension GridLayout {
-    /// This layout with `perturbations` (the test-audio conditions of every cell).
-    public func with(perturbations: [Perturbation]) -> GridLayout {
+    /// This layout with `perturbations` (the test-audio conditions of every cell) and the
+    /// model's label (`model`, when a grid runs several models).
+    public func with(perturbations: [Perturbation], model: String? = nil) -> GridLayout {
         var copy = self
         copy.perturbations = perturbations
+        copy.model = model
         return copy
     }
 }

@@ -15,6 +15,17 @@ public struct CellResult: Codable, Sendable, Equatable {
     }
 }
 
+extension CellResult {
+    /// The result with every record and prediction labelled with `model` (unchanged when nil).
+    func labelled(model: String?) -> CellResult {
+        guard let model else { return self }
+        var copy = self
+        for i in copy.records.indices { copy.records[i].model = model }
+        for i in copy.predictions.indices { copy.predictions[i].model = model }
+        return copy
+    }
+}
+
 /// An experiment's output folder.
 ///
 /// Each finished cell is one file, `cells/<cell>.json` (`CellResult`), written atomically by

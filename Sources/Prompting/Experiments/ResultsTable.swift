@@ -7,10 +7,12 @@ public enum ResultsTable {
     public static func csv(_ records: [ExperimentRecord]) -> String {
         // A study's columns (the condition, the method's note) appear when a study ran.
         let study = records.contains { $0.condition != nil || $0.note != nil }
-        var lines = ["dataset,method,seed,fold,shots,accuracy,macro_f1,train_seconds,parameters" + (study ? ",condition,note" : "")]
+        let models = records.contains { $0.model != nil }  // a grid over several models
+        var lines = ["dataset,method,seed,fold,shots,accuracy,macro_f1,train_seconds,parameters" + (study ? ",condition,note" : "") + (models ? ",model" : "")]
         for r in records {
             lines.append(CSVFormat.row([r.dataset, r.method, String(r.seed), String(r.fold), String(r.shots), fmt(r.accuracy), fmt(r.macroF1),
-                                        String(format: "%.3f", r.trainSeconds), String(r.parameters)] + (study ? [r.condition ?? "", r.note ?? ""] : [])))
+                                        String(format: "%.3f", r.trainSeconds), String(r.parameters)] + (study ? [r.condition ?? "", r.note ?? ""] : [])
+                                       + (models ? [r.model ?? ""] : [])))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -19,11 +21,13 @@ public enum ResultsTable {
     /// class names.
     public static func predictionsCSV(_ cells: [CellPredictions]) -> String {
         let study = cells.contains { $0.condition != nil }
-        var lines = ["dataset,fold,method,seed,path,label,predicted" + (study ? ",condition" : "")]
+        let models = cells.contains { $0.model != nil }
+        var lines = ["dataset,fold,method,seed,path,label,predicted" + (study ? ",condition" : "") + (models ? ",model" : "")]
         for c in cells {
             for i in c.labels.indices {
                 lines.append(CSVFormat.row([c.dataset, String(c.fold), c.method, String(c.seed), c.paths[i],
-                                            c.classNames[c.labels[i]], c.predicted[i] < 0 ? "" : c.classNames[c.predicted[i]]] + (study ? [c.condition ?? ""] : [])))
+                                            c.classNames[c.labels[i]], c.predicted[i] < 0 ? "" : c.classNames[c.predicted[i]]]
+                                           + (study ? [c.condition ?? ""] : []) + (models ? [c.model ?? ""] : [])))
             }
         }
         return lines.joined(separator: "\n") + "\n"
