@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 extension PreprocessingConfig {
     /// A canonical one-line text of every parameter, in a fixed order with fixed names
@@ -22,8 +23,18 @@ extension PreprocessingConfig {
         // Appended only when set, so every fingerprint made before perturbations stays valid.
         // "perturb2": perturbed before a peak normalisation (see `Preprocessor.clip`); features
         // cached while it came after it are not reused.
-        if let p = perturbation { parts.append("perturb2=\(p.description)") }
+        if let p = perturbation { parts.append("perturb2=\(p.description)" + Self.impulseResponseIdentity(p)) }
         return parts.joined(separator: ";")
+    }
+
+    /// A reverb's impulse response is named by its path in the description; its size and
+    /// modification time join the fingerprint so that replacing the file at the same path
+    /// never reuses features computed with the old one ("" for other kinds, or a missing file,
+    /// which the perturbation refuses when applied).
+    static func impulseResponseIdentity(_ p: Perturbation) -> String {
+        guard case .reverb(let path, _) = p.kind, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, let date = attributes[.modificationDate] as? Date else { return "" }
+        return ",ir.size=\(size.int64Value),ir.mtime=\(Int64((date.timeIntervalSince1970 * 1e6).rounded()))"
     }
 
     /// 16 hex digits: FNV-1a 64 of the UTF-8 bytes of `canonicalDescription`. Stable across

@@ -113,3 +113,22 @@ final class PerturbationConfigTests: XCTestCase {
         XCTAssertGreaterThan(zip(noisy, whole).map { abs($0 - $1) }.max() ?? 0, 0.1)
     }
 }
+
+/// Replacing a reverb's impulse response at the same path changes the fingerprint, so cached
+/// features of the old one are not reused.
+final class ImpulseResponseIdentityTests: XCTestCase {
+    func testReplacedImpulseResponseChangesTheFingerprint() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("palm-ir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ir = dir.appendingPathComponent("hall.wav").path
+        try AudioWriter.write([[1, 0.5, 0.25]], sampleRate: 16000, to: ir, format: .wav16)
+        var config = PreprocessingConfig.pengi
+        config.perturbation = Perturbation(.reverb(impulseResponse: ir, wet: 1))
+        let first = config.fingerprint
+        XCTAssertEqual(config.fingerprint, first, "stable while the file is unchanged")
+        try AudioWriter.write([[1, 0.9, 0.8, 0.7, 0.6]], sampleRate: 16000, to: ir, format: .wav16)
+        XCTAssertNotEqual(config.fingerprint, first)
+        XCTAssertTrue(config.canonicalDescription.contains(",ir.size="), config.canonicalDescription)
+    }
+}
