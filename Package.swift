@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "DemoData", swiftSettings: optimize),
 
         // Experiment grids on a Slurm cluster: the plan, job scripts, submissions and status.
-        .target(name: "Cluster", dependencies: ["Support", "Prompting"], swiftSettings: optimize),
+        .target(name: "Cluster", dependencies: ["Support", "Tensor", "Prompting"], swiftSettings: optimize),
 
         // `palm bench`: throughput and memory of every layer, beside same-run baselines.
         .target(name: "Benchmarks", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CBLAS"],
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
         .testTarget(name: "DemoTests", dependencies: ["DemoData", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports", "Bindings", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor", "TestSupport"]),
         .testTarget(name: "PromptingTests", dependencies: ["Prompting", "TestSupport"]),
         .testTarget(name: "ScriptTests", dependencies: ["Support", "ScriptCore", "Reports", "REPL", "Bindings", "TestSupport"],
                     exclude: ["scripts"]),

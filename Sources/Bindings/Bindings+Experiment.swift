@@ -124,6 +124,18 @@ extension Interpreter {
                 return UInt64(s)
             }
             let out = try args[6].map { (try $0.asString("experiment argument 'out'") as NSString).expandingTildeInPath }
+            // The grid's settings, read once for every model.
+            let experimentProtocol = try ExperimentProtocol.resolve(try args[9].map { try $0.asString("experiment argument 'protocol'") } ?? "palm",
+                                                                    encoderMode: try args[10].map { try $0.asString("experiment argument 'encoder_mode'") })
+            var generalization: Generalization?
+            if let study = try args[11].map({ try $0.asString("experiment argument 'generalization'") }) {
+                do {
+                    generalization = try Generalization(study, classSplit: try args[12].map { try $0.asString("experiment argument 'class_split'") } ?? "half",
+                                                        trainOn: try args[13].map { try $0.asString("experiment argument 'train_on'") },
+                                                        evaluateOn: try args[14].map { try $0.asList("experiment argument 'evaluate_on'").map { try $0.asString("evaluate_on item") } } ?? [])
+                } catch let error as PromptingError { throw ScriptError.runtime("experiment: \(error)") }
+            }
+            let perturbations = try Interpreter.perturbations(args[15])
             var outcome = ExperimentOutcome(records: [], predictions: [])
             var order: [GridCell] = []
             for m in models {
@@ -135,16 +147,9 @@ extension Interpreter {
                 }
                 var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),
                                           epochs: try args[5].map { try $0.asInt("experiment argument 'epochs'") }, outputDirectory: out)
-                grid.experimentProtocol = try ExperimentProtocol.resolve(try args[9].map { try $0.asString("experiment argument 'protocol'") } ?? "palm",
-                                                                         encoderMode: try args[10].map { try $0.asString("experiment argument 'encoder_mode'") })
-                if let study = try args[11].map({ try $0.asString("experiment argument 'generalization'") }) {
-                    do {
-                        grid.generalization = try Generalization(study, classSplit: try args[12].map { try $0.asString("experiment argument 'class_split'") } ?? "half",
-                                                                 trainOn: try args[13].map { try $0.asString("experiment argument 'train_on'") },
-                                                                 evaluateOn: try args[14].map { try $0.asList("experiment argument 'evaluate_on'").map { try $0.asString("evaluate_on item") } } ?? [])
-                    } catch let error as PromptingError { throw ScriptError.runtime("experiment: \(error)") }
-                }
-                grid.perturbations = try Interpreter.perturbations(args[15])
+                grid.experimentProtocol = experimentProtocol
+                grid.generalization = generalization
+                grid.perturbations = perturbations
                 grid.modelLabel = models.count > 1 ? m.spec : nil
                 grid.shouldStop = { Interrupt.requested }
                 grid.log = log

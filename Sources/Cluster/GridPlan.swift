@@ -1,6 +1,7 @@
 import Foundation
 import Prompting
 import Support
+import Tensor
 
 /// A grid prepared for a cluster: how to rebuild it in a job (the `palm experiment` arguments,
 /// the working folder, the `palm` binary), its cells, and the feature-extraction shards. Jobs
@@ -91,18 +92,16 @@ public struct FeatureShard: Codable, Equatable, Sendable {
     /// The clips' paths, as the dataset lists them.
     public var paths: [String]
 
-    public init(dataset: String, split: String, paths: [String]) {
-        self.dataset = dataset; self.split = split; self.paths = paths
-    }
+    /// Names the shard's completion marker: a hash of its clips, the model and the cache, so a
+    /// marker never vouches for other work. Computed once, when the grid is planned.
+    public var identity: String
 
-    /// Names the shard's completion marker: changes with its clips, the model and the cache,
-    /// so a marker never vouches for other work.
-    public func identity(model: String, cache: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for part in [model, cache, dataset, split] + paths {
-            for byte in part.utf8 + [0] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        }
-        return String(hash, radix: 16)
+    /// - Parameters model, cache: the model spec and cache root the shard is embedded with.
+    public init(dataset: String, split: String, paths: [String], model: String, cache: String) {
+        self.dataset = dataset; self.split = split; self.paths = paths
+        var hash = FNV1a64()
+        for part in [model, cache, dataset, split] + paths { hash.combine(part.utf8 + [0]) }  // NUL-separated
+        identity = String(hash.value, radix: 16)
     }
 }
 

@@ -48,20 +48,23 @@ public struct GridStatus: Sendable {
         // Queue first, files second: a task that finishes in between has written its files
         // before it left the queue, so it is never taken for failed.
         let queued = try client.queue(jobs: jobs)
-        let known = queued.merging(client.accounting(jobs: jobs.filter { job in !queued.keys.contains { $0 == job || $0.hasPrefix(job + "_") } }) ?? [:]) { a, _ in a }
+        // Jobs squeue has forgotten are asked of accounting (nil where it is disabled).
+        let forgotten = jobs.filter { job in !queued.keys.contains { $0 == job || $0.hasPrefix(job + "_") } }
+        let known = queued.merging(client.accounting(jobs: forgotten) ?? [:]) { fromQueue, _ in fromQueue }
         let finished = Set(try GridResults(directory: plan.outputDirectory).load().keys)
-        func state(_ job: String, task: Int?) -> TaskState? { known[task.map { "\(job)_\($0)" } ?? job] ?? (task == nil ? nil : known[job]) }
+        /// A task's state, or its array's when Slurm reports the array as a whole.
+        func state(_ job: String, task: Int) -> TaskState? { known["\(job)_\(task)"] ?? known[job] }
 
         // The latest submission that holds a cell decides its state.
-        var where_: [String: (job: String, task: Int)] = [:]
+        var taskOfCell: [String: (job: String, task: Int)] = [:]
         for s in submissions {
             guard let job = s.cellsJob else { continue }
-            for (i, keys) in s.tasks.enumerated() { for k in keys { where_[k] = (job, i) } }
+            for (i, keys) in s.tasks.enumerated() { for k in keys { taskOfCell[k] = (job, i) } }
         }
         var cells: [(GridCell, CellState)] = []
         for cell in plan.cells {
             if finished.contains(cell.key) { cells.append((cell, .done)); continue }
-            guard let (job, task) = where_[cell.key] else { cells.append((cell, .notSubmitted)); continue }
+            guard let (job, task) = taskOfCell[cell.key] else { cells.append((cell, .notSubmitted)); continue }
             let log = JobScript.logFile(.cells, folder: plan.folder, job: job, task: task)
             switch state(job, task: task) {
             case .pending?: cells.append((cell, .pending))
@@ -71,37 +74,21 @@ public struct GridStatus: Sendable {
             case nil: cells.append((cell, .failed(reason: nil, log: log)))
             }
         }
-        let model = plan.modelArgument, cache = plan.cacheArgument
-        let markers = Set(plan.shards.map { $0.identity(model: model, cache: cache) }.filter { FileManager.default.fileExists(atPath: plan.shardMarker($0)) })
+        let done = Set(plan.shards.indices.filter { FileManager.default.fileExists(atPath: plan.shardMarker(index: $0)) })
         var failedShards: [(Int, String)] = []
         if let last = submissions.last, let job = last.featuresJob {
-            for (i, shard) in last.shards.enumerated() where !markers.contains(plan.shards[shard].identity(model: model, cache: cache)) {
+            for (i, shard) in last.shards.enumerated() where !done.contains(shard) {
                 if let s = state(job, task: i), s.isActive { continue }
                 failedShards.append((shard, JobScript.logFile(.features, folder: plan.folder, job: job, task: i)))
             }
         }
         let active = Set(known.filter(\.value.isActive).keys.map { String($0.split(separator: "_").first ?? Substring($0)) })
-        return GridStatus(cells: cells, shardsDone: markers.count, shardsTotal: plan.shards.count, failedShards: failedShards,
+        return GridStatus(cells: cells, shardsDone: done.count, shardsTotal: plan.shards.count, failedShards: failedShards,
                           activeJobs: jobs.filter(active.contains))
     }
 }
 
 extension GridPlan {
-    /// The value of `--model` in the stored arguments.
-    var modelArgument: String { argument("--model") ?? "" }
-    /// The value of `--cache` in the stored arguments.
-    var cacheArgument: String { argument("--cache") ?? "" }
-
-    func argument(_ flag: String) -> String? {
-        guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
-        return arguments[i + 1]
-    }
-
-    /// The file a feature task leaves when its shard is in the store.
-    public func shardMarker(_ identity: String) -> String { "\(folder)/features/\(identity).done" }
-
-    /// The marker of shard `index`.
-    public func shardMarker(index: Int) -> String {
-        shardMarker(shards[index].identity(model: modelArgument, cache: cacheArgument))
-    }
+    /// The file a feature task leaves when shard `index` is in the store.
+    public func shardMarker(index: Int) -> String { "\(folder)/features/\(shards[index].identity).done" }
 }

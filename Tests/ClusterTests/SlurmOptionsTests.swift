@@ -28,7 +28,7 @@ final class SlurmOptionsTests: XCTestCase {
         let layout = GridLayout(datasets: [("A", [1, 2]), ("B", [0])], methods: ["zeroshot", "coop:n_ctx=2", "palm"], seeds: [0, 1], shots: 16)
         return GridPlan(arguments: ["--model", "demo", "--cache", "/shared/cache"], workingDirectory: "/home/me", executable: "/opt/palm/bin/palm",
                         outputDirectory: out, cells: try layout.cells(),
-                        shards: [FeatureShard(dataset: "A", split: "A-fold1", paths: ["/d/1.wav", "/d/2.wav"])])
+                        shards: [FeatureShard(dataset: "A", split: "A-fold1", paths: ["/d/1.wav", "/d/2.wav"], model: "demo", cache: "/shared/cache")])
     }
 
     /// Cheap cells (zero-shot, PALM) of a dataset share one task; CoOp cells run alone.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Datasets
+import Tensor
 
 /// Seeded fuzzing of the csv layout (issue 14, deliver 9): valid lists are mutated (headers,
 /// quotes, delimiters, line endings, invalid UTF-8, NUL bytes, path cells with `..`, absolute
@@ -9,17 +10,11 @@ import Datasets
 /// names the place; never crash or hang, and never give an item outside the root unless the
 /// layout said `absolute=yes`. Deterministic: the same seed gives the same inputs.
 final class CSVLayoutFuzzTests: XCTestCase {
-    /// SplitMix64: small, seeded, the same on every platform.
+    /// palm's seeded generator with the draws the mutations need.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        var inner: SeededGenerator
+        init(seed: UInt64) { inner = SeededGenerator(seed: seed) }
+        mutating func below(_ n: Int) -> Int { Int(inner.next() % UInt64(n)) }
         mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
         mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
     }
@@ -104,7 +99,7 @@ final class CSVLayoutFuzzTests: XCTestCase {
         case 4: bytes.insert(contentsOf: Array(repeating: rng.pick([0x78, 0x22, 0x2C, 0x0A]), count: rng.pick([2, 1000, 1_000_000])), at: at)
         case 5: bytes.insert(contentsOf: [0xE2, 0x82], at: at)   // a cut multi-byte sequence
         case 6: let end = min(bytes.count, at + 64); bytes.insert(contentsOf: bytes[at..<end], at: at)
-        default: bytes[at] = UInt8(truncatingIfNeeded: rng.next())
+        default: bytes[at] = UInt8(truncatingIfNeeded: rng.inner.next())
         }
     }
 
@@ -117,7 +112,7 @@ final class CSVLayoutFuzzTests: XCTestCase {
         let outside = tree.outside("outside/o.wav")
         let root = tree.root
         let place = (root as NSString).deletingLastPathComponent
-        var rng = Generator(state: 14)
+        var rng = Generator(seed: 14)
         var loaded = 0, outsideItems = 0
         var refused: [String: Int] = [:]
         let runs = 500

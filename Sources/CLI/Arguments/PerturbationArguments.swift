@@ -1,3 +1,4 @@
+import ArgumentParser
 import Audio
 import Datasets
 import Foundation
@@ -21,22 +22,16 @@ enum PerturbationArguments {
         guard text.hasPrefix("class:") else { return nil }
         let rest = text.dropFirst("class:".count)
         guard let cut = rest.lastIndex(of: ":"), cut != rest.startIndex else {
-            throw ValidationErrorText("noise source '\(text)': expected class:LAYOUT:ROOT:CLASS")
+            throw ValidationError("noise source '\(text)': expected class:LAYOUT:ROOT:CLASS")
         }
         let location = try DatasetLocation(parsing: String(rest[..<cut]))
         let name = String(rest[rest.index(after: cut)...])
         let dataset = try Dataset.load(location.layout, root: location.root)
         guard let label = dataset.classes.firstIndex(where: { Array($0.utf8) == Array(name.utf8) }) else {
-            throw ValidationErrorText("noise source '\(text)': \(dataset.name) has no class '\(name)' (its classes: \(dataset.classes.prefix(12).joined(separator: ", "))\(dataset.classes.count > 12 ? ", ..." : ""))")
+            throw ValidationError("noise source '\(text)': \(dataset.name) has no class '\(name)' (its classes: \(dataset.classes.prefix(12).joined(separator: ", "))\(dataset.classes.count > 12 ? ", ..." : ""))")
         }
         var seen = Set<[UInt8]>()
         let paths = dataset.splits.flatMap { $0.train + $0.test }.filter { $0.label == label && seen.insert(Array($0.path.utf8)).inserted }.map(\.path)
         return .files(label: "class:\(dataset.name):\(name)", paths: paths.sorted())
     }
-}
-
-/// An error whose text is the whole message.
-struct ValidationErrorText: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

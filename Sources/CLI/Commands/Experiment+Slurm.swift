@@ -30,19 +30,22 @@ extension Experiment {
         } catch { throw ValidationError("\(error)") }
     }
 
+    /// The feature cache root, absolute (tasks on other nodes must find the same one).
+    var cacheRoot: String { absolute(cache ?? FeatureStore.defaultCacheRoot()) }
+
     /// This grid's `palm experiment` arguments for a task: the grid's own options only, with
     /// the output and the cache made absolute (tasks start in the same folder, see the plan).
     func taskArguments() -> [String] {
         var args = ["--model", model[0], "--dataset", dataset, "--methods", methods, "--seeds", seeds, "--shots", "\(shots)",
-                    "--out", outputDirectory, "--cache", absolute(cache ?? FeatureStore.defaultCacheRoot()), "--protocol", `protocol`]
+                    "--out", outputDirectory, "--cache", cacheRoot, "--protocol", `protocol`]
         if let epochs { args += ["--epochs", "\(epochs)"] }
         if let encoderMode { args += ["--encoder-mode", encoderMode] }
         if let saveLearners { args += ["--save-learners", absolute(saveLearners)] }
         if let loadLearners { args += ["--eval-only", "--load-learners", absolute(loadLearners)] }
         if let generalization { args += ["--generalization", generalization, "--class-split", classSplit] }
         if let trainOn { args += ["--train-on", trainOn] }
-        for spec in perturb { args += ["--perturb", spec] }
         if let evaluateOn { args += ["--evaluate-on", evaluateOn] }
+        for spec in perturb { args += ["--perturb", spec] }
         return args
     }
 
@@ -54,7 +57,8 @@ extension Experiment {
         for d in datasets {
             for (split, items) in FeatureStore.cacheSplits(of: d) {
                 for start in stride(from: 0, to: items.count, by: slurmShard) {
-                    shards.append(FeatureShard(dataset: d.name, split: split, paths: items[start..<min(start + slurmShard, items.count)].map(\.path)))
+                    shards.append(FeatureShard(dataset: d.name, split: split, paths: items[start..<min(start + slurmShard, items.count)].map(\.path),
+                                               model: model[0], cache: cacheRoot))
                 }
             }
         }

@@ -178,8 +178,9 @@ public struct Experiment: ParsableCommand {
 
     /// The grid's cells and order without its model: for planning and merging.
     func layout(_ datasets: [Dataset]) throws -> GridLayout {
-        GridLayout(datasets: datasets.map { ($0.name, DatasetExperiment.folds(of: $0)) }, methods: try lists().methods.map(\.description),
-                   seeds: try lists().seeds, shots: shots, experimentProtocol: try experimentProtocol(), loadsLearners: loadLearners != nil,
+        let (_, specs, seedList) = try lists()
+        return GridLayout(datasets: datasets.map { ($0.name, DatasetExperiment.folds(of: $0)) }, methods: specs.map(\.description),
+                   seeds: seedList, shots: shots, experimentProtocol: try experimentProtocol(), loadsLearners: loadLearners != nil,
                    generalization: try studyGeneralization()).with(perturbations: try perturbations())
     }
 

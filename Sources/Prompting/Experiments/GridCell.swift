@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// One cell of an experiment grid: a dataset, a fold, a seed and a method (with its settings),
 /// at a shot count and under a protocol. Its `key` names its result everywhere: the cell file,
@@ -40,9 +41,7 @@ public struct GridCell: Codable, Sendable, Hashable {
         let parts = [dataset, method, "fold\(fold)", "seed\(seed)", "shots\(shots)"] + (protocolName == ExperimentProtocol.palm.description ? [] : [protocolName])
             + (model.map { [$0] } ?? []) + (variant.map { [$0] } ?? [])
         let readable = parts.map { String($0.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.+".contains($0)) ? $0 : "_" }) }
-        // FNV-1a (64-bit): stable across runs and machines, unlike Hasher.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = FNV1a64.hash(key)  // stable across runs and machines, unlike Hasher
         // Cut to stay far below the 255-byte name limit (with the temporary file's prefix and
         // suffix); the hash keeps cut names apart.
         return String(readable.joined(separator: "__").prefix(150)) + "__" + String(hash, radix: 16) + ".json"
