@@ -10,10 +10,20 @@ public struct TokenBatch: Sendable, Equatable {
     public var eosPositions: [Int]
     /// Number of non-padding tokens per sequence (attention mask = first `lengths[i]` ones).
     public var lengths: [Int]
+    /// Special tokens before a prompt's words: 1 for towers with a start token (CLIP's SOS,
+    /// BERT's [CLS], RoBERTa's <s>), 0 for GPT-2. CoOp's context vectors start here.
+    public var leadingSpecials: Int
+    /// Non-word tokens after a prompt's words, counted in `lengths` (1: EOS or [SEP]; MS-CLAP
+    /// 2023 appends " <|endoftext|>", which is 2).
+    public var trailingSpecials: Int
 
-    public init(ids: [[Int]], eosPositions: [Int], lengths: [Int]) {
+    public init(ids: [[Int]], eosPositions: [Int], lengths: [Int], leadingSpecials: Int = 1, trailingSpecials: Int = 1) {
         self.ids = ids; self.eosPositions = eosPositions; self.lengths = lengths
+        self.leadingSpecials = leadingSpecials; self.trailingSpecials = trailingSpecials
     }
+
+    /// Word tokens of sequence `i` (its length without the specials).
+    public func wordCount(_ i: Int) -> Int { lengths[i] - leadingSpecials - trailingSpecials }
 
     /// Padded sequence length.
     public var length: Int { ids.first?.count ?? 0 }

@@ -17,8 +17,8 @@ public final class ContextPrompts {
     public let nCtx: Int
     /// Tokenized class prompts (pooled positions and lengths for the text tower).
     public let tokens: TokenBatch
-    /// Frozen `[c, 1, w]` start tokens and `[c, T - 1 - nCtx, w]` remainders (the reference's
-    /// `sos` and `classes_pad` buffers).
+    /// Frozen `[c, s, w]` start tokens (s = the tower's leading specials: 1, or 0 for GPT-2) and
+    /// `[c, T - s - nCtx, w]` remainders (the reference's `sos` and `classes_pad` buffers).
     public let prefix: Tensor, suffix: Tensor
     /// Token count of each class name (for front/middle placement).
     let nameLengths: [Int]
@@ -38,9 +38,10 @@ public final class ContextPrompts {
         var initial: Tensor
         if let words = initWords, !words.isEmpty {
             let t = try model.tokenize([words])
-            n = t.lengths[0] - 2  // minus start and end tokens
+            n = t.wordCount(0)
             guard n > 0 else { throw PromptingError.invalidData("context initialisation '\(words)' has no tokens") }
-            initial = try model.tokenEmbeddings(t).select(axis: 0, index: 0).slice(axis: 0, start: 1, end: 1 + n).copy()
+            let start = t.leadingSpecials
+            initial = try model.tokenEmbeddings(t).select(axis: 0, index: 0).slice(axis: 0, start: start, end: start + n).copy()
             if classSpecific { initial = try initial.unsqueeze(0).expand([classNames.count, n, w]).copy() }
             promptPrefix = words
         } else {
@@ -53,12 +54,14 @@ public final class ContextPrompts {
         context = initial.requiringGrad()
         tokens = try model.tokenize(classNames.map { "\(promptPrefix) \($0)." })
         let embeddings = try model.tokenEmbeddings(tokens)  // [c, T, w]
-        guard tokens.length > 1 + n else {
+        let lead = tokens.leadingSpecials
+        guard tokens.length > lead + n else {
             throw PromptingError.invalidData("prompts of \(tokens.length) tokens cannot hold \(n) context vectors")
         }
-        prefix = try embeddings.slice(axis: 1, start: 0, end: 1).copy()
-        suffix = try embeddings.slice(axis: 1, start: 1 + n).copy()
-        nameLengths = try model.tokenize(classNames).lengths.map { $0 - 2 }
+        prefix = try embeddings.slice(axis: 1, start: 0, end: lead).copy()
+        suffix = try embeddings.slice(axis: 1, start: lead + n).copy()
+        let names = try model.tokenize(classNames)
+        nameLengths = classNames.indices.map { names.wordCount($0) }
     }
 
     /// Prompt token embeddings `[B * c, T, w]` (B = 1 without `shift`). `shift` `[B, w]` is
@@ -71,25 +74,27 @@ public final class ContextPrompts {
         ctx = try ctx.unsqueeze(0)  // [1, 1|c, nCtx, w]
         if let shift { ctx = try ctx + shift.reshape([b, 1, 1, w]) }
         ctx = try ctx.expand([b, c, nCtx, w])
-        let pre = try prefix.unsqueeze(0).expand([b, c, 1, w])
+        let lead = prefix.shape[1]
+        // A tower without a start token (GPT-2) has an empty prefix: leave it out of the concat.
+        let pre: Tensor? = lead == 0 ? nil : try prefix.unsqueeze(0).expand([b, c, lead, w])
         let suf = try suffix.unsqueeze(0).expand([b, c, suffix.shape[1], w])
         let prompts: Tensor
         switch position {
         case .end:
-            prompts = try Tensor.concat([pre, ctx, suf], axis: 2)
+            prompts = try Tensor.concat([pre, ctx, suf].compactMap { $0 }, axis: 2)
         case .front, .middle:
             // Per class: the name's tokens move before (or into the middle of) the context.
             var rows: [Tensor] = []
             let half = nCtx / 2
             for i in 0..<c {
                 let len = nameLengths[i]
-                let p = try pre.slice(axis: 1, start: i, end: i + 1), s = try suf.slice(axis: 1, start: i, end: i + 1)
+                let p = try pre?.slice(axis: 1, start: i, end: i + 1), s = try suf.slice(axis: 1, start: i, end: i + 1)
                 let name = try s.slice(axis: 2, start: 0, end: len), rest = try s.slice(axis: 2, start: len)
                 let cx = try ctx.slice(axis: 1, start: i, end: i + 1)
                 let parts = position == .front
                     ? [p, name, cx, rest]
                     : [p, try cx.slice(axis: 2, start: 0, end: half), name, try cx.slice(axis: 2, start: half), rest]
-                rows.append(try Tensor.concat(parts, axis: 2))
+                rows.append(try Tensor.concat(parts.compactMap { $0 }, axis: 2))
             }
             prompts = try Tensor.concat(rows, axis: 1)
         }
@@ -101,7 +106,8 @@ public final class ContextPrompts {
         if b == 1 { return tokens }
         return TokenBatch(ids: Array(repeating: tokens.ids, count: b).flatMap { $0 },
                              eosPositions: Array(repeating: tokens.eosPositions, count: b).flatMap { $0 },
-                             lengths: Array(repeating: tokens.lengths, count: b).flatMap { $0 })
+                             lengths: Array(repeating: tokens.lengths, count: b).flatMap { $0 },
+                             leadingSpecials: tokens.leadingSpecials, trailingSpecials: tokens.trailingSpecials)
     }
 
     /// Text features `[B * c, d]` of the prompts, on the tape.
