@@ -14,6 +14,8 @@ public struct BenchmarkSuite: Sendable {
                        run: { try AudioFrontEndBenchmark.run() }),
         BenchmarkSuite(name: "pengi", summary: "PENGI encoders with random base weights: audio at batch 1 and 8, text",
                        run: { try PENGIEncoderBenchmark.run() }),
+        BenchmarkSuite(name: "models", summary: "every ALM family at full size (random weights): audio at batch 1 and 8, text, beside its PyPI package in PyTorch",
+                       run: { try ModelThroughputBenchmark.run() }),
         BenchmarkSuite(name: "datasets", summary: "the feature store: 200 seven-second clips, cold and cached",
                        run: { try FeatureStoreThroughputBenchmark.run() }),
         BenchmarkSuite(name: "prompting", summary: "PALM, PALM-dagger and a linear probe on ESC-50-sized cached features",
