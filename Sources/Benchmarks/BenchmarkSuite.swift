@@ -22,6 +22,8 @@ public struct BenchmarkSuite: Sendable {
                        run: { try PromptingBenchmark.run() }),
         BenchmarkSuite(name: "prompt-steps", summary: "one CoOp and one CoCoOp step through PENGI's text tower, beside PyTorch",
                        run: { try PromptStepBenchmark.run() }),
+        BenchmarkSuite(name: "protocol", summary: "one ESC-50-sized fold end to end (random PENGI base weights, demo-corpus audio): embed 800 + 400 clips, zero-shot, PALM, one CoOp epoch",
+                       run: { try ProtocolBenchmark.run() }),
         BenchmarkSuite(name: "training-cost", summary: "the paper's Table 3: parameters, time per epoch and memory of every method",
                        run: { try TrainingCostBenchmark.run() }),
     ]

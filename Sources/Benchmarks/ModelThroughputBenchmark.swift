@@ -51,14 +51,16 @@ enum ModelThroughputBenchmark {
                     for r in try model.embedAudio(paths: paths) { _ = try r.get() }
                 }
                 figures.audio[b] = seconds
-                print(String(format: "  palm    %-12@ audio, batch %d: %.3f s (%.2f clips/s)", family, b, seconds, Double(b) / seconds))
+                print("  palm " + family.padding(toLength: 12, withPad: " ", startingAt: 0)
+                      + String(format: " audio, batch %d: %.3f s (%.2f clips/s)", b, seconds, Double(b) / seconds))
             }
             let batch = try model.tokenize(prompts)
             figures.text = try Stopwatch.median(repeats: repeats) {
                 _ = try GradMode.withoutGrad { try model.textFeatures(tokenEmbeddings: model.tokenEmbeddings(batch), tokens: batch) }
             }
-            print(String(format: "  palm    %-12@ text, %d prompts x %d tokens: %.3f s (%.1f prompts/s)", family, prompts.count, batch.length,
-                         figures.text, Double(prompts.count) / figures.text))
+            print("  palm " + family.padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + String(format: " text, %d prompts x %d tokens: %.3f s (%.1f prompts/s)", prompts.count, batch.length,
+                           figures.text, Double(prompts.count) / figures.text))
             palm[family] = figures
             tokens[family] = ["ids": batch.ids, "mask": batch.lengths.map { n in (0..<batch.length).map { $0 < n ? 1 : 0 } }]
         }
