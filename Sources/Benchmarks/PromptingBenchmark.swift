@@ -33,7 +33,7 @@ enum PromptingBenchmark {
 /// architecture and tokenizer) beside the same steps in PyTorch CPU when available. A step is
 /// what the trainer does per batch of 16 clips: logits, cross-entropy, backward, SGD update.
 enum PromptStepBenchmark {
-    static func run(classes: [Int] = [10, 50], cocoopClasses: [Int] = [10]) throws {
+    static func run(classes: [Int] = [10, 50], cocoopClasses: [Int] = [10, 50]) throws {
         print("== CoOp / CoCoOp steps (PENGI base text tower, random weights, batch 16) ==")
         let model = try PENGIModel(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
         var g = SeededGenerator(seed: 3)
@@ -51,7 +51,7 @@ enum PromptStepBenchmark {
                     sgd.step()
                 }
                 palm[method]![c] = seconds
-                print(String(format: "  palm    %@ step, %2d classes: %.3f s", method, c, seconds))
+                print(String(format: "  palm    %@ step, %2d classes: %.3f s (peak RSS so far %.0f MB)", method, c, seconds, ProcessClock.peakResidentMB()))
             }
         }
         let arguments = ["--classes", classes.map(String.init).joined(separator: ","),
