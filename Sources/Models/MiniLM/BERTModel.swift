@@ -27,9 +27,16 @@ public struct BERTModel: Sendable {
     /// Keys present in the checkpoint and deliberately not loaded.
     public let ignoredKeys: [String]
 
-    /// Loads every encoder tensor from `loader` and checks that nothing else is left except
-    /// `embeddings.position_ids` (must be `0..<maxPositions`) and `pooler.*`.
-    public init(_ loader: WeightLoader, config c: BERTConfig) throws {
+    /// Keys under the encoder's prefix that checkpoints hold and the encoder does not read:
+    /// BERT's [CLS] pooler (neither mean nor CLS pooling of the last hidden state uses it) and
+    /// the `position_ids` buffer (checked against `0..<maxPositions` when present).
+    public static let ignoredPrefixes = ["pooler.", "embeddings.position_ids"]
+
+    /// Loads every encoder tensor from `loader` and, with `finishing` (a checkpoint that holds
+    /// the encoder alone), checks that nothing else is left except `ignoredPrefixes`. A model
+    /// that embeds BERT in a larger checkpoint passes `finishing: false` and finishes its root
+    /// loader itself, with `ignoredPrefixes` under the encoder's prefix.
+    public init(_ loader: WeightLoader, config c: BERTConfig, finishing: Bool = true) throws {
         config = c
         let emb = loader.scoped("embeddings")
         wordEmbedding = try Embedding(emb.scoped("word_embeddings"), count: c.vocabSize, dim: c.width)
@@ -45,7 +52,7 @@ public struct BERTModel: Sendable {
         }
         let enc = loader.scoped("encoder").scoped("layer")
         layers = try (0..<c.layers).map { try BERTLayer(enc.scoped($0), config: c) }
-        ignoredKeys = try loader.finish(ignorablePrefixes: ["pooler.", "embeddings.position_ids"])
+        ignoredKeys = finishing ? try loader.finish(ignorablePrefixes: Self.ignoredPrefixes) : []
     }
 
     /// Word-embedding rows `[B, T, width]` for ids `[B, T]` (row-major), before positions and
@@ -86,6 +93,13 @@ public struct BERTModel: Sendable {
     public func meanPooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
         let h = try hiddenStates(tokenEmbeddings: x, lengths: lengths, training: training)
         return try BERTModel.maskedMean(h, lengths: lengths)
+    }
+
+    /// The last hidden state at position 0 (`[CLS]`): `[B, width]`, not normalised, as
+    /// MS-CLAP 2022 pools (`last_hidden_state[:, 0, :]`, not BERT's pooler). Differentiable in
+    /// `tokenEmbeddings`; `training` as in `hiddenStates`.
+    public func clsPooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
+        try hiddenStates(tokenEmbeddings: x, lengths: lengths, training: training).select(axis: 1, index: 0)
     }
 
     /// `sum_{t < len_b} h[b, t] / len_b` as one broadcast multiply and sum (so it records on the
