@@ -118,28 +118,11 @@ public final class MSCLAP2022Model: AudioLanguageModel, @unchecked Sendable {
     }
 
     /// Decode + log-mel on `preprocessingThreads` threads, then CNN14 + projection in batches of
-    /// `audioBatchSize` clips (clips of different lengths, possible only with a front-end that
-    /// keeps whole files, run one by one).
+    /// `audioBatchSize` clips.
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        let pre = Preprocessor(config: preprocessing)
-        var out = [Result<[Float], Error>?](repeating: nil, count: paths.count)
-        for start in stride(from: 0, to: paths.count, by: max(1, audioBatchSize)) {
-            let chunk = Array(start..<min(start + max(1, audioBatchSize), paths.count))
-            var good: [(Int, Tensor)] = []
-            for (i, r) in zip(chunk, pre.featuresAll(chunk.map { paths[$0] }, threads: preprocessingThreads)) {
-                switch r {
-                case .success(let m): good.append((i, m))
-                case .failure(let e): out[i] = .failure(e)
-                }
-            }
-            let groups = Set(good.map { $0.1.shape }).count <= 1 ? [good] : good.map { [$0] }
-            for group in groups where !group.isEmpty {
-                let emb = try embedAudio(logMel: Tensor.stack(group.map { $0.1 }).unsqueeze(1))
-                let d = emb.shape[1], values = emb.toArray()
-                for (row, (i, _)) in group.enumerated() { out[i] = .success(Array(values[(row * d)..<((row + 1) * d)])) }
-            }
+        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+            try embedAudio(logMel: $0)
         }
-        return out.map { $0! }
     }
 
     // MARK: Text

@@ -1,22 +1,23 @@
 import Tensor
 
-// The BERT encoder with sentence-transformers mean pooling, as all-MiniLM-L6-v2 runs it.
+// The BERT encoder with sentence-transformers mean pooling, as all-MiniLM-L6-v2 runs it, or
+// with the [CLS] hidden state, as MS-CLAP 2022's text tower (bert-base-uncased) pools.
 //
 // Provenance: Hugging Face transformers `BertModel` (models/bert/modeling_bert.py, eager
 // attention) for the encoder, sentence-transformers `Pooling(mode_mean_tokens=True)` for the
 // pooling, as configured by all-MiniLM-L6-v2 (`modules.json`: Transformer, Pooling, Normalize).
 // Keys (no prefix): `embeddings.{word,position,token_type}_embeddings.weight`,
 // `embeddings.LayerNorm.*`, `encoder.layer.i.*`. `embeddings.position_ids` is an arange buffer
-// (checked, recomputed) and `pooler.dense.*` is BERT's [CLS] pooler, which mean pooling does
-// not use (listed as ignored).
+// (checked, recomputed) and `pooler.dense.*` is BERT's [CLS] pooler, which neither pooling
+// uses (listed as ignored).
 //
 // Deliberate differences that do not change the output:
 // * A batch is cut to its longest real sequence: with the padding mask no real token attends
-//   to padding, and mean pooling only reads real tokens, so the padded tail is dead work.
+//   to padding, and both poolings only read real tokens, so the padded tail is dead work.
 // * HF masks with the dtype's minimum; palm with -inf. Both give padding exactly zero weight.
 // * Segment ids are all 0 (single sentences), so the token-type row 0 is added everywhere.
 
-/// A BERT encoder (`BertModel` layout) with masked mean pooling.
+/// A BERT encoder (`BertModel` layout) with masked mean pooling or [CLS] pooling.
 public struct BERTModel: Sendable {
     public let config: BERTConfig
     public let wordEmbedding: Embedding
@@ -24,7 +25,8 @@ public struct BERTModel: Sendable {
     public let tokenTypeEmbedding: Embedding
     public let embeddingLayerNorm: LayerNorm
     public let layers: [BERTLayer]
-    /// Keys present in the checkpoint and deliberately not loaded.
+    /// Keys present in the checkpoint and deliberately not loaded (empty when the caller
+    /// finishes the loader itself: `init(_:config:finishing:)`).
     public let ignoredKeys: [String]
 
     /// Keys under the encoder's prefix that checkpoints hold and the encoder does not read:
