@@ -102,6 +102,35 @@ final class MSCLAP2022GoldenTests: XCTestCase {
         XCTAssertTrue(padded.allSatisfy { $0 == 0 })
     }
 
+    /// The fixture is sensitive: plausible porting mistakes (BERT's mean instead of [CLS], a
+    /// mono downmix instead of the reference's channel concatenation, PENGI's 32 kHz mel
+    /// filterbank) move the outputs well outside the golden tolerance.
+    func testGoldenComparisonCatchesPlausibleMistakes() throws {
+        let model = try Self.model()
+        let (texts, clips) = try Self.inputs()
+        let io = try Self.io()
+        func worst(_ got: Tensor, _ want: Tensor) throws -> Float {
+            maxAbsDifference(try got.l2Normalized(axis: -1), try want.l2Normalized(axis: -1))
+        }
+        let tokens = try model.tokenize(texts)
+        let mean = try model.textProjection(model.bert.meanPooled(tokenEmbeddings: model.tokenEmbeddings(tokens), lengths: tokens.lengths))
+        func audio(_ p: PreprocessingConfig) throws -> Tensor {
+            let rows = try model.withPreprocessing(p).embedAudio(paths: clips).map { try $0.get() }
+            return try Tensor(rows.flatMap { $0 }, shape: [rows.count, model.dimension])
+        }
+        var mono = PreprocessingConfig.msclap2022
+        mono.channels = .mean
+        var mel32k = PreprocessingConfig.msclap2022
+        mel32k.mel.sampleRate = 32000
+        let diffs = [("mean pooling", try worst(mean, io.tensor("text_embedding"))),
+                     ("mono downmix", try worst(audio(mono).slice(axis: 0, start: 1, end: 2), io.tensor("audio_embedding").slice(axis: 0, start: 1, end: 2))),
+                     ("32 kHz filterbank", try worst(audio(mel32k), io.tensor("audio_embedding")))]
+        for (mistake, d) in diffs {
+            print("[golden] with \(mistake): max |diff| after L2 = \(d)")
+            XCTAssertGreaterThan(d, 1e-2, mistake)
+        }
+    }
+
     func testLoadingIsStrictAndListsWhatItIgnores() throws {
         let model = try Self.model()
         let ignored = Set(model.ignoredKeys)
