@@ -41,6 +41,16 @@ public enum GradMode {
         defer { f.disabledDepth -= 1 }
         return try body()
     }
+
+    /// Runs `body` with recording on, even inside `withoutGrad` (a checkpointed block's
+    /// backward recomputes it on the tape while the outer backward runs without one).
+    static func withGrad<R>(_ body: () throws -> R) rethrows -> R {
+        let f = flag
+        let saved = f.disabledDepth
+        f.disabledDepth = 0
+        defer { f.disabledDepth = saved }
+        return try body()
+    }
 }
 
 extension Tensor {
@@ -108,4 +118,31 @@ extension Tensor {
 
     /// Clears the accumulated gradient.
     public func zeroGrad() { grad = nil }
+
+    /// `body(self)` without keeping the block's intermediates for backward: the block runs off
+    /// the tape and is recorded as one node; backward runs it again on the tape and
+    /// backpropagates through that (PyTorch's `torch.utils.checkpoint`). Activation memory drops
+    /// from every op of the block to its input, for one more forward pass of compute.
+    /// `body` must be deterministic (no dropout) and may close over frozen or trainable weights
+    /// (trainable ones receive their gradients from the recomputation). Off the tape, or when
+    /// `self` needs no gradient, this is just `body(self)`.
+    public func checkpointed(_ body: @escaping (Tensor) throws -> Tensor) throws -> Tensor {
+        guard GradMode.isEnabled, requiresGrad else { return try body(self) }
+        let y = try GradMode.withoutGrad { try body(self) }
+        // A block returning a view of its input would share the input's node; give it its own.
+        let out = y.node == nil && y !== self ? y : y.detached()
+        return out.recorded(.checkpoint(body: body), inputs: [self])
+    }
+}
+
+/// The gradient of a checkpointed block's input: the block recomputed on the tape from a
+/// detached copy of `x`, then backpropagated from `g` (nested inside the outer backward).
+func recomputedGradient(_ body: (Tensor) throws -> Tensor, _ x: Tensor, _ g: Tensor) throws -> Tensor {
+    try GradMode.withGrad {
+        let leaf = x.detached().requiringGrad()
+        let y = try body(leaf)
+        guard y.requiresGrad else { return Tensor.zeros(x.shape) }
+        try y.backward(g)
+        return leaf.grad ?? Tensor.zeros(x.shape)
+    }
 }

@@ -99,6 +99,8 @@ extension Op {
             return [avgPool2dBackward(g, input: x[0], kernel: kernel, stride: stride, padding: padding, countIncludePad: countIncludePad)]
 
         // d CE / d logits = (softmax - onehot) / N.
+        // Recompute the block on the tape from a detached copy of x, backpropagate g through it.
+        case let .checkpoint(body): return [try recomputedGradient(body, x[0], g)]
         case let .crossEntropy(targets, p):
             let gx = p.contiguousValues().copy()
             let n = x[0].shape[0], c = x[0].shape[1]

@@ -30,4 +30,7 @@ enum Op {
     case avgPool2d(kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), countIncludePad: Bool)
     // Losses (input: logits).
     case crossEntropy(targets: [Int], probabilities: Tensor)
+    // A block run without keeping its intermediates (input: x); backward runs it again on the
+    // tape (gradient checkpointing: memory of one block instead of all of them).
+    case checkpoint(body: (Tensor) throws -> Tensor)
 }

@@ -105,6 +105,30 @@ final class GradientTests: XCTestCase {
         }
     }
 
+    /// A checkpointed block gives the gradients of the same block on the tape, for its input and
+    /// for a trainable weight it closes over (which gets its gradient from the recomputation),
+    /// also when two checkpointed blocks are chained and when the block's output is reused.
+    func testCheckpointedBlockMatchesTheTape() throws {
+        let w = rand([4, 4]).requiringGrad(), frozen = rand([4, 4])
+        let block: (Tensor) throws -> Tensor = { x in try x.linear(weight: w).gelu().layerNorm(weight: nil, bias: nil).linear(weight: frozen) + x }
+        func run(_ checkpoint: Bool) throws -> (x: [Float], w: [Float]) {
+            w.zeroGrad()
+            let x = Tensor.uniform([3, 4], low: -1, high: 1, generator: &rng).requiringGrad()
+            var h = x
+            for _ in 0..<2 { h = checkpoint ? try h.checkpointed(block) : try block(h) }
+            try (h * h + h).sum().backward()
+            return (x.grad!.toArray(), w.grad!.toArray())
+        }
+        let saved = rng
+        let plain = try run(false)
+        rng = saved
+        let checkpointed = try run(true)
+        for (a, b) in zip(plain.x + plain.w, checkpointed.x + checkpointed.w) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        try assertGradientsMatchFiniteDifferences([rand([2, 4])], "checkpoint") { try $0[0].checkpointed(block) }
+        let off = try GradMode.withoutGrad { try rand([2, 4]).requiringGrad().checkpointed(block) }
+        XCTAssertFalse(off.requiresGrad, "no tape, no node")
+    }
+
     func testSpatialOps() throws {
         try assertGradientsMatchFiniteDifferences([rand([2, 2, 5, 5]), rand([3, 2, 3, 3]), rand([3])], "conv2d pad 1") {
             try $0[0].conv2d(weight: $0[1], bias: $0[2], padding: (1, 1))

@@ -21,6 +21,10 @@ import Tensor
 
 /// CLIP text tower (`CLIPTextModel` layout). Produces the pooled EOS state `[B, width]`.
 public struct CLIPTextTransformer: Sendable {
+    /// Activation memory (bytes) the layers may keep for backward before they are
+    /// checkpointed (recomputed in backward instead of kept): 1.5 GB.
+    nonisolated(unsafe) public static var activationBudgetBytes = 1_500_000_000
+
     public let config: CLIPTextConfig
     public let tokenEmbedding: Embedding
     public let positionEmbedding: Embedding
@@ -87,7 +91,14 @@ public struct CLIPTextTransformer: Sendable {
         guard let last = layers.last else {
             return try finalLayerNorm(h.reshape([b * cut, config.width]).indexSelect(axis: 0, indices: eos.enumerated().map { $0.offset * cut + $0.element }))
         }
-        for layer in layers.dropLast() { h = try layer(h, mask: mask) }
+        // On the tape each layer keeps ~18 activations of h's size for backward (q, k, v, the
+        // 4x-wide MLP, norms): 600 MB a layer for CoCoOp's 800 prompts at C = 50. Past the
+        // budget the layers are checkpointed (kept: each layer's input; recomputed in backward).
+        let checkpoint = h.requiresGrad && GradMode.isEnabled
+            && h.count * 4 * 18 * (layers.count - 1) > CLIPTextTransformer.activationBudgetBytes
+        for layer in layers.dropLast() {
+            h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) } : try layer(h, mask: mask)
+        }
         return try finalLayerNorm(last(h, onlyAt: eos))
     }
 
