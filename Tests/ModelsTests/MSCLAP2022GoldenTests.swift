@@ -213,3 +213,28 @@ final class MSCLAP2022GoldenTests: XCTestCase {
         try assertGolden(try model.embedText(texts), try io.tensor("text_embedding"), "full-size MS-CLAP 2022 text embedding")
     }
 }
+
+extension MSCLAP2022GoldenTests {
+    /// With BERT's layers checkpointed (as large CoCoOp prompt sets trigger), the token-level
+    /// entry's gradients equal those with every activation kept.
+    func testCheckpointedBERTGivesTheSameGradients() throws {
+        let model = try Self.model()
+        let (texts, _) = try Self.inputs()
+        let tokens = try model.tokenize(texts)
+        func gradient(budget: Int) throws -> [Float] {
+            let saved = CLIPTextTransformer.activationBudgetBytes
+            CLIPTextTransformer.activationBudgetBytes = budget
+            defer { CLIPTextTransformer.activationBudgetBytes = saved }
+            let x = try model.tokenEmbeddings(tokens).requiringGrad()
+            var g = SeededGenerator(seed: 4)
+            let w = Tensor.normal([texts.count, model.dimension], generator: &g)
+            try (model.textFeatures(tokenEmbeddings: x, tokens: tokens) * w).sum().backward()
+            return try XCTUnwrap(x.grad).toArray()
+        }
+        let kept = try gradient(budget: .max), recomputed = try gradient(budget: 0)
+        let diff = zip(kept, recomputed).map { abs($0 - $1) }.max() ?? .nan
+        print("[golden] checkpointed BERT vs kept activations, d loss / d token embeddings: max |diff| = \(diff)")
+        XCTAssertLessThanOrEqual(diff, 1e-6)
+        XCTAssertGreaterThan(kept.map(abs).max() ?? 0, 0)
+    }
+}

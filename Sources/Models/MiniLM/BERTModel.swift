@@ -85,7 +85,15 @@ public struct BERTModel: Sendable {
         var h = try embeddingLayerNorm(x + (positions + segment))
         if let training { h = try h.dropout(config.hiddenDropout, generator: &training.generator) }
         let mask = Tensor.paddingMask(lengths: lengths, maxLength: t)
-        for layer in layers { h = try layer(h, mask: mask, training: training, rate: config.hiddenDropout) }
+        // As in the CLIP tower (and under its budget, one knob for every text tower): past the
+        // budget a layer keeps only its input and is recomputed in backward. Not in train mode,
+        // where the recomputation would draw other dropout masks.
+        let checkpoint = training == nil && h.requiresGrad && GradMode.isEnabled
+            && h.count * 4 * 18 * layers.count > CLIPTextTransformer.activationBudgetBytes
+        for layer in layers {
+            h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) }
+                : try layer(h, mask: mask, training: training, rate: config.hiddenDropout)
+        }
         return h
     }
 
