@@ -93,6 +93,7 @@ public enum ModelRegistry {
     public static let kinds: [ModelKind] = [
         PENGIModel.checkpointKind, PENGIModel.cleanCheckpointKind, PENGIModel.randomKind,
         DemoModel.kind, MiniLMTextEncoder.kind, AISFXAudioEncoder.kind,
+        MSCLAP2023Model.checkpointKind, MSCLAP2023Model.randomKind,
     ]
 
     /// The kind called `name`; the error lists the kinds and suggests the closest.
