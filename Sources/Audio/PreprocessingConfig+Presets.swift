@@ -6,6 +6,7 @@ extension PreprocessingConfig {
         ("pengi", [], .pengi),
         ("clean", ["pengi-clean", "pengiclean"], .pengiClean),
         ("aisfx", [], .aisfx),
+        ("msclap-2022", ["msclap2022"], .msclap2022),
         ("msclap-2023", ["msclap2023"], .msclap2023),
     ]
 
@@ -22,4 +23,20 @@ extension PreprocessingConfig {
         let key = name.lowercased()
         return presets.first { $0.name == key || $0.aliases.contains(key) }?.config
     }
+}
+
+extension PreprocessingConfig {
+    /// MS-CLAP 2022 (PyPI `msclap` 1.3.4, `CLAPWrapper` + `config_2022.yml` + `Cnn14`'s
+    /// torchlibrosa front-end): 44.1 kHz, `reshape(-1)` channel concatenation (the quirk `.pengi`
+    /// shares), 220 500-sample clips (5 s: tiled when not longer, seeded random crop when
+    /// longer), STFT 1024/320 reflect-centred, slaney mel 64 bands 50-14000 Hz built for
+    /// 44.1 kHz (`Cnn14` passes `sample_rate` to `LogmelFilterBank`; `n_fft: 1028` in the config
+    /// is unused, `window_size` 1024 is the FFT), dB with amin 1e-10, ref 1, no top_db.
+    /// Output 690 x 64.
+    public static let msclap2022: PreprocessingConfig = {
+        var c = PreprocessingConfig.pengi
+        c.clip = ClipPolicy(length: 220_500, crop: .random)
+        c.mel.sampleRate = 44100
+        return c
+    }()
 }
