@@ -111,6 +111,27 @@ final class MSCLAP2023GoldenTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(x.grad).toArray().map(abs).max() ?? 0, 0)
     }
 
+    /// CoOp's path against PyTorch: d sum(e * w) / d token embeddings through the GPT-2 tower
+    /// (tanh GELU, causal attention, pooled rows) and the projection.
+    func testTokenEmbeddingGradientEqualsPyTorch() throws {
+        let e = try Expected(Self.directory)
+        let model = try Self.tinyModel()
+        let tokens = try model.tokenize(e.strings("texts"))
+        let x = try model.tokenEmbeddings(tokens).requiringGrad()
+        let features = try model.textFeatures(tokenEmbeddings: x, tokens: tokens)
+        try (features * e.matrix("loss_weights")).sum().backward()
+        let want = try XCTUnwrap(e.json["token_grad"] as? [[[Double]]])
+        let cut = want[0].count, width = model.tokenWidth
+        let got = try XCTUnwrap(x.grad).slice(axis: 1, start: 0, end: cut).contiguous()
+        let expected = try Tensor(want.flatMap { $0.flatMap { $0.map(Float.init) } }, shape: [want.count, cut, width])
+        // Gradients reach ~22 here: 1e-6 of their scale is float32 round-off of the backward sums.
+        let scale = expected.toArray().map(abs).max() ?? 1
+        assertClose(got, expected, "MS-CLAP 2023 d loss / d token embeddings", minCosine: 0.99999, maxAbs: 1e-6 * max(1, scale))
+        if x.shape[1] > cut {  // positions after every pooled one: no gradient, as in PyTorch
+            XCTAssertEqual(try XCTUnwrap(x.grad).slice(axis: 1, start: cut).contiguous().toArray().map(abs).max() ?? 0, 0)
+        }
+    }
+
     func testKindsLoadThroughModelSpec() throws {
         let tiny = try ModelSpec.load("msclap-2023-random:tiny")
         XCTAssertEqual(tiny.dimension, 24)
