@@ -8,7 +8,7 @@ import Tensor
 /// `palm bench models`: every audio-language model family palm ports, at full size with random
 /// weights (each `-random` kind of the model registry, size `base`), beside the family's own PyPI
 /// package in PyTorch CPU in the same run (`Scripts/pybench/models.py`, which knows the CLAP
-/// families; PENGI's baseline is `Scripts/fixtures/bench_pengi.py`).
+/// families; PENGI's baseline is `Scripts/pybench/pengi.py`).
 ///
 /// - Audio: batches of 1 and 8 clips of the family's clip length at its sample rate. palm reads
 ///   them from WAV files (decode, clip, log-mel, encoder, projection); the packages take the

@@ -4,8 +4,8 @@ import Support
 import Tensor
 
 // Throughput benchmarks of the PENGI encoders (`palm bench pengi`).
-// Compare with `Scripts/fixtures/bench_pengi.py`, which times PyTorch on the same workloads and
-// the same random-weight architecture. Timing: one warm-up run, then the median of `repeats`.
+// `palm bench pengi` runs `Scripts/pybench/pengi.py` beside them, which times PyTorch on the
+// same workloads and the same random-weight architecture. Timing: one warm-up run, then the median of `repeats`.
 
 /// One benchmark measurement.
 public struct PENGIBenchmarkResult: Sendable, CustomStringConvertible {

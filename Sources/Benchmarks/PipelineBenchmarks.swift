@@ -24,14 +24,38 @@ enum AudioFrontEndBenchmark {
 }
 
 /// `palm bench pengi`: PENGI encoders with random base weights (real architecture): audio
-/// embeddings/s at batch 1 and 8 and text embeddings/s.
+/// embeddings/s at batch 1 and 8 and text embeddings/s, then PyTorch on the same workloads
+/// (`Scripts/pybench/pengi.py`, msclap's HTSAT and HF's CLIP text model) in the same run when
+/// torch is installed, and the ratios PyTorch time / palm time (wall and process CPU time: the
+/// CPU ratio is steadier when other processes share the cores).
 enum PENGIEncoderBenchmark {
     static func run() throws {
         print("== PENGI encoders (random base weights) ==")
         let encoders = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .pengiBase), config: .pengiBase)
-        for b in [1, 8] { print("  palm  " + (try PENGIBenchmark.audio(encoders, batch: b)).description) }
-        print("  palm  " + (try PENGIBenchmark.text(encoders)).description)
-        print("  (PyTorch on the same workloads: python3 Scripts/fixtures/bench_pengi.py)")
+        let batches = [1, 8], prompts = 50, tokens = 40
+        var palm: [String: PENGIBenchmarkResult] = [:]
+        for b in batches {
+            let r = try PENGIBenchmark.audio(encoders, batch: b)
+            palm["audio \(b)"] = r
+            print("  palm  " + r.description)
+        }
+        let text = try PENGIBenchmark.text(encoders, prompts: prompts, tokens: tokens)
+        palm["text"] = text
+        print("  palm  " + text.description)
+        guard let torch = PythonBaseline.run(script: "pengi.py", arguments: [
+            "--batches", batches.map(String.init).joined(separator: ","), "--prompts", "\(prompts)", "--tokens", "\(tokens)",
+        ]) else { return }
+        print("  | workload | palm s (cpu s) | PyTorch s (cpu s) | PyTorch / palm, wall | cpu |")
+        print("  |---|---:|---:|---:|---:|")
+        let audio = torch["audio"] as? [String: [Double]] ?? [:]
+        var rows: [(String, PENGIBenchmarkResult, [Double]?)] = batches.map { ("audio, batch \($0)", palm["audio \($0)"]!, audio["\($0)"]) }
+        rows.append(("text, \(prompts) prompts x \(tokens) tokens", text, torch["text"] as? [Double]))
+        for (name, mine, theirs) in rows {
+            guard let theirs, theirs.count == 2 else { continue }
+            print(String(format: "  | %@ | %.3f (%.3f) | %.3f (%.3f) | %.2f | %.2f |", name, mine.seconds, mine.cpuSeconds,
+                         theirs[0], theirs[1], theirs[0] / mine.seconds, theirs[1] / mine.cpuSeconds))
+        }
+        print("  (torch \(torch["torch"] ?? "?"), \(torch["threads"] ?? "?") threads)")
     }
 }
 

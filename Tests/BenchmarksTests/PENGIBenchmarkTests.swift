@@ -16,7 +16,7 @@ final class PENGIBenchmarkTests: XCTestCase {
     }
 
     /// Opt-in (`PALM_PENGI_BENCH=1`, or `audio` / `text` for one tower): full-size random-weight
-    /// throughput, printed (never asserted). Compare with `Scripts/fixtures/bench_pengi.py`.
+    /// throughput, printed (never asserted). `palm bench pengi` adds PyTorch's figures.
     func testBaseThroughput() throws {
         guard let which = ProcessInfo.processInfo.environment["PALM_PENGI_BENCH"] else {
             throw XCTSkip("PALM_PENGI_BENCH not set: full-size PENGI throughput benchmark skipped")
