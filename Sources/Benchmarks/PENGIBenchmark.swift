@@ -49,6 +49,43 @@ public enum PENGIBenchmark {
                                     flopsPerItem: textFlops(encoders.config, tokens: tokens))
     }
 
+    /// Where the audio path's time goes: one warm-up, then `repeats` passes of `batch` clips
+    /// with the stage profiler on; the stages' wall times and declared FLOPs, summed over the
+    /// passes.
+    public static func audioProfile(_ encoders: PENGIEncoders, batch: Int, frames: Int = 965, repeats: Int = 2,
+                                    seed: UInt64 = 1) throws -> [StageProfiler.Entry] {
+        var g = SeededGenerator(seed: seed)
+        let logMel = Tensor.normal([batch, 1, frames, encoders.config.audio.melBins], mean: -20, std: 10, generator: &g)
+        _ = try encoders.embedAudio(logMel: logMel)
+        StageProfiler.start()
+        defer { _ = StageProfiler.stop() }
+        for _ in 0..<max(1, repeats) { _ = try encoders.embedAudio(logMel: logMel) }
+        return StageProfiler.stop()
+    }
+
+    /// A Markdown table of `entries`: per stage ms per clip, share of the total and GFLOP/s,
+    /// grouped by the first name component (e.g. `stage 2`) with group subtotals.
+    public static func profileTable(_ entries: [StageProfiler.Entry], clips: Int) -> [String] {
+        let total = entries.reduce(0) { $0 + $1.seconds }
+        func row(_ name: String, _ s: Double, _ f: Double) -> String {
+            String(format: "| %@ | %.2f | %.1f%% | %@ |", name, s / Double(clips) * 1e3, 100 * s / total, f > 0 ? String(format: "%.0f", f / s / 1e9) : "")
+        }
+        var lines = ["| stage | ms / clip | share | GFLOP/s |", "|---|---:|---:|---:|"]
+        var groups: [String] = []
+        for e in entries {
+            let g = e.name.components(separatedBy: " / ").first!
+            if !groups.contains(g) { groups.append(g) }
+        }
+        for g in groups {
+            let members = entries.filter { $0.name.components(separatedBy: " / ").first! == g }
+            if members.count == 1 && members[0].name == g { lines.append(row(g, members[0].seconds, members[0].flops)); continue }
+            lines.append(row("**\(g)**", members.reduce(0) { $0 + $1.seconds }, members.reduce(0) { $0 + $1.flops }))
+            for m in members { lines.append(row("&nbsp;&nbsp;" + m.name.dropFirst(g.count + 3), m.seconds, m.flops)) }
+        }
+        lines.append(row("**total**", total, entries.reduce(0) { $0 + $1.flops }))
+        return lines
+    }
+
     /// GEMM + attention FLOPs of one clip through HTSAT and the audio projection.
     public static func audioFlops(_ c: PENGIConfig) -> Double {
         let a = c.audio

@@ -42,6 +42,13 @@ enum PENGIEncoderBenchmark {
         let text = try PENGIBenchmark.text(encoders, prompts: prompts, tokens: tokens)
         palm["text"] = text
         print("  palm  " + text.description)
+        for b in batches {
+            print("  profile, batch \(b) (wall time per stage, GFLOP/s of its GEMM/attention work):")
+            let passes = 2
+            for line in PENGIBenchmark.profileTable(try PENGIBenchmark.audioProfile(encoders, batch: b, repeats: passes), clips: b * passes) {
+                print("  " + line)
+            }
+        }
         guard let torch = PythonBaseline.run(script: "pengi.py", arguments: [
             "--batches", batches.map(String.init).joined(separator: ","), "--prompts", "\(prompts)", "--tokens", "\(tokens)",
         ]) else { return }

@@ -23,25 +23,8 @@ extension Tensor {
             rstds.withUnsafeMutableBufferPointer { rp in
                 let mBox = UncheckedBox(mp.baseAddress!), rBox = UncheckedBox(rp.baseAddress!)
                 ParallelFor.chunks(rows, grain: Swift.max(1, 16384 / Swift.max(c, 1))) { lo, hi in
-                    for r in lo..<hi {
-                        let row = px + r * c, o = po + r * c
-                        // Two passes with SIMD accumulators: the mean of the deviations from
-                        // the row's first value (so a large common offset costs no precision),
-                        // then the variance about the mean.
-                        let shift = row[0]
-                        let m = shift + VectorKernels.sumOfDifferences(row, shift, c) / Float(c)
-                        let v = VectorKernels.sumOfSquaredDifferences(row, m, c) / Float(c)
-                        let rstd = 1 / (v + eps).squareRoot()
-                        mBox.value[r] = m
-                        rBox.value[r] = rstd
-                        if let pw, let pb {
-                            for i in 0..<c { o[i] = (row[i] - m) * rstd * pw[i] + pb[i] }
-                        } else if let pw {
-                            for i in 0..<c { o[i] = (row[i] - m) * rstd * pw[i] }
-                        } else {
-                            for i in 0..<c { o[i] = (row[i] - m) * rstd + (pb?[i] ?? 0) }
-                        }
-                    }
+                    Tensor.layerNormRows(px + lo * c, into: po + lo * c, rows: hi - lo, width: c, weight: pw, bias: pb, eps: eps,
+                                         means: mBox.value + lo, rstds: rBox.value + lo)
                 }
             }
         }
@@ -49,6 +32,35 @@ extension Tensor {
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
         return out.recorded(.layerNorm(mean: means, rstd: rstds, hasWeight: weight != nil, hasBias: bias != nil), inputs: inputs)
+    }
+
+    /// The LayerNorm kernel on raw rows, on the calling thread: `rows` contiguous rows of
+    /// `width` floats from `x` normalised into `out` (may be `x`), with optional affine
+    /// parameters; each row's mean and 1/std go to `means` / `rstds` when given. For fused
+    /// frozen kernels that normalise a block of rows right before a GEMM reads it.
+    @inline(__always)
+    public static func layerNormRows(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Int, width c: Int,
+                                     weight pw: UnsafePointer<Float>?, bias pb: UnsafePointer<Float>?, eps: Float,
+                                     means: UnsafeMutablePointer<Float>? = nil, rstds: UnsafeMutablePointer<Float>? = nil) {
+        for r in 0..<rows {
+            let row = x + r * c, o = out + r * c
+            // Two passes with SIMD accumulators: the mean of the deviations from the row's
+            // first value (so a large common offset costs no precision), then the variance
+            // about the mean.
+            let shift = row[0]
+            let m = shift + VectorKernels.sumOfDifferences(row, shift, c) / Float(c)
+            let v = VectorKernels.sumOfSquaredDifferences(row, m, c) / Float(c)
+            let rstd = 1 / (v + eps).squareRoot()
+            means?[r] = m
+            rstds?[r] = rstd
+            if let pw, let pb {
+                for i in 0..<c { o[i] = (row[i] - m) * rstd * pw[i] + pb[i] }
+            } else if let pw {
+                for i in 0..<c { o[i] = (row[i] - m) * rstd * pw[i] }
+            } else {
+                for i in 0..<c { o[i] = (row[i] - m) * rstd + (pb?[i] ?? 0) }
+            }
+        }
     }
 
     /// `x / max(||x||_2, eps)` along `axis` (PyTorch `F.normalize`, eps 1e-12).

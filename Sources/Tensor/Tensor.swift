@@ -41,6 +41,10 @@ public final class Tensor: @unchecked Sendable {
         requiresGrad = false
     }
 
+    /// A fresh contiguous tensor whose values the caller's kernel writes before anything reads
+    /// them (fused inference kernels outside this module).
+    public static func uninitialized(_ shape: [Int]) -> Tensor { Tensor(uninitializedShape: shape) }
+
     /// Creates a tensor from row-major `data`; throws if `data.count` does not match `shape`.
     public convenience init(_ data: [Float], shape: [Int]) throws {
         guard data.count == elementCount(shape), shape.allSatisfy({ $0 >= 0 }) else {

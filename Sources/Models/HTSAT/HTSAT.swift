@@ -1,3 +1,4 @@
+import Support
 import Tensor
 
 // HTSAT audio tower, from the log-mel to the pooled 768-d embedding.
@@ -94,7 +95,9 @@ public struct HTSAT: Sendable {
     /// The pooled embedding `latent_output` `[B, numFeatures]` for a log-mel `[B, 1, T, mels]`,
     /// eval mode; `statistics` replaces bn0's running statistics.
     public func callAsFunction(logMel: Tensor, statistics: BatchNormStatistics? = nil) throws -> Tensor {
-        try tower(spectrogramImage(logMel: logMel, statistics: statistics)) { block, x in try block(x) }
+        try tower(StageProfiler.measure("bn0 + bicubic resize") { try spectrogramImage(logMel: logMel, statistics: statistics) }) { block, x in
+            try block(x)
+        }
     }
 
     /// `head(self(logMel:))` `[B, d]` for log-mels `[B, 1, T, mels]`, computed `clipsPerPass` clips
@@ -116,12 +119,17 @@ public struct HTSAT: Sendable {
     /// Patch embedding, the Swin stages (each block run by `run`) and the pooled norm.
     func tower(_ image: Tensor, run: (SwinBlock, Tensor) throws -> Tensor) throws -> Tensor {
         let b = image.shape[0]
-        let p = try patchProjection(image)  // [B, C, R, R]
-        var x = try patchNorm(p.reshape([b, config.embedDim, -1]).transpose(1, 2))
-        for (i, blocks) in stages.enumerated() {
-            for block in blocks { x = try run(block, x) }
-            if i < merges.count { x = try merges[i](x, resolution: config.resolution(stage: i)) }
+        let c = config, r0 = c.resolution(stage: 0)
+        let p = try StageProfiler.measure("patch embed conv", flops: 2 * Double(b * r0 * r0 * c.embedDim * c.patchSize * c.patchSize)) {
+            try patchProjection(image)  // [B, C, R, R]
         }
-        return try norm(x).mean(axis: 1)
+        var x = try StageProfiler.measure("patch embed norm") { try patchNorm(p.reshape([b, c.embedDim, -1]).transpose(1, 2)) }
+        for (i, blocks) in stages.enumerated() {
+            try StageProfiler.scope("stage \(i)") {
+                for block in blocks { x = try run(block, x) }
+                if i < merges.count { x = try merges[i](x, resolution: c.resolution(stage: i)) }
+            }
+        }
+        return try StageProfiler.measure("norm + mean") { try norm(x).mean(axis: 1) }
     }
 }

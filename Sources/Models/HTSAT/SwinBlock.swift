@@ -40,10 +40,10 @@ struct SwinBlock: Sendable {
             // Frozen path: the window gather and the reverse gather + residual are single passes
             // of row copies (Tensor's indexSelect builds two views per row: fine on the tape,
             // far too slow for 4096 rows per clip per block).
-            let windows = RowGather.gather(try norm1(x), order: geometry.order, clips: b)
+            let windows = try StageProfiler.measure("norm1 + window gather") { RowGather.gather(try norm1(x), order: geometry.order, clips: b) }
             let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
-            let h = RowGather.gatherAdding(attended, order: geometry.inverse, clips: b, to: x)
-            return try h + mlp(norm2(h))
+            let h = StageProfiler.measure("reverse gather + residual") { RowGather.gatherAdding(attended, order: geometry.inverse, clips: b, to: x) }
+            return try mlp.residualFrozen(h, norm: norm2)
         }
         let windows = try norm1(x).reshape([b * l, c]).indexSelect(axis: 0, indices: batchIndices(geometry.order, clips: b))
         let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
@@ -96,8 +96,10 @@ struct PatchMerging: Sendable {
     func callAsFunction(_ x: Tensor, resolution r: Int) throws -> Tensor {
         let b = x.shape[0], c = x.shape[2]
         // [B, R/2, dh, R/2, dw, C] -> [B, R/2, R/2, dw, dh, C]: concat index = dw * 2 + dh.
-        let merged = try x.reshape([b, r / 2, 2, r / 2, 2, c]).permute([0, 1, 3, 4, 2, 5]).reshape([b, r * r / 4, 4 * c])
-        return try reduction(norm(merged))
+        let merged = try StageProfiler.measure("merge gather + norm") {
+            try norm(x.reshape([b, r / 2, 2, r / 2, 2, c]).permute([0, 1, 3, 4, 2, 5]).reshape([b, r * r / 4, 4 * c]))
+        }
+        return try StageProfiler.measure("merge reduction", flops: Double(4 * b * r * r * c * c)) { try reduction(merged) }
     }
 }
 

@@ -1,3 +1,4 @@
+import Support
 import Tensor
 
 // Swin window attention (msclap htsat.py `WindowAttention`, from microsoft/Swin-Transformer):
@@ -42,11 +43,15 @@ struct WindowAttention: Sendable {
     /// `nW` windows (one clip's windows).
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
         let w = x.shape[0], n = x.shape[1], d = dim / heads
-        let qkvOut = try qkv(x)
-        if !(GradMode.isEnabled && qkvOut.requiresGrad) {
-            return try proj(WindowAttentionKernel.attend(qkv: qkvOut, windows: w, tokens: n, heads: heads,
-                                                          relativeBias: relativeBias, mask: mask))
+        if !(GradMode.isEnabled && x.requiresGrad) {
+            let rows = Double(w * n), c = Double(dim)
+            let qkvOut = try StageProfiler.measure("attention qkv", flops: 2 * rows * c * 3 * c) { try qkv(x) }
+            let o = try StageProfiler.measure("attention softmax(qk)v", flops: 4 * rows * Double(n) * c) {
+                try WindowAttentionKernel.attend(qkv: qkvOut, windows: w, tokens: n, heads: heads, relativeBias: relativeBias, mask: mask)
+            }
+            return try StageProfiler.measure("attention proj", flops: 2 * rows * c * c) { try proj(o) }
         }
+        let qkvOut = try qkv(x)
         let parts = try qkvOut.reshape([w, n, 3, heads, d]).permute([2, 0, 3, 1, 4])
         let q = try parts.select(axis: 0, index: 0), k = try parts.select(axis: 0, index: 1), v = try parts.select(axis: 0, index: 2)
         var scores = try (q * (1 / Float(d).squareRoot())).matmul(k.T) + relativeBias

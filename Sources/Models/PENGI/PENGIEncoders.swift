@@ -1,3 +1,4 @@
+import Support
 import Tensor
 
 // PENGI's encoders as palm uses them: HTSAT + audio Projection, CLIP text tower +
@@ -63,7 +64,9 @@ public final class PENGIEncoders: @unchecked Sendable {
     /// (PENGI's 7 s clips: 965), computed `clipsPerPass` clips at a time. Frozen: no tape.
     /// `statistics` replaces bn0's running statistics (those a learner's training left).
     public func embedAudio(logMel: Tensor, statistics: BatchNormStatistics? = nil) throws -> Tensor {
-        try htsat.embed(logMel: logMel, clipsPerPass: clipsPerPass, statistics: statistics) { try audioProjection($0) }
+        try htsat.embed(logMel: logMel, clipsPerPass: clipsPerPass, statistics: statistics) { x in
+            try StageProfiler.measure("projection") { try audioProjection(x) }
+        }
     }
 
     /// Train-mode audio embeddings `[B, d]` (the PALM reference's `model.train()`): HTSAT with
