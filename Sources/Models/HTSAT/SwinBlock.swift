@@ -37,12 +37,10 @@ struct SwinBlock: Sendable {
         let b = x.shape[0], l = x.shape[1], c = x.shape[2]
         let n = geometry.tokensPerWindow
         if !(GradMode.isEnabled && x.requiresGrad) {
-            // Frozen path: the window gather and the reverse gather + residual are single passes
-            // of row copies (Tensor's indexSelect builds two views per row: fine on the tape,
-            // far too slow for 4096 rows per clip per block).
-            let windows = try StageProfiler.measure("norm1 + window gather") { RowGather.gather(try norm1(x), order: geometry.order, clips: b) }
-            let attended = try attention(windows.reshape([b * l / n, n, c]), mask: geometry.mask)
-            let h = StageProfiler.measure("reverse gather + residual") { RowGather.gatherAdding(attended, order: geometry.inverse, clips: b, to: x) }
+            // Frozen path: each half of the block fused (WindowAttention.residualFrozen,
+            // MLP.residualFrozen); the window gathers are row copies (Tensor's indexSelect
+            // builds two views per row: fine on the tape, far too slow for 4096 rows per clip).
+            let h = try attention.residualFrozen(x, norm: norm1, geometry: geometry)
             return try mlp.residualFrozen(h, norm: norm2)
         }
         let windows = try norm1(x).reshape([b * l, c]).indexSelect(axis: 0, indices: batchIndices(geometry.order, clips: b))

@@ -39,6 +39,32 @@ struct WindowAttention: Sendable {
         relativeBias = bias
     }
 
+    /// Largest `qkv` weight (3C x C) the fused path takes (Swin stages 0-2 of HTSAT).
+    static let fusedWeightLimit = 1 << 19
+
+    /// The attention half of a Swin block off the tape: `x + attention(norm(x))` for `x [B, L, C]`
+    /// in grid order, windows gathered and put back by `geometry` (one fused pass per block of
+    /// windows: `WindowAttentionKernel.residual`).
+    func residualFrozen(_ x: Tensor, norm: LayerNorm, geometry: WindowGeometry) throws -> Tensor {
+        let b = x.shape[0], l = x.shape[1], n = geometry.tokensPerWindow, windows = b * l / n
+        guard qkv.weight.count <= Self.fusedWeightLimit, windows >= 2 * ParallelFor.workers else {
+            // Few or wide windows (the last stages): each block of windows would re-pack more
+            // weights than it multiplies, or leave cores idle; the large GEMMs split across cores.
+            let windowed = try StageProfiler.measure("norm1 + window gather") { RowGather.gather(try norm(x), order: geometry.order, clips: b) }
+            let attended = try self(windowed.reshape([windows, n, dim]), mask: geometry.mask)
+            return StageProfiler.measure("reverse gather + residual") {
+                RowGather.gatherAdding(attended, order: geometry.inverse, clips: b, to: x)
+            }
+        }
+        let rows = Double(x.count / dim), c = Double(dim)
+        let flops = 2 * rows * c * 4 * c + 4 * rows * Double(n) * c
+        let src = x.isContiguous ? x : x.contiguous()
+        return StageProfiler.measure("attention fused (norm1, gather, qkv, softmax(qk)v, proj, residual)", flops: flops) {
+            WindowAttentionKernel.residual(src, order: geometry.order, tokens: n, heads: heads, norm: norm, qkv: qkv, proj: proj,
+                                           relativeBias: relativeBias, mask: geometry.mask)
+        }
+    }
+
     /// `x [W, N, C]` in window order -> `[W, N, C]`. `mask` is `[nW, N, N]` and repeats every
     /// `nW` windows (one clip's windows).
     func callAsFunction(_ x: Tensor, mask: Tensor?) throws -> Tensor {
