@@ -5,11 +5,14 @@ import Tensor
 /// Swin/HTSAT and the PENGI projection use the erf GELU (Tensor's `gelu`).
 public enum Activation: Sendable {
     case gelu, quickGelu
+    /// `max(x, 0)` (LAION-CLAP's projection MLPs).
+    case relu
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .gelu: return x.gelu()
         case .quickGelu: return x.quickGelu()
+        case .relu: return x.relu()
         }
     }
 }
