@@ -6,8 +6,9 @@ import Support
 import Tensor
 
 /// `palm bench models`: every audio-language model family palm ports, at full size with random
-/// weights (its `-random:base` kind), beside the family's own PyPI package in PyTorch CPU in the
-/// same run (`Scripts/pybench/models.py`).
+/// weights (each `-random` kind of the model registry, size `base`), beside the family's own PyPI
+/// package in PyTorch CPU in the same run (`Scripts/pybench/models.py`, which knows the CLAP
+/// families; PENGI's baseline is `Scripts/fixtures/bench_pengi.py`).
 ///
 /// - Audio: batches of 1 and 8 clips of the family's clip length at its sample rate. palm reads
 ///   them from WAV files (decode, clip, log-mel, encoder, projection); the packages take the
@@ -16,13 +17,10 @@ import Tensor
 /// - Text: the 50 ESC-50 classes in palm's default template, tokenized by palm; the same ids and
 ///   masks go to PyTorch, so both run the same sequences (tokenization excluded on both sides).
 enum ModelThroughputBenchmark {
-    /// The families and the spec of each one's full-size random model, in print order.
-    static let families: [(family: String, spec: String)] = [
-        ("pengi", "pengi-random:base"),
-        ("msclap-2022", "msclap-2022-random:base"),
-        ("msclap-2023", "msclap-2023-random:base"),
-        ("laion-clap", "laion-clap-random:base"),
-    ]
+    /// Each family (a `-random` kind's name without the suffix) and its full-size random spec.
+    static var families: [(family: String, spec: String)] {
+        ModelRegistry.kinds.filter { $0.name.hasSuffix("-random") }.map { (String($0.name.dropLast("-random".count)), $0.name + ":base") }
+    }
 
     struct Figures {
         var audio: [Int: Double] = [:]
@@ -39,9 +37,6 @@ enum ModelThroughputBenchmark {
         var palm: [String: Figures] = [:]
         var tokens: [String: [String: [[Int]]]] = [:]
         for (family, spec) in families {
-            guard (try? ModelRegistry.kind(named: String(spec.prefix { $0 != ":" }))) != nil else {
-                print("  \(family): no model kind in this build"); continue
-            }
             let model = try ModelSpec.load(spec)
             var figures = Figures()
             let clip = try clipFile(for: model, in: folder)
@@ -65,11 +60,9 @@ enum ModelThroughputBenchmark {
             tokens[family] = ["ids": batch.ids, "mask": batch.lengths.map { n in (0..<batch.length).map { $0 < n ? 1 : 0 } }]
         }
 
-        let compared = palm.keys.filter { $0 != "pengi" }.sorted()
-        guard !compared.isEmpty else { return }
+        let compared = families.map(\.family).filter { palm[$0] != nil }
         let tokenFile = folder.appendingPathComponent("tokens.json")
         try JSONSerialization.data(withJSONObject: tokens).write(to: tokenFile)
-        print("  (PyTorch pengi: Scripts/bench pengi)")
         guard let torch = PythonBaseline.run(script: "models.py", arguments: [
             "--tokens", tokenFile.path, "--families", compared.joined(separator: ","),
             "--batches", batches.map(String.init).joined(separator: ","), "--repeats", String(repeats),
@@ -77,7 +70,9 @@ enum ModelThroughputBenchmark {
         print("  | model | workload | palm (s) | PyTorch (s) | PyTorch / palm |")
         print("  |---|---|---:|---:|---:|")
         for family in compared {
-            guard let mine = palm[family], let theirs = torch[family] as? [String: Any] else { continue }
+            guard let mine = palm[family], let theirs = torch[family] as? [String: Any] else {
+                print("  | \(family) | (no PyTorch baseline in models.py) | | | |"); continue
+            }
             let audio = theirs["audio"] as? [String: Double] ?? [:]
             for b in batches {
                 guard let t = audio[String(b)], let p = mine.audio[b] else { continue }

@@ -23,7 +23,7 @@ enum ProtocolBenchmark {
         let classes = KnownDataset.esc50.classes
         let paths = (0..<(train + test)).map { corpus[$0 % corpus.count] }
         let labels = (0..<(train + test)).map { $0 % classes.count }
-        let model = try ModelSpec.load("pengi-random:base")
+        let model = try ModelSpec.load(PENGIModel.randomKind.name + ":base")
         let start = Stopwatch.now()
         var stages: [(String, Double)] = []
         func stage<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
@@ -43,19 +43,19 @@ enum ProtocolBenchmark {
         let trainSet = try stage("embed \(train) training clips") { try embed(0..<train) }
         let testSet = try stage("embed \(test) test clips") { try embed(train..<(train + test)) }
         try stage("zero-shot (50 classes, evaluate)") {
-            let learner = try LearnerRegistry.make("zeroshot", model: model, classNames: classes, seed: 0)
+            let learner = try LearnerRegistry.make(ZeroShotLearner.kind.name, model: model, classNames: classes, seed: 0)
             try learner.prepare(training: trainSet)
             _ = try Evaluator.evaluate(learner, on: testSet)
         }
         try stage("PALM (50 epochs, evaluate)") {
-            let learner = try LearnerRegistry.make("palm", model: model, classNames: classes, seed: 0)
+            let learner = try LearnerRegistry.make(PALMLearner.kind.name, model: model, classNames: classes, seed: 0)
             try Trainer().fit(learner, on: trainSet)
             _ = try Evaluator.evaluate(learner, on: testSet)
         }
         try stage("CoOp (1 epoch = 50 steps, evaluate)") {
             var options = TrainingOptions()
             options.epochs = 1
-            let learner = try LearnerRegistry.make("coop", model: model, classNames: classes, seed: 0)
+            let learner = try LearnerRegistry.make(CoOpLearner.coopKind.name, model: model, classNames: classes, seed: 0)
             try Trainer(options: options).fit(learner, on: trainSet)
             _ = try Evaluator.evaluate(learner, on: testSet)
         }

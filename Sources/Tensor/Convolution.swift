@@ -9,12 +9,14 @@ struct ConvGeometry {
     var columnRows: Int { c * kh * kw }
     var columnCols: Int { ho * wo }
 
-    /// Unfolds one image `[C, H, W]` into `[C*KH*KW, HO*WO]` columns (zeros where padded).
-    func im2col(_ src: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>) {
+    /// Unfolds one image `[C, H, W]` into `[C*KH*KW, HO*WO]` columns (zeros where padded), rows
+    /// `ld` floats apart (default `HO*WO`; wider when several images share one column matrix).
+    func im2col(_ src: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, ld: Int? = nil) {
+        let ld = ld ?? columnCols
         for ci in 0..<c {
             for ki in 0..<kh {
                 for kj in 0..<kw {
-                    let row = cols + ((ci * kh + ki) * kw + kj) * columnCols
+                    let row = cols + ((ci * kh + ki) * kw + kj) * ld
                     for oy in 0..<ho {
                         let iy = oy * sh - ph + ki
                         let dst = row + oy * wo
@@ -61,24 +63,37 @@ extension Tensor {
         let geo = try convGeometry(weight: weight, bias: bias, stride: stride, padding: padding)
         let x = contiguousValues(), wt = weight.contiguousValues()
         let out = Tensor(uninitializedShape: [geo.n, geo.o, geo.ho, geo.wo])
-        let cols = Storage(uninitializedCount: geo.columnRows * geo.columnCols)
         let plane = geo.ho * geo.wo
-        for i in 0..<geo.n {
-            geo.im2col(x.pointer + i * geo.c * geo.h * geo.w, cols.base)
-            let dst = out.pointer + i * geo.o * plane
-            // out[i] = W [O, CKK] @ cols [CKK, HW]
+        // Small output planes (deep layers) make thin GEMMs that stream the whole weight matrix
+        // once per image; several images' columns side by side make one wider GEMM instead.
+        let group = Swift.max(1, Swift.min(geo.n, Self.convGroupColumns / Swift.max(plane, 1)))
+        let cols = Storage(uninitializedCount: geo.columnRows * plane * group)
+        let staged = group > 1 ? Storage(uninitializedCount: geo.o * plane * group) : nil
+        let b = bias?.contiguousValues()
+        for start in Swift.stride(from: 0, to: geo.n, by: group) {
+            let g = Swift.min(group, geo.n - start), width = g * plane
+            for j in 0..<g { geo.im2col(x.pointer + (start + j) * geo.c * geo.h * geo.w, cols.base + j * plane, ld: width) }
+            // [O, g*HW] = W [O, CKK] @ cols [CKK, g*HW]; straight into out when g = 1.
+            let dst = staged?.base ?? out.pointer + start * geo.o * plane
             sgemm(BLASMatrix(pointer: wt.pointer, transposed: false, ld: geo.columnRows),
-                  BLASMatrix(pointer: cols.base, transposed: false, ld: plane),
-                  m: geo.o, n: plane, k: geo.columnRows, c: dst, ldc: plane)
-            if let bias {
-                let b = bias.contiguousValues()
-                for oc in 0..<geo.o { let v = b.pointer[oc]; for j in 0..<plane { dst[oc * plane + j] += v } }
+                  BLASMatrix(pointer: cols.base, transposed: false, ld: width),
+                  m: geo.o, n: width, k: geo.columnRows, c: dst, ldc: width)
+            for j in 0..<g {
+                let image = out.pointer + (start + j) * geo.o * plane
+                for oc in 0..<geo.o {
+                    let row = image + oc * plane
+                    if let staged { row.update(from: staged.base + oc * width + j * plane, count: plane) }
+                    if let b { let v = b.pointer[oc]; for t in 0..<plane { row[t] += v } }
+                }
             }
         }
         var inputs = [self, weight]
         if let bias { inputs.append(bias) }
         return out.recorded(.conv2d(stride: stride, padding: padding, hasBias: bias != nil), inputs: inputs)
     }
+
+    /// Output columns per GEMM the forward aims for when it groups images (`conv2d`).
+    static let convGroupColumns = 4096
 
     func convGeometry(weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int)) throws -> ConvGeometry {
         guard rank == 4, weight.rank == 4, weight.shape[1] == shape[1] else {

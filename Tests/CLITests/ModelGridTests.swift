@@ -4,7 +4,7 @@ import Prompting
 import TestSupport
 import XCTest
 
-/// A grid over several models from the command line: one table over models and methods, each
+/// A grid over several models (of different families) from the command line: one table over models and methods, each
 /// record naming its model, each model's cells as its own single-model run gives them.
 final class ModelGridTests: XCTestCase {
     func testZeroShotCoOpAndPALMOverTwoModels() throws {
@@ -12,7 +12,8 @@ final class ModelGridTests: XCTestCase {
         let data = try ToyAudioDataset.write(in: dir)
         let common = ["--dataset", "folder:\(data)", "--methods", "zeroshot,coop:n_ctx=2,palm", "--seeds", "0", "--shots", "2", "--epochs", "1",
                       "--cache", dir.file("cache")]
-        let models = ["pengi-random:tiny:0", "pengi-random:tiny:1"]
+        // Two families (random weights): PENGI (HTSAT + CLIP) and MS-CLAP 2022 (CNN14 + BERT).
+        let models = ["pengi-random:tiny:1", "msclap-2022-random:tiny:1"]
         try Experiment.parse(common + ["--model", models[0], "--model", models[1], "--out", dir.file("both")]).run()
         func records(_ folder: String) throws -> [ExperimentRecord] {
             try JSONDecoder().decode([ExperimentRecord].self, from: Data(contentsOf: URL(fileURLWithPath: dir.file(folder + "/results.json"))))

@@ -23,7 +23,7 @@ import Tensor
 /// aisfx's EmbeddingNet: `[N, blockFrames, melBins]` log-mel blocks -> `[N, 512]`.
 public struct AISFXEmbeddingNet: Sendable {
     public let config: AISFXConfig
-    public let blocks: [AISFXConvBlock]
+    public let blocks: [ConvBlock]
     /// Keys present in the checkpoint and deliberately not loaded.
     public let ignoredKeys: [String]
 
@@ -34,10 +34,10 @@ public struct AISFXEmbeddingNet: Sendable {
         let root = WeightLoader(source)
         let net = root.scoped("embedding_net")
         var inChannels = 1
-        var built: [AISFXConvBlock] = []
+        var built: [ConvBlock] = []
         for (i, out) in c.channels.enumerated() {
-            built.append(try AISFXConvBlock(net.scoped("conv_block\(i + 1)"), inChannels: inChannels, outChannels: out,
-                                            pool: i < 3 ? (2, 2) : (1, 1)))
+            built.append(try ConvBlock(net.scoped("conv_block\(i + 1)"), inChannels: inChannels, outChannels: out,
+                                       pool: i < 3 ? (2, 2) : (1, 1), pooling: .max))
             inChannels = out
         }
         blocks = built

@@ -105,6 +105,7 @@ public enum ModelRegistry {
     public static let kinds: [ModelKind] = [
         PENGIModel.checkpointKind, PENGIModel.cleanCheckpointKind, PENGIModel.randomKind,
         DemoModel.kind, MiniLMTextEncoder.kind, AISFXAudioEncoder.kind,
+        MSCLAP2022Model.checkpointKind, MSCLAP2022Model.randomKind,
         LAIONCLAPModel.checkpointKind, LAIONCLAPModel.randomKind,
     ]
 

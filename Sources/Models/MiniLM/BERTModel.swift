@@ -1,22 +1,23 @@
 import Tensor
 
-// The BERT encoder with sentence-transformers mean pooling, as all-MiniLM-L6-v2 runs it.
+// The BERT encoder with sentence-transformers mean pooling, as all-MiniLM-L6-v2 runs it, or
+// with the [CLS] hidden state, as MS-CLAP 2022's text tower (bert-base-uncased) pools.
 //
 // Provenance: Hugging Face transformers `BertModel` (models/bert/modeling_bert.py, eager
 // attention) for the encoder, sentence-transformers `Pooling(mode_mean_tokens=True)` for the
 // pooling, as configured by all-MiniLM-L6-v2 (`modules.json`: Transformer, Pooling, Normalize).
 // Keys (no prefix): `embeddings.{word,position,token_type}_embeddings.weight`,
 // `embeddings.LayerNorm.*`, `encoder.layer.i.*`. `embeddings.position_ids` is an arange buffer
-// (checked, recomputed) and `pooler.dense.*` is BERT's [CLS] pooler, which mean pooling does
-// not use (listed as ignored).
+// (checked, recomputed) and `pooler.dense.*` is BERT's [CLS] pooler, which neither pooling
+// uses (listed as ignored).
 //
 // Deliberate differences that do not change the output:
 // * A batch is cut to its longest real sequence: with the padding mask no real token attends
-//   to padding, and mean pooling only reads real tokens, so the padded tail is dead work.
+//   to padding, and both poolings only read real tokens, so the padded tail is dead work.
 // * HF masks with the dtype's minimum; palm with -inf. Both give padding exactly zero weight.
 // * Segment ids are all 0 (single sentences), so the token-type row 0 is added everywhere.
 
-/// A BERT encoder (`BertModel` layout) with masked mean pooling.
+/// A BERT encoder (`BertModel` layout) with masked mean pooling or [CLS] pooling.
 public struct BERTModel: Sendable {
     public let config: BERTConfig
     public let wordEmbedding: Embedding
@@ -24,12 +25,20 @@ public struct BERTModel: Sendable {
     public let tokenTypeEmbedding: Embedding
     public let embeddingLayerNorm: LayerNorm
     public let layers: [BERTLayer]
-    /// Keys present in the checkpoint and deliberately not loaded.
+    /// Keys present in the checkpoint and deliberately not loaded (empty when the caller
+    /// finishes the loader itself: `init(_:config:finishing:)`).
     public let ignoredKeys: [String]
 
-    /// Loads every encoder tensor from `loader` and checks that nothing else is left except
-    /// `embeddings.position_ids` (must be `0..<maxPositions`) and `pooler.*`.
-    public init(_ loader: WeightLoader, config c: BERTConfig) throws {
+    /// Keys under the encoder's prefix that checkpoints hold and the encoder does not read:
+    /// BERT's [CLS] pooler (neither mean nor CLS pooling of the last hidden state uses it) and
+    /// the `position_ids` buffer (checked against `0..<maxPositions` when present).
+    public static let ignoredPrefixes = ["pooler.", "embeddings.position_ids"]
+
+    /// Loads every encoder tensor from `loader` and, with `finishing` (a checkpoint that holds
+    /// the encoder alone), checks that nothing else is left except `ignoredPrefixes`. A model
+    /// that embeds BERT in a larger checkpoint passes `finishing: false` and finishes its root
+    /// loader itself, with `ignoredPrefixes` under the encoder's prefix.
+    public init(_ loader: WeightLoader, config c: BERTConfig, finishing: Bool = true) throws {
         config = c
         let emb = loader.scoped("embeddings")
         wordEmbedding = try Embedding(emb.scoped("word_embeddings"), count: c.vocabSize, dim: c.width)
@@ -45,7 +54,7 @@ public struct BERTModel: Sendable {
         }
         let enc = loader.scoped("encoder").scoped("layer")
         layers = try (0..<c.layers).map { try BERTLayer(enc.scoped($0), config: c) }
-        ignoredKeys = try loader.finish(ignorablePrefixes: ["pooler.", "embeddings.position_ids"])
+        ignoredKeys = finishing ? try loader.finish(ignorablePrefixes: Self.ignoredPrefixes) : []
     }
 
     /// Word-embedding rows `[B, T, width]` for ids `[B, T]` (row-major), before positions and
@@ -76,7 +85,15 @@ public struct BERTModel: Sendable {
         var h = try embeddingLayerNorm(x + (positions + segment))
         if let training { h = try h.dropout(config.hiddenDropout, generator: &training.generator) }
         let mask = Tensor.paddingMask(lengths: lengths, maxLength: t)
-        for layer in layers { h = try layer(h, mask: mask, training: training, rate: config.hiddenDropout) }
+        // As in the CLIP tower (and under its budget, one knob for every text tower): past the
+        // budget a layer keeps only its input and is recomputed in backward. Not in train mode,
+        // where the recomputation would draw other dropout masks.
+        let checkpoint = training == nil && h.requiresGrad && GradMode.isEnabled
+            && h.count * 4 * 18 * layers.count > CLIPTextTransformer.activationBudgetBytes
+        for layer in layers {
+            h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) }
+                : try layer(h, mask: mask, training: training, rate: config.hiddenDropout)
+        }
         return h
     }
 
@@ -86,6 +103,13 @@ public struct BERTModel: Sendable {
     public func meanPooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
         let h = try hiddenStates(tokenEmbeddings: x, lengths: lengths, training: training)
         return try BERTModel.maskedMean(h, lengths: lengths)
+    }
+
+    /// The last hidden state at position 0 (`[CLS]`): `[B, width]`, not normalised, as
+    /// MS-CLAP 2022 pools (`last_hidden_state[:, 0, :]`, not BERT's pooler). Differentiable in
+    /// `tokenEmbeddings`; `training` as in `hiddenStates`.
+    public func clsPooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
+        try hiddenStates(tokenEmbeddings: x, lengths: lengths, training: training).select(axis: 1, index: 0)
     }
 
     /// `sum_{t < len_b} h[b, t] / len_b` as one broadcast multiply and sum (so it records on the

@@ -52,25 +52,9 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
 
     /// As `embedAudio(paths:)`, with bn0's running statistics replaced when `statistics` is given.
     func embedAudio(paths: [String], statistics: BatchNormStatistics?) throws -> [Result<[Float], Error>] {
-        let pre = Preprocessor(config: preprocessing)
-        var out = [Result<[Float], Error>?](repeating: nil, count: paths.count)
-        for start in stride(from: 0, to: paths.count, by: audioBatchSize) {
-            let chunk = Array(start..<min(start + audioBatchSize, paths.count))
-            let mels = pre.featuresAll(chunk.map { paths[$0] }, threads: preprocessingThreads)
-            var good: [(Int, Tensor)] = []
-            for (i, r) in zip(chunk, mels) {
-                switch r {
-                case .success(let m): good.append((i, m))
-                case .failure(let e): out[i] = .failure(e)
-                }
-            }
-            guard !good.isEmpty else { continue }
-            let batch = try Tensor.stack(good.map { $0.1 }).unsqueeze(1)  // [B, 1, frames, mels]
-            let emb = try encoders.embedAudio(logMel: batch, statistics: statistics)
-            let d = emb.shape[1], values = emb.toArray()
-            for (row, (i, _)) in good.enumerated() { out[i] = .success(Array(values[(row * d)..<((row + 1) * d)])) }
+        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+            try encoders.embedAudio(logMel: $0, statistics: statistics)
         }
-        return out.map { $0! }
     }
 
     public var dimension: Int { encoders.embeddingDim }
