@@ -6,11 +6,8 @@ extension PreprocessingConfig {
         ("pengi", [], .pengi),
         ("clean", ["pengi-clean", "pengiclean"], .pengiClean),
         ("aisfx", [], .aisfx),
-<<<<<<< HEAD
-        ("laion-clap", ["laion", "laionclap"], .laionCLAP),
-=======
         ("msclap-2022", ["msclap2022"], .msclap2022),
->>>>>>> main
+        ("laion-clap", ["laion", "laionclap"], .laionCLAP),
     ]
 
     /// The preset called `name` (case-insensitive, aliases included), or nil.
@@ -21,7 +18,22 @@ extension PreprocessingConfig {
 }
 
 extension PreprocessingConfig {
-<<<<<<< HEAD
+    /// MS-CLAP 2022 (PyPI `msclap` 1.3.4, `CLAPWrapper` + `config_2022.yml` + `Cnn14`'s
+    /// torchlibrosa front-end): 44.1 kHz, `reshape(-1)` channel concatenation (the quirk `.pengi`
+    /// shares), 220 500-sample clips (5 s: tiled when not longer, seeded random crop when
+    /// longer), STFT 1024/320 reflect-centred, slaney mel 64 bands 50-14000 Hz built for
+    /// 44.1 kHz (`Cnn14` passes `sample_rate` to `LogmelFilterBank`; `n_fft: 1028` in the config
+    /// is unused, `window_size` 1024 is the FFT), dB with amin 1e-10, ref 1, no top_db.
+    /// Output 690 x 64.
+    public static let msclap2022: PreprocessingConfig = {
+        var c = PreprocessingConfig.pengi
+        c.clip = ClipPolicy(length: 220_500, crop: .random)
+        c.mel.sampleRate = 44100
+        return c
+    }()
+}
+
+extension PreprocessingConfig {
     /// LAION-CLAP (non-fusion) as `laion_clap`'s `get_audio_embedding_from_filelist` runs it:
     /// 48 kHz mono (librosa.load's mean downmix), int16 quantisation, 480 000-sample clips
     /// (short clips repeated whole then zero-padded, `repeatpad`; long clips cropped at a seeded
@@ -36,19 +48,4 @@ extension PreprocessingConfig {
         stft: STFTConfig(nFFT: 1024, hop: 480, center: true, padMode: .reflect, power: 2),
         mel: MelConfig(sampleRate: 48000, nMels: 64, fMin: 50, fMax: 14000, scale: .slaney, norm: .slaney),
         compression: .decibels(amin: 1e-10, ref: 1), quantization: .int16)
-=======
-    /// MS-CLAP 2022 (PyPI `msclap` 1.3.4, `CLAPWrapper` + `config_2022.yml` + `Cnn14`'s
-    /// torchlibrosa front-end): 44.1 kHz, `reshape(-1)` channel concatenation (the quirk `.pengi`
-    /// shares), 220 500-sample clips (5 s: tiled when not longer, seeded random crop when
-    /// longer), STFT 1024/320 reflect-centred, slaney mel 64 bands 50-14000 Hz built for
-    /// 44.1 kHz (`Cnn14` passes `sample_rate` to `LogmelFilterBank`; `n_fft: 1028` in the config
-    /// is unused, `window_size` 1024 is the FFT), dB with amin 1e-10, ref 1, no top_db.
-    /// Output 690 x 64.
-    public static let msclap2022: PreprocessingConfig = {
-        var c = PreprocessingConfig.pengi
-        c.clip = ClipPolicy(length: 220_500, crop: .random)
-        c.mel.sampleRate = 44100
-        return c
-    }()
->>>>>>> main
 }

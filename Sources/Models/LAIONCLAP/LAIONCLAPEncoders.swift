@@ -52,7 +52,7 @@ public final class LAIONCLAPEncoders: @unchecked Sendable {
         htsat = try HTSAT(audio, config: config.audio, recomputed: &recomputed)
         audioProjection = try MLP(laionProjection: root.scoped("audio_projection"), inFeatures: config.audio.numFeatures,
                                   outFeatures: config.embeddingDim)
-        text = try BERTModel(root.scoped("text_branch"), config: config.text, pooler: true, checkUnused: false)
+        text = try BERTModel(root.scoped("text_branch"), config: config.text, finishing: false, pooler: true)
         textProjection = try MLP(laionProjection: root.scoped("text_projection"), inFeatures: config.text.width,
                                  outFeatures: config.embeddingDim)
         ignoredKeys = try root.finish(ignorablePrefixes: Self.ignoredPrefixes.map { prefix + $0 }

@@ -45,7 +45,7 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches of
     /// `audioBatchSize` clips, without the tape.
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        try Preprocessor(config: preprocessing).embedAll(paths, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
             try encoders.embedAudio(logMel: $0)
         }
     }

@@ -11,7 +11,8 @@ extension LAIONCLAPEncoders {
         HTSAT.parameterShapes(config.audio, prefix: "audio_branch.", into: &out)
         out.linear("audio_projection.0", config.audio.numFeatures, config.embeddingDim)
         out.linear("audio_projection.2", config.embeddingDim, config.embeddingDim)
-        BERTModel.parameterShapes(config.text, prefix: "text_branch.", pooler: true, into: &out)
+        for (key, shape) in BERTModel.parameterShapes(config.text) { out.add("text_branch." + key, shape) }
+        out.linear("text_branch.pooler.dense", config.text.width, config.text.width)
         out.linear("text_projection.0", config.text.width, config.embeddingDim)
         out.linear("text_projection.2", config.embeddingDim, config.embeddingDim)
         return out.entries
