@@ -29,10 +29,13 @@ final class LAIONCLAPGoldenTests: XCTestCase {
         return try JSONDecoder().decode(Expected.self, from: data).cases
     }
 
-    private var tinyCase: Case { get throws { try XCTUnwrap(expected(ModelsFixtures.path("laionclap")).first) } }
+    /// The reduced cases: HTSAT (`tiny.pt`) first, then PANN-14 (`tiny-pann.pt`).
+    private var tinyCases: [Case] { get throws { try expected(ModelsFixtures.path("laionclap")) } }
+    private var tinyCase: Case { get throws { try XCTUnwrap(tinyCases.first) } }
 
-    private func tinyModel() throws -> LAIONCLAPModel {
-        let spec = try ModelSpec("laion-clap:\(ModelsFixtures.path("laionclap/tiny.pt")):size=tiny:tokenizer=\(Self.vocabularyDir)")
+    private func tinyModel(_ c: Case? = nil) throws -> LAIONCLAPModel {
+        let c = try c ?? tinyCase
+        let spec = try ModelSpec("laion-clap:\(ModelsFixtures.path("laionclap/" + c.checkpoint)):size=tiny:amodel=\(c.amodel):tokenizer=\(Self.vocabularyDir)")
         return try XCTUnwrap(spec.load() as? LAIONCLAPModel)
     }
 
@@ -66,16 +69,33 @@ final class LAIONCLAPGoldenTests: XCTestCase {
     }
 
     func testTextEmbeddingsMatchLAIONCLAP() throws {
-        let c = try tinyCase, model = try tinyModel()
-        _ = try compare(model.embedText(c.texts), c.text, "tiny LAION-CLAP text")
+        let cases = try tinyCases
+        XCTAssertEqual(cases.map(\.amodel), ["HTSAT-tiny", "PANN-14"])
+        for c in cases { _ = try compare(tinyModel(c).embedText(c.texts), c.text, "tiny LAION-CLAP (\(c.amodel)) text") }
     }
 
     func testAudioEmbeddingsFromWaveformsMatchLAIONCLAP() throws {
-        let c = try tinyCase
-        let model = try tinyModel().withPreprocessing(Self.centreCrop)
-        let paths = c.clips.map { ModelsFixtures.path("laionclap/" + $0) }
-        let rows = try model.embedAudio(paths: paths).map { try $0.get() }
-        _ = try compare(Tensor(rows.flatMap { $0 }, shape: [rows.count, rows[0].count]), c.audio, "tiny LAION-CLAP audio (3.3 s repeatpad, 10.4 s centre crop)")
+        for c in try tinyCases {
+            let model = try tinyModel(c).withPreprocessing(Self.centreCrop)
+            let paths = c.clips.map { ModelsFixtures.path("laionclap/" + $0) }
+            let rows = try model.embedAudio(paths: paths).map { try $0.get() }
+            _ = try compare(Tensor(rows.flatMap { $0 }, shape: [rows.count, rows[0].count]), c.audio,
+                            "tiny LAION-CLAP \(c.amodel) audio (3.3 s repeatpad, 10.4 s centre crop)")
+            // The fill and the quantisation are seen: tiling instead of repeatpad moves the short
+            // clip's embedding beyond the tolerance; float samples move it (by less: int16 steps
+            // are 3e-5 of full scale, so the golden comparison alone would not catch a missing
+            // round trip, hence `testRepeatPadAndQuantization`).
+            var tiled = Self.centreCrop, float = Self.centreCrop
+            tiled.clip?.fill = .tile
+            float.quantization = nil
+            for (other, label) in [(tiled, "tiled"), (float, "unquantised")] {
+                let row = try model.withPreprocessing(other).embedAudio(paths: [paths[0]])[0].get()
+                let n = (row.map { $0 * $0 }.reduce(0, +)).squareRoot()
+                let diff = zip(row, c.audio[0]).map { abs($0 / n - $1) }.max()!
+                print("[golden] \(c.amodel) short clip \(label) instead: max |diff| = \(diff)")
+                XCTAssertGreaterThan(diff, label == "tiled" ? 1e-5 : 0, "\(c.amodel) \(label)")
+            }
+        }
     }
 
     /// The front-end's own parts: repeatpad repeats whole copies then zero-pads, and the int16
@@ -125,7 +145,7 @@ final class LAIONCLAPGoldenTests: XCTestCase {
         XCTAssertEqual(try ModelSpec(spec.description).values, spec.values)
         XCTAssertEqual(try ModelSpec("laion-clap:/a:b.pt:amodel=htsat-base")["path"], "/a:b.pt")
         XCTAssertEqual(try ModelSpec("laion-clap:/a:b.pt:amodel=htsat-base")["amodel"], "htsat-base")
-        XCTAssertTrue(LAIONCLAPModel.checkpointKind.form.contains("[:amodel=htsat-tiny|htsat-base]"), LAIONCLAPModel.checkpointKind.form)
+        XCTAssertTrue(LAIONCLAPModel.checkpointKind.form.contains("[:amodel=htsat-tiny|htsat-base|pann-14]"), LAIONCLAPModel.checkpointKind.form)
         // The checkpoint kind needs the tokenizer files, and says so.
         XCTAssertThrowsError(try ModelSpec.load("laion-clap:\(ckpt)")) { XCTAssertTrue("\($0)".contains("tokenizer=DIR"), "\($0)") }
         XCTAssertThrowsError(try ModelSpec("laion-clap:\(ckpt):amodel=htsat-huge")) { XCTAssertTrue("\($0)".contains("amodel"), "\($0)") }
@@ -137,14 +157,20 @@ final class LAIONCLAPGoldenTests: XCTestCase {
         let wav = ModelsFixtures.path("laionclap/short.wav")
         XCTAssertEqual(try random.embedAudio(paths: [wav])[0].get().count, 16)
         XCTAssertNotEqual(random.fingerprint, try ModelSpec.load("laion-clap-random:tiny:4").fingerprint)
-        XCTAssertEqual(try ModelSpec("laion-clap-random:base:0:amodel=htsat-base").description, "laion-clap-random:base:0:amodel=htsat-base")
+        let pann = try ModelSpec.load("laion-clap-random:tiny:3:amodel=PANN-14")
+        XCTAssertEqual(try pann.embedAudio(paths: [wav])[0].get().count, 16)
+        XCTAssertNotEqual(pann.fingerprint, random.fingerprint)
+        XCTAssertEqual(try ModelSpec("laion-clap-random:base:0:amodel=htsat-base").description, "laion-clap-random:base:amodel=htsat-base")
     }
 
     /// Loading is strict: a missing tensor names its key; so does an unexpected one.
     func testStrictLoading() throws {
+        // The reader drops the `module.` every key of the released checkpoints has (as
+        // `hook.py` does); the encoders accept it too, for sources that keep it.
         let file = try CheckpointFile.open(ModelsFixtures.path("laionclap/tiny.pt"))
+        XCTAssertTrue(file.keys.contains("text_branch.pooler.dense.weight"))
         var tensors: [String: Tensor] = [:]
-        for k in file.keys { tensors[k] = try file.tensor(k) }
+        for k in file.keys { tensors["module." + k] = try file.tensor(k) }
         let config = LAIONCLAPConfig.tiny(vocabSize: try RoBERTaTokenizer.bundledSmall().bpe.vocabulary.count)
         let encoders = try LAIONCLAPEncoders(source: DictionarySource(tensors), config: config)
         XCTAssertTrue(encoders.ignoredKeys.contains("module.text_branch.embeddings.position_ids"))
@@ -161,11 +187,20 @@ final class LAIONCLAPGoldenTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("module.audio_branch.fusion_model.weight"), "\($0)")
         }
         // The random layout is the checkpoint's: every parameter the fixture has, none more.
-        let shapes = Dictionary(uniqueKeysWithValues: LAIONCLAPEncoders.parameterShapes(config).map { ("module." + $0.key, $0.shape) })
-        for (k, s) in shapes { XCTAssertEqual(file.info(k)?.shape, s, k) }
+        for (name, config) in [("tiny.pt", config), ("tiny-pann.pt", LAIONCLAPConfig.tiny(vocabSize: config.text.vocabSize, pann: true))] {
+            let file = try CheckpointFile.open(ModelsFixtures.path("laionclap/" + name))
+            for (k, s) in LAIONCLAPEncoders.parameterShapes(config) { XCTAssertEqual(file.info(k)?.shape, s, "\(name): \(k)") }
+        }
+        // A filterbank other than the front-end's is refused by name.
+        var wrongMel = tensors
+        wrongMel["module.audio_branch.logmel_extractor.melW"] = Tensor.zeros([513, 64])
+        XCTAssertThrowsError(try LAIONCLAPEncoders(source: DictionarySource(wrongMel), config: config)) {
+            XCTAssertTrue("\($0)".contains("logmel_extractor.melW"), "\($0)")
+        }
     }
 
-    /// Full size (HTSAT-tiny and HTSAT-base with roberta-base's shape), from
+    /// Full size (HTSAT-tiny, HTSAT-base and PANN-14 with roberta-base's shape, the
+    /// checkpoints' torchlibrosa constants included), from
     /// `python3 Scripts/fixtures/laionclap.py --full` (~/.cache/palm/parity/laionclap).
     func testFullSizeParity() throws {
         guard ProcessInfo.processInfo.environment["PALM_FULL_PARITY"] == "1" else {

@@ -7,9 +7,6 @@ import Foundation
 extension LAIONCLAPModel {
     static let amodels = LAIONCLAPConfig.audioModels.map(\.name)
 
-    static func config(amodel: String) -> LAIONCLAPConfig {
-        LAIONCLAPConfig.audioModels.first { $0.name == amodel }?.config ?? .htsatTiny
-    }
 
     /// `laion-clap:PATH[:amodel=...][:tokenizer=DIR]`, the script builtin `laion_clap(path, amodel:, tokenizer:)`.
     public static let checkpointKind = ModelKind(
@@ -17,7 +14,7 @@ extension LAIONCLAPModel {
         summary: "LAION-CLAP (non-fusion) from a released .pt checkpoint (630k-best.pt, 630k-audioset-best.pt, music_*.pt), loaded strictly",
         arguments: [
             ModelArgument("path", "checkpoint file", .path),
-            ModelArgument("amodel", "audio tower: \"HTSAT-tiny\" (630k-*) or \"HTSAT-base\" (music_*)", .choice(amodels),
+            ModelArgument("amodel", "audio tower: \"HTSAT-tiny\" (630k-*), \"HTSAT-base\" (music_*) or \"PANN-14\"", .choice(amodels),
                           default: "htsat-tiny", named: true),
             ModelArgument("tokenizer", "folder with roberta-base's vocab.json and merges.txt", .path, default: "", named: true),
             ModelArgument("size", "\"base\" (the released size of amodel) or \"tiny\" (as laion-clap-random:tiny makes, over the tokenizer's vocabulary)",
@@ -28,7 +25,7 @@ extension LAIONCLAPModel {
             throw ModelSpecError(spec: spec.description, "LAION-CLAP needs roberta-base's tokenizer files: add :tokenizer=DIR, a folder with vocab.json and merges.txt")
         }
         let tokenizer = try RoBERTaTokenizer(directory: dir)
-        let config = spec["size"] == "tiny" ? LAIONCLAPConfig.tiny(vocabSize: tokenizer.bpe.vocabulary.count) : config(amodel: spec["amodel"])
+        let config = LAIONCLAPConfig.named(amodel: spec["amodel"], size: spec["size"], vocabSize: tokenizer.bpe.vocabulary.count)
         return try LAIONCLAPModel(path: spec["path"], config: config, tokenizer: tokenizer)
     }
 
@@ -37,15 +34,15 @@ extension LAIONCLAPModel {
         name: "laion-clap-random",
         summary: "LAION-CLAP's architecture with seeded random weights and a small bundled byte-level vocabulary, to try everything without a checkpoint (its outputs mean nothing)",
         arguments: [
-            ModelArgument("size", "\"tiny\" (HTSAT 8-d, 2-layer 32-wide RoBERTa, d = 16) or \"base\" (the full size of amodel)",
+            ModelArgument("size", "\"tiny\" (reduced HTSAT or CNN14, 2-layer 32-wide RoBERTa, d = 16) or \"base\" (the full size of amodel)",
                           .choice(["tiny", "base"]), default: "tiny"),
             ModelArgument("seed", "weight seed", .count, default: "0"),
-            ModelArgument("amodel", "audio tower at size base: \"HTSAT-tiny\" or \"HTSAT-base\"", .choice(amodels),
+            ModelArgument("amodel", "audio tower: \"HTSAT-tiny\", \"HTSAT-base\" or \"PANN-14\"", .choice(amodels),
                           default: "htsat-tiny", named: true),
         ],
         builtin: "laion_clap_random") { spec in
         let tokenizer = try RoBERTaTokenizer.bundledSmall()
-        let config = spec["size"] == "tiny" ? LAIONCLAPConfig.tiny(vocabSize: tokenizer.bpe.vocabulary.count) : config(amodel: spec["amodel"])
+        let config = LAIONCLAPConfig.named(amodel: spec["amodel"], size: spec["size"], vocabSize: tokenizer.bpe.vocabulary.count)
         return try LAIONCLAPModel(source: LAIONCLAPEncoders.randomSource(config: config, seed: UInt64(spec.count("seed"))),
                                   config: config, tokenizer: tokenizer)
     }

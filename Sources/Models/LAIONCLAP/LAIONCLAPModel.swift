@@ -23,7 +23,7 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
 
     public init(source: TensorSource, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
                 preprocessing: PreprocessingConfig = .laionCLAP) throws {
-        encoders = try LAIONCLAPEncoders(source: source, config: config)
+        encoders = try LAIONCLAPEncoders(source: source, config: config, mel: preprocessing.mel, nFFT: preprocessing.stft.nFFT)
         self.tokenizer = tokenizer
         self.preprocessing = preprocessing
         fingerprint = try WeightFingerprint.of(source, prefix: "laionclap")

@@ -8,8 +8,11 @@ extension LAIONCLAPEncoders {
     /// ignored keys not included).
     public static func parameterShapes(_ config: LAIONCLAPConfig) -> [(key: String, shape: [Int])] {
         var out = ParameterShapes()
-        HTSAT.parameterShapes(config.audio, prefix: "audio_branch.", into: &out)
-        out.linear("audio_projection.0", config.audio.numFeatures, config.embeddingDim)
+        switch config.audio {
+        case .htsat(let c): HTSAT.parameterShapes(c, prefix: "audio_branch.", into: &out)
+        case .cnn14(let c): for (key, shape) in CNN14.parameterShapes(c) { out.add("audio_branch." + key, shape) }
+        }
+        out.linear("audio_projection.0", config.audio.features, config.embeddingDim)
         out.linear("audio_projection.2", config.embeddingDim, config.embeddingDim)
         for (key, shape) in BERTModel.parameterShapes(config.text) { out.add("text_branch." + key, shape) }
         out.linear("text_branch.pooler.dense", config.text.width, config.text.width)
