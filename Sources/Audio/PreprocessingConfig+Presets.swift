@@ -7,8 +7,17 @@ extension PreprocessingConfig {
         ("clean", ["pengi-clean", "pengiclean"], .pengiClean),
         ("aisfx", [], .aisfx),
         ("msclap-2022", ["msclap2022"], .msclap2022),
+        ("msclap-2023", ["msclap2023"], .msclap2023),
         ("laion-clap", ["laion", "laionclap"], .laionCLAP),
     ]
+
+    /// MS-CLAP 2023's front-end (msclap `CLAPWrapper` + `HTSATWrapper`): exactly `.pengi`.
+    /// msclap's wrapper reads audio as PENGI's does (torchaudio, resample to 44.1 kHz, channels
+    /// concatenated by `reshape(-1)`, tiled when `7 s * sr >= length`, a random 7 s crop
+    /// otherwise) and its HTSAT builds the same log-mel (STFT 1024/320, a 64-mel filterbank for
+    /// 32 kHz with fmin 50 and fmax 14000 applied to 44.1 kHz audio; config_2023.yml's
+    /// `fmax: 8000` never reaches it). The same config, so the same feature-cache entries.
+    public static let msclap2023 = PreprocessingConfig.pengi
 
     /// The preset called `name` (case-insensitive, aliases included), or nil.
     public static func preset(named name: String) -> PreprocessingConfig? {

@@ -38,6 +38,7 @@ extension Op {
         case .sigmoid: return [mapBinary2(g, y, SigmoidGradKernel())]
         case .relu: return [mapBinary2(g, x[0]) { gv, xv in xv > 0 ? gv : 0 }]
         case .gelu: return [mapBinary2(g, x[0], GELUGradKernel())]
+        case .geluTanh: return [mapBinary2(g, x[0], GELUTanhGradKernel())]
         case .quickGelu: return [mapBinary2(g, x[0], QuickGELUGradKernel())]
 
         // Sum: every input element receives the gradient of its output element.

@@ -1,4 +1,5 @@
 import CBLAS
+import Support
 
 // 2-d convolution as im2col + GEMM (OpenBLAS), and its backward (GEMMs + col2im).
 // Legend: input [N, C, H, W], weight [O, C, KH, KW], output [N, O, HO, WO].
@@ -11,24 +12,34 @@ struct ConvGeometry {
 
     /// Unfolds one image `[C, H, W]` into `[C*KH*KW, HO*WO]` columns (zeros where padded), rows
     /// `ld` floats apart (default `HO*WO`; wider when several images share one column matrix).
+    /// Large images are unfolded on every core, a block of channels each (their rows are
+    /// disjoint); stride-1 rows are copied as one run between their zero margins.
     func im2col(_ src: UnsafePointer<Float>, _ cols: UnsafeMutablePointer<Float>, ld: Int? = nil) {
         let ld = ld ?? columnCols
-        for ci in 0..<c {
-            for ki in 0..<kh {
-                for kj in 0..<kw {
-                    let row = cols + ((ci * kh + ki) * kw + kj) * ld
-                    for oy in 0..<ho {
-                        let iy = oy * sh - ph + ki
-                        let dst = row + oy * wo
-                        if iy < 0 || iy >= h { dst.update(repeating: 0, count: wo); continue }
-                        let srcRow = src + (ci * h + iy) * w
-                        if sw == 1 && pw == 0 && kj + wo <= w {
-                            dst.update(from: srcRow + kj, count: wo)
-                            continue
-                        }
-                        for ox in 0..<wo {
-                            let ix = ox * sw - pw + kj
-                            dst[ox] = (ix >= 0 && ix < w) ? srcRow[ix] : 0
+        let (source, columns) = (UncheckedBox(src), UncheckedBox(cols))
+        ParallelFor.chunks(c, grain: Swift.max(1, (1 << 16) / Swift.max(kh * kw * columnCols, 1))) { first, end in
+            let src = source.value, cols = columns.value
+            for ci in first..<end {
+                for ki in 0..<kh {
+                    for kj in 0..<kw {
+                        let row = cols + ((ci * kh + ki) * kw + kj) * ld
+                        // Stride 1: output columns lo..<hi read input columns lo - pw + kj...
+                        let lo = Swift.min(wo, Swift.max(0, pw - kj)), hi = Swift.max(lo, Swift.min(wo, w + pw - kj))
+                        for oy in 0..<ho {
+                            let iy = oy * sh - ph + ki
+                            let dst = row + oy * wo
+                            if iy < 0 || iy >= h { dst.update(repeating: 0, count: wo); continue }
+                            let srcRow = src + (ci * h + iy) * w
+                            if sw == 1 {
+                                if lo > 0 { dst.update(repeating: 0, count: lo) }
+                                if hi > lo { (dst + lo).update(from: srcRow + (lo - pw + kj), count: hi - lo) }
+                                if hi < wo { (dst + hi).update(repeating: 0, count: wo - hi) }
+                                continue
+                            }
+                            for ox in 0..<wo {
+                                let ix = ox * sw - pw + kj
+                                dst[ox] = (ix >= 0 && ix < w) ? srcRow[ix] : 0
+                            }
                         }
                     }
                 }

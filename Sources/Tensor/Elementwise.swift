@@ -86,6 +86,9 @@ extension Tensor {
     public func relu() -> Tensor { mapUnary(self) { $0 > 0 ? $0 : 0 }.recorded(.relu, inputs: [self]) }
     /// GELU, exact erf form: `x * Phi(x)` (PyTorch `nn.GELU()` default; PENGI projections, HTSAT).
     public func gelu() -> Tensor { mapUnary(self, GELUKernel()).recorded(.gelu, inputs: [self]) }
+    /// GELU, tanh approximation: `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))` (GPT-2's
+    /// `gelu_new`, PyTorch `gelu(approximate="tanh")`).
+    public func geluTanh() -> Tensor { mapUnary(self, GELUTanhKernel()).recorded(.geluTanh, inputs: [self]) }
     /// QuickGELU `x * sigmoid(1.702 x)` (CLIP's text tower).
     public func quickGelu() -> Tensor { mapUnary(self, QuickGELUKernel()).recorded(.quickGelu, inputs: [self]) }
 }
@@ -94,8 +97,10 @@ extension Tensor {
 struct ExpKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.exp(x) } }
 struct SigmoidKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.sigmoid(x) } }
 struct GELUKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.gelu(x) } }
+struct GELUTanhKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.geluTanh(x) } }
 struct QuickGELUKernel: UnaryKernel { @inline(__always) func callAsFunction(_ x: Float) -> Float { FastMath.quickGelu(x) } }
 /// g s (1 - s) from the output s.
 struct SigmoidGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ s: Float) -> Float { g * s * (1 - s) } }
 struct GELUGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * FastMath.geluDerivative(x) } }
+struct GELUTanhGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * FastMath.geluTanhDerivative(x) } }
 struct QuickGELUGradKernel: BinaryKernel { @inline(__always) func callAsFunction(_ g: Float, _ x: Float) -> Float { g * FastMath.quickGeluDerivative(x) } }

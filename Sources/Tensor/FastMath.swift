@@ -82,6 +82,25 @@ public enum FastMath {
         return cdf + x * pdf
     }
 
+    /// `tanh(x)` as `1 - 2 / (1 + e^(2x))` with the clamped `exp`: +-1 at the ends, about 1e-7
+    /// absolute error near 0 (the cancellation in `1 - ...`), which the GELU's `0.5 x` factor
+    /// makes negligible.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: Float) -> Float { 1 - 2 / (1 + exp(2 * x)) }
+
+    /// GELU, tanh approximation (GPT-2's `gelu_new`): `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+    @inlinable @inline(__always)
+    public static func geluTanh(_ x: Float) -> Float {
+        0.5 * x * (1 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+    }
+
+    /// d/dx of `geluTanh`: `0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)`.
+    @inlinable @inline(__always)
+    public static func geluTanhDerivative(_ x: Float) -> Float {
+        let t = tanh(0.79788456080286536 * (x + 0.044715 * x * x * x))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * 0.79788456080286536 * (1 + 0.134145 * x * x)
+    }
+
     /// QuickGELU `x sigmoid(1.702 x)` (CLIP).
     @inlinable @inline(__always)
     public static func quickGelu(_ x: Float) -> Float { x / (1 + exp(-1.702 * x)) }
@@ -103,6 +122,11 @@ public enum FastMath {
     /// GELU of `count` floats in place.
     public static func gelu(_ p: UnsafeMutablePointer<Float>, count n: Int) {
         for j in 0..<n { p[j] = gelu(p[j]) }
+    }
+
+    /// GELU (tanh approximation) of `count` floats in place.
+    public static func geluTanh(_ p: UnsafeMutablePointer<Float>, count n: Int) {
+        for j in 0..<n { p[j] = geluTanh(p[j]) }
     }
 
     /// QuickGELU of `count` floats in place.

@@ -7,7 +7,7 @@ enum Op {
     // Tensor-scalar arithmetic (input: x).
     case addScalar, mulScalar(Float), powScalar(Float)
     // Unary maps (input: x).
-    case neg, exp, log, sqrt, tanh, erf, sigmoid, relu, gelu, quickGelu, abs
+    case neg, exp, log, sqrt, tanh, erf, sigmoid, relu, gelu, geluTanh, quickGelu, abs
     // Reductions (input: x). `keptShape` is the reduced shape with size-1 dims kept.
     case sum(keptShape: [Int])
     case max(axis: Int, indices: [Int32], keptShape: [Int])

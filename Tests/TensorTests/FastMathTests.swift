@@ -99,6 +99,9 @@ final class FastMathTests: XCTestCase {
                   derivative: { sig(1.702 * $0) + 1.702 * $0 * sig(1.702 * $0) * (1 - sig(1.702 * $0)) })
         try check("gelu", { $0.gelu() }, value: { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot())) },
                   derivative: { 0.5 * (1 + erf($0 / 2.0.squareRoot())) + $0 * Foundation.exp(-0.5 * $0 * $0) / (2 * Double.pi).squareRoot() })
+        func tanhArg(_ v: Double) -> Double { Foundation.tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v)) }
+        try check("geluTanh", { $0.geluTanh() }, value: { 0.5 * $0 * (1 + tanhArg($0)) },
+                  derivative: { 0.5 * (1 + tanhArg($0)) + 0.5 * $0 * (1 - tanhArg($0) * tanhArg($0)) * (2 / Double.pi).squareRoot() * (1 + 3 * 0.044715 * $0 * $0) })
         try check("sigmoid", { $0.sigmoid() }, value: sig, derivative: { sig($0) * (1 - sig($0)) })
         try check("exp", { $0.exp() }, value: { Foundation.exp($0) }, derivative: { Foundation.exp($0) })
     }

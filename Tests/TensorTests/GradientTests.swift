@@ -36,6 +36,7 @@ final class GradientTests: XCTestCase {
         try assertGradientsMatchFiniteDifferences([awayFromZero([8])], "abs") { $0[0].abs() }
         try assertGradientsMatchFiniteDifferences([rand([9], low: -3, high: 3)], "gelu") { $0[0].gelu() }
         try assertGradientsMatchFiniteDifferences([rand([9], low: -3, high: 3)], "quickGelu") { $0[0].quickGelu() }
+        try assertGradientsMatchFiniteDifferences([rand([9], low: -3, high: 3)], "geluTanh") { $0[0].geluTanh() }
     }
 
     func testReductions() throws {

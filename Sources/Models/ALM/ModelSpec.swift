@@ -106,6 +106,7 @@ public enum ModelRegistry {
         PENGIModel.checkpointKind, PENGIModel.cleanCheckpointKind, PENGIModel.randomKind,
         DemoModel.kind, MiniLMTextEncoder.kind, AISFXAudioEncoder.kind,
         MSCLAP2022Model.checkpointKind, MSCLAP2022Model.randomKind,
+        MSCLAP2023Model.checkpointKind, MSCLAP2023Model.randomKind,
         LAIONCLAPModel.checkpointKind, LAIONCLAPModel.randomKind,
     ]
 

@@ -11,25 +11,24 @@ import Tensor
 // tokenizer's padding mask), final LayerNorm, and the pooled state at the *first* EOS, which
 // PENGI's CLIP finds as `argmax(input_ids)` (EOS 49407 is the largest id).
 //
-// Deliberate differences that do not change the pooled output:
-// * Sequences are cut after the longest EOS in the batch: under the causal mask no position
-//   after a row's EOS can influence that row's EOS state, so the tail is dead work.
-// * The last layer computes queries, the output projection, the MLP and the final LayerNorm
-//   only at the EOS rows (everything after attention is per row, and only EOS rows are pooled);
-//   its keys and values still cover every position.
-// The padding mask is still applied, so positions before the cut see exactly what HF's do.
+// The shared causal stack (`CausalTransformer`) cuts sequences after the longest EOS and runs the
+// last layer only at the EOS rows; see there.
 
 /// CLIP text tower (`CLIPTextModel` layout). Produces the pooled EOS state `[B, width]`.
 public struct CLIPTextTransformer: Sendable {
     /// Activation memory (bytes) the layers may keep for backward before they are
-    /// checkpointed (recomputed in backward instead of kept): 1.5 GB.
-    nonisolated(unsafe) public static var activationBudgetBytes = 1_500_000_000
+    /// checkpointed: `CausalTransformer.activationBudgetBytes` (shared with GPT-2).
+    public static var activationBudgetBytes: Int {
+        get { CausalTransformer.activationBudgetBytes }
+        set { CausalTransformer.activationBudgetBytes = newValue }
+    }
 
     public let config: CLIPTextConfig
     public let tokenEmbedding: Embedding
-    public let positionEmbedding: Embedding
-    public let layers: [CLIPEncoderLayer]
-    public let finalLayerNorm: LayerNorm
+    /// Positions, layers and final LayerNorm.
+    public let stack: CausalTransformer
+    public var layers: [PreNormTransformerLayer] { stack.layers }
+    public var finalLayerNorm: LayerNorm { stack.finalLayerNorm }
 
     /// Loads from `loader` scoped at the tower (PENGI: `caption_encoder.base`). When present,
     /// `embeddings.position_ids` must be `0..<maxPositions` and is reported as recomputed.
@@ -37,7 +36,7 @@ public struct CLIPTextTransformer: Sendable {
         config = c
         let emb = loader.scoped("embeddings")
         tokenEmbedding = try Embedding(emb.scoped("token_embedding"), count: c.vocabSize, dim: c.width)
-        positionEmbedding = try Embedding(emb.scoped("position_embedding"), count: c.maxPositions, dim: c.width)
+        let positionEmbedding = try Embedding(emb.scoped("position_embedding"), count: c.maxPositions, dim: c.width)
         if emb.contains("position_ids") {
             let ids = try emb.tensor("position_ids", shape: [1, c.maxPositions])
             guard ids.toArray() == (0..<c.maxPositions).map(Float.init) else {
@@ -46,8 +45,10 @@ public struct CLIPTextTransformer: Sendable {
             recomputed.append(emb.key("position_ids"))
         }
         let enc = loader.scoped("encoder").scoped("layers")
-        layers = try (0..<c.layers).map { try CLIPEncoderLayer(enc.scoped($0), config: c) }
-        finalLayerNorm = try LayerNorm(loader.scoped("final_layer_norm"), dim: c.width, eps: c.layerNormEps)
+        stack = CausalTransformer(positionEmbedding: positionEmbedding.weight,
+                                  layers: try (0..<c.layers).map { try PreNormTransformerLayer(clip: enc.scoped($0), config: c) },
+                                  finalLayerNorm: try LayerNorm(loader.scoped("final_layer_norm"), dim: c.width, eps: c.layerNormEps),
+                                  name: "CLIPTextTransformer")
     }
 
     /// Pooled EOS states `[B, width]` for token ids `[B, T]` (row-major `ids`), pooled at the
@@ -72,34 +73,7 @@ public struct CLIPTextTransformer: Sendable {
     /// position embedding is added) and each row's EOS position. Differentiable: gradients
     /// reach `tokenEmbeddings` (CoOp's context vectors) when it requires grad.
     public func pooled(tokenEmbeddings x: Tensor, eosPositions eos: [Int]) throws -> Tensor {
-        guard x.rank == 3, x.shape[2] == config.width, eos.count == x.shape[0] else {
-            throw TensorError.shapeMismatch(op: "CLIPTextTransformer", shapes: [x.shape, [eos.count]],
-                                            reason: "expected token embeddings [B, T, \(config.width)] and one EOS position per row")
-        }
-        let b = x.shape[0], t = x.shape[1]
-        if let bad = eos.first(where: { $0 < 0 || $0 >= t }) {
-            throw TensorError.invalidArgument(op: "CLIPTextTransformer", message: "EOS position \(bad) outside 0..<\(t)")
-        }
-        let cut = eos.max()! + 1
-        guard cut <= config.maxPositions else {
-            throw TensorError.invalidArgument(op: "CLIPTextTransformer", message: "sequence of \(cut) tokens exceeds \(config.maxPositions) positions")
-        }
-        let xs = cut < t ? try x.slice(axis: 1, start: 0, end: cut) : x
-        var h = try xs + positionEmbedding.weight.slice(axis: 0, start: 0, end: cut)
-        // Causal [cut, cut] plus padding [B, 1, 1, cut] (keys after a row's EOS): [B, 1, cut, cut].
-        let mask = try Tensor.causalMask(cut) + Tensor.paddingMask(lengths: eos.map { $0 + 1 }, maxLength: cut)
-        guard let last = layers.last else {
-            return try finalLayerNorm(h.reshape([b * cut, config.width]).indexSelect(axis: 0, indices: eos.enumerated().map { $0.offset * cut + $0.element }))
-        }
-        // On the tape each layer keeps ~18 activations of h's size for backward (q, k, v, the
-        // 4x-wide MLP, norms): 600 MB a layer for CoCoOp's 800 prompts at C = 50. Past the
-        // budget the layers are checkpointed (kept: each layer's input; recomputed in backward).
-        let checkpoint = h.requiresGrad && GradMode.isEnabled
-            && h.count * 4 * 18 * (layers.count - 1) > CLIPTextTransformer.activationBudgetBytes
-        for layer in layers.dropLast() {
-            h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) } : try layer(h, mask: mask)
-        }
-        return try finalLayerNorm(last(h, onlyAt: eos))
+        try stack.pooled(tokenEmbeddings: x, positions: eos)
     }
 
     /// The EOS position of one id row: the index of its first maximum (`torch.argmax` returns

@@ -102,6 +102,22 @@ public struct HTSAT: Sendable {
         try tower(spectrogramImage(logMel: logMel, statistics: statistics)) { block, x in try block(x) }
     }
 
+    /// `head(self(logMel:))` `[B, d]` for log-mels `[B, 1, T, mels]`, computed `clipsPerPass` clips
+    /// at a time without the tape: larger passes make fewer, larger GEMMs, but a pass's
+    /// activations (~7 MB per clip in stage 1 at full size) fall out of cache for the
+    /// memory-bound steps. Results do not depend on it.
+    public func embed(logMel: Tensor, clipsPerPass: Int, statistics: BatchNormStatistics? = nil,
+                      head: (Tensor) throws -> Tensor) throws -> Tensor {
+        try GradMode.withoutGrad {
+            let b = logMel.shape.first ?? 0, step = Swift.max(1, clipsPerPass)
+            if b <= step { return try head(self(logMel: logMel, statistics: statistics)) }
+            let parts = try stride(from: 0, to: b, by: step).map { start in
+                try head(self(logMel: logMel.slice(axis: 0, start: start, end: Swift.min(b, start + step)), statistics: statistics))
+            }
+            return try Tensor.concat(parts, axis: 0)
+        }
+    }
+
     /// Patch embedding, the Swin stages (each block run by `run`) and the pooled norm.
     func tower(_ image: Tensor, run: (SwinBlock, Tensor) throws -> Tensor) throws -> Tensor {
         let b = image.shape[0]

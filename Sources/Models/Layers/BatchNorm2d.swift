@@ -1,3 +1,4 @@
+import Support
 import Tensor
 
 /// The running statistics of a BatchNorm layer, as a checkpoint stores them (`running_mean`,
@@ -75,6 +76,23 @@ public struct BatchNorm2d: Sendable {
     public func callAsFunction(_ x: Tensor, channelAxis: Int = 1) throws -> Tensor {
         let shape = try channelShape(x, channelAxis)
         return try x * scale.reshape(shape) + shift.reshape(shape)
+    }
+
+    /// Eval mode then ReLU, written over `x` in one pass: for a fresh, contiguous `[N, C, ...]`
+    /// result that nothing else holds and that is off the tape (a frozen convolution's output),
+    /// where the separate scale, shift and ReLU would each make and fill a tensor as large.
+    /// Anything else goes through `callAsFunction` and `relu`.
+    public func reluInPlace(_ x: Tensor) throws -> Tensor {
+        guard !x.requiresGrad, x.isContiguous, x.rank >= 2, x.shape[1] == scale.count else { return try self(x).relu() }
+        let n = x.shape[0], c = x.shape[1], plane = x.count / Swift.max(n * c, 1)
+        let (p, sc, sh) = (UncheckedBox(x.pointer), UncheckedBox(scale.pointer), UncheckedBox(shift.pointer))
+        ParallelFor.chunks(n * c, grain: Swift.max(1, 32768 / Swift.max(plane, 1))) { lo, hi in
+            for row in lo..<hi {
+                let a = sc.value[row % c], b = sh.value[row % c], v = p.value + row * plane
+                for i in 0..<plane { v[i] = Swift.max(v[i] * a + b, 0) }
+            }
+        }
+        return x
     }
 
     /// Train mode (`nn.BatchNorm2d.train()`): normalises with the batch's own mean and biased

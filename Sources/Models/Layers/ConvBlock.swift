@@ -34,7 +34,7 @@ public struct ConvBlock: Sendable {
     /// bn2's) replace the loaded running statistics.
     public func callAsFunction(_ x: Tensor, statistics: (BatchNormStatistics, BatchNormStatistics)? = nil) throws -> Tensor {
         let (n1, n2) = statistics.map { (bn1.with(statistics: $0.0), bn2.with(statistics: $0.1)) } ?? (bn1, bn2)
-        return try pooled(n2(conv2(n1(conv1(x)).relu())).relu())
+        return try pooled(n2.reluInPlace(conv2(n1.reluInPlace(conv1(x)))))
     }
 
     /// Train mode: both BatchNorms normalise with the batch's statistics and move `statistics`.

@@ -18,6 +18,14 @@ public struct Linear: Sendable {
         self.bias = bias ? try loader.tensor("bias", shape: [outFeatures]) : nil
     }
 
+    /// A layer from tensors already in PyTorch's layout (`weight` `[out, in]`), e.g. rows split
+    /// from a fused projection.
+    public init(weight: Tensor, bias: Tensor?) {
+        precondition(weight.rank == 2 && (bias == nil || bias!.shape == [weight.shape[0]]), "Linear weight [out, in], bias [out]")
+        self.weight = weight
+        self.bias = bias
+    }
+
     /// Applies the layer to `x` of shape `[..., inFeatures]`.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
         guard x.shape.last == inFeatures else {
@@ -37,6 +45,7 @@ public struct Linear: Sendable {
             let o = po.value + lo * n, count = (hi - lo) * n
             switch activation {
             case .gelu: FastMath.gelu(o, count: count)
+            case .geluTanh: FastMath.geluTanh(o, count: count)
             case .quickGelu: FastMath.quickGelu(o, count: count)
             case .relu: for i in 0..<count where !(o[i] > 0) { o[i] = 0 }
             }

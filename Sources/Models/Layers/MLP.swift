@@ -2,15 +2,17 @@ import Foundation
 import Tensor
 
 /// The activations the encoders use. CLIP's text tower uses QuickGELU (`x * sigmoid(1.702 x)`);
-/// Swin/HTSAT and the PENGI projection use the erf GELU (Tensor's `gelu`).
+/// Swin/HTSAT and the PENGI projection use the erf GELU (Tensor's `gelu`); GPT-2 the tanh
+/// approximation (`gelu_new`).
 public enum Activation: Sendable {
-    case gelu, quickGelu
+    case gelu, geluTanh, quickGelu
     /// `max(x, 0)` (LAION-CLAP's projection MLPs).
     case relu
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .gelu: return x.gelu()
+        case .geluTanh: return x.geluTanh()
         case .quickGelu: return x.quickGelu()
         case .relu: return x.relu()
         }

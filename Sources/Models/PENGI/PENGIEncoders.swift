@@ -56,23 +56,14 @@ public final class PENGIEncoders: @unchecked Sendable {
     /// Joint embedding size `d`.
     public var embeddingDim: Int { config.embeddingDim }
 
-    /// Clips per pass through HTSAT in `embedAudio`: larger batches make fewer, larger GEMMs,
-    /// but a batch's activations (~7 MB per clip in stage 1) fall out of cache for the
-    /// memory-bound passes (LayerNorm, gathers, GELU). Results do not depend on it.
+    /// Clips per pass through HTSAT in `embedAudio` (see `HTSAT.embed`). Results do not depend on it.
     public var clipsPerPass: Int = 8
 
     /// Audio embeddings `[B, d]` (not normalised) for log-mels `[B, 1, T, 64]`, T <= 1024
     /// (PENGI's 7 s clips: 965), computed `clipsPerPass` clips at a time. Frozen: no tape.
     /// `statistics` replaces bn0's running statistics (those a learner's training left).
     public func embedAudio(logMel: Tensor, statistics: BatchNormStatistics? = nil) throws -> Tensor {
-        try GradMode.withoutGrad {
-            let b = logMel.shape.first ?? 0, step = Swift.max(1, clipsPerPass)
-            if b <= step { return try audioProjection(htsat(logMel: logMel, statistics: statistics)) }
-            let parts = try stride(from: 0, to: b, by: step).map { start in
-                try audioProjection(htsat(logMel: logMel.slice(axis: 0, start: start, end: Swift.min(b, start + step)), statistics: statistics))
-            }
-            return try Tensor.concat(parts, axis: 0)
-        }
+        try htsat.embed(logMel: logMel, clipsPerPass: clipsPerPass, statistics: statistics) { try audioProjection($0) }
     }
 
     /// Train-mode audio embeddings `[B, d]` (the PALM reference's `model.train()`): HTSAT with

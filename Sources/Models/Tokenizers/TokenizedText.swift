@@ -7,7 +7,8 @@ public struct TokenizedText: Sendable, Equatable {
     /// Index of the end token, where CLIP pools its text feature. For CLIP this is the *first*
     /// `<|endoftext|>` id (PENGI pools at `argmax(input_ids)`), which is the appended end token
     /// (content count + 1) unless the text itself spelled `<|endoftext|>`. For BERT it is the
-    /// appended `[SEP]`.
+    /// appended `[SEP]`. For MS-CLAP 2023 it is the count of ids that are not 0, minus 1 (its
+    /// pad '!' has id 0, so a '!' in the text moves it too; see `MSCLAP2023Tokenizer`).
     public let endPosition: Int
 
     public init(ids: [Int], attentionMask: [Int], endPosition: Int) {
