@@ -169,13 +169,13 @@ public final class Interpreter {
     /// between batches) and the REPL keeps every variable.
     public static func throwIfInterrupted() throws {
         if Interrupt.take() {
-            throw ScriptError(.interrupted, "interrupted")
+            throw ScriptError(.interrupted, ScriptError.ctrlC)
         }
     }
 
     private func checkInterrupt(_ loc: SourceLocation) throws {
         if Interrupt.take() {
-            throw ScriptError(.interrupted, "interrupted", at: loc)
+            throw ScriptError(.interrupted, ScriptError.ctrlC, at: loc)
         }
         steps += 1
         if let limit = stepLimit, steps > limit {

@@ -40,7 +40,9 @@ final class BindingTests: XCTestCase {
             XCTFail("fit was not interrupted")
         } catch let e as ScriptError {
             XCTAssertEqual(e.kind, .interrupted)
-            XCTAssertEqual(e.message, "interrupted: training stopped after 1 epoch(s); the learner keeps what it learned")
+            XCTAssertEqual(e.message, "training stopped after 1 epoch(s); the learner keeps what it learned")
+            // Said once: the kind renders as "interrupted: " before the message.
+            XCTAssertEqual(e.rendered.components(separatedBy: "interrupted").count - 1, 1, e.rendered)
         }
         XCTAssertEqual(calls, 3, "no batch ran after the interrupt")
         XCTAssertFalse(Interrupt.requested, "the interrupt was consumed")
