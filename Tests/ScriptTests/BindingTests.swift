@@ -55,6 +55,33 @@ final class BindingTests: XCTestCase {
         XCTAssertEqual(out, ["true 72", "12"])
     }
 
+    /// The time budget (`palm run --max-seconds`) stops a `fit` that would run for hours at a
+    /// batch boundary, as Ctrl-C does, with the time-limit error rather than "interrupted";
+    /// the learner keeps what it learned and the next run starts with a fresh budget.
+    func testTimeLimitStopsFitAtABatchBoundary() throws {
+        ScriptFixtures.prepare()
+        let interp = Interpreter()
+        try interp.run("""
+            m = pengi_random()
+            train = features(m, dataset("folder", env("PALM_TEST_DATA")).split().train)
+            l = palm(m, train)
+            """)
+        interp.timeLimit = 1
+        do {
+            try interp.run("fit(l, train, epochs: 100000000, batch: 1)")
+            XCTFail("fit was not stopped")
+        } catch let e as ScriptError {
+            XCTAssertEqual(e.kind, .runtime, e.rendered)
+            XCTAssertTrue(e.message.hasPrefix("time limit of 1 s exceeded"), e.rendered)
+            XCTAssertFalse(e.rendered.contains("interrupted"), e.rendered)
+        }
+        XCTAssertFalse(Interrupt.requested, "the budget's flag does not outlive its run")
+        var out: [String] = []
+        interp.output = { out.append($0) }
+        try interp.run("print(l.params)")
+        XCTAssertEqual(out, ["75"])
+    }
+
     /// `pengi(path)` loads a checkpoint strictly: the tiny random weights written as
     /// .safetensors load back as the same model (same fingerprint, same embeddings), and a
     /// checkpoint of the wrong size is refused.

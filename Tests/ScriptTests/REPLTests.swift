@@ -146,6 +146,19 @@ final class REPLTests: XCTestCase {
         }
     }
 
+    /// `Interpreter.timeLimit` (`--max-seconds`): an entry that never ends stops with an error
+    /// pointing into the loop; the next entry gets a fresh budget and nothing is left pending.
+    func testTimeLimitStopsAnEntryAndTheSessionGoesOn() {
+        let interp = Interpreter()
+        interp.timeLimit = 0.3
+        let (out, err, _, _) = session(["x = 0", "while true { x += 1 }", "x > 0"], interpreter: interp)
+        XCTAssertEqual(err.count, 1, "\(err)")
+        XCTAssertTrue(err[0].hasPrefix("<repl>:1:1: error: time limit of 0.3 s exceeded"), err[0])
+        XCTAssertTrue(err[0].contains("\n    ^"), err[0])
+        XCTAssertEqual(out, ["true"])
+        XCTAssertFalse(Interrupt.requested)
+    }
+
     /// Ctrl-C during a loop says "interrupted" once: the kind, then what stopped.
     func testInterruptIsSaidOnce() {
         let interp = Interpreter()
