@@ -2,8 +2,8 @@ import Tensor
 
 // Seeded random checkpoints in a model's real key layout, for benchmarks, smoke tests and the
 // `-random` model kinds: the outputs mean nothing, but the arithmetic (and its cost) is that of
-// the real model. Weights ~ N(0, 1/fan_in), LayerNorm weights near 1, biases and embedding
-// tables small, BatchNorm running statistics in the log-mel's dB range.
+// the real model. Weights ~ N(0, 1/fan_in), norm scales near 1, biases and embedding tables
+// small, bn0's running statistics in the log-mel's dB range and other BatchNorms' near (0, 1).
 
 public enum RandomWeights {
     /// One tensor per `(key, shape)`, drawn in order from one generator seeded with `seed`.
@@ -15,13 +15,15 @@ public enum RandomWeights {
         var tensors: [String: Tensor] = [:]
         for (key, shape) in shapes {
             let leaf = key.split(separator: ".").last!
-            let isNorm = key.contains("norm") || key.contains("bn0") || key.contains(".ln_")
+            // bn0 normalises the log-mel (dB); BatchNorms inside a CNN see activations near (0, 1).
+            let onLogMel = key.contains("bn0.")
             let isTable = key.contains("embedding") || key.contains(".wte.") || key.contains(".wpe.")
             let t: Tensor
             switch leaf {
-            case "running_mean": t = Tensor.normal(shape, mean: -20, std: 5, generator: &g)
-            case "running_var": t = Tensor.uniform(shape, low: 50, high: 100, generator: &g)
-            case "weight" where shape.count == 1 && isNorm: t = Tensor.normal(shape, mean: 1, std: 0.1, generator: &g)
+            case "running_mean": t = onLogMel ? Tensor.normal(shape, mean: -20, std: 5, generator: &g) : Tensor.normal(shape, std: 0.1, generator: &g)
+            case "running_var": t = onLogMel ? Tensor.uniform(shape, low: 50, high: 100, generator: &g) : Tensor.uniform(shape, low: 0.5, high: 1.5, generator: &g)
+            // A one-dimensional weight is a LayerNorm's or BatchNorm's scale.
+            case "weight" where shape.count == 1: t = Tensor.normal(shape, mean: 1, std: 0.1, generator: &g)
             case "weight" where shape.count > 1 && !isTable:
                 t = Tensor.normal(shape, std: 1 / Float(fanIn(key, shape)).squareRoot(), generator: &g)
             default: t = Tensor.normal(shape, std: 0.1, generator: &g)

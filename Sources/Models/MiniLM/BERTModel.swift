@@ -89,7 +89,7 @@ public struct BERTModel: Sendable {
         // budget a layer keeps only its input and is recomputed in backward. Not in train mode,
         // where the recomputation would draw other dropout masks.
         let checkpoint = training == nil && h.requiresGrad && GradMode.isEnabled
-            && h.count * 4 * 18 * layers.count > CLIPTextTransformer.activationBudgetBytes
+            && h.count * 4 * 18 * layers.count > CausalTransformer.activationBudgetBytes
         for layer in layers {
             h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) }
                 : try layer(h, mask: mask, training: training, rate: config.hiddenDropout)
