@@ -60,6 +60,11 @@ public struct AudioDecoder: Sendable {
         self.limits = limits
     }
 
+    /// Sample rates a file may declare: 1 kHz (below it a header is broken or the file is not
+    /// audio: resampling 1 Hz to 44.1 kHz would multiply a small file by 44 100) to 768 kHz
+    /// (the highest rate audio interfaces record at). Others are refused from the header.
+    public static let sampleRates = 1_000...768_000
+
     /// Reads the header of `path` (rate, channels, frames) with every check `decode` makes
     /// before reading samples, without decoding any.
     public func header(_ path: String) throws(AudioError) -> AudioHeader {

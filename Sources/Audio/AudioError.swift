@@ -13,6 +13,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     case emptyFile(path: String)
     /// The file is larger than `DecodeLimits.maxFileBytes`.
     case fileTooLarge(path: String, bytes: Int, limit: Int)
+    /// The header declares a sample rate outside `AudioDecoder.sampleRates` (1 kHz to 768 kHz).
+    case sampleRateOutOfRange(path: String, rate: Int)
     /// The file lasts longer than `DecodeLimits.maxDurationSeconds`.
     case tooLong(path: String, seconds: Double, limit: Double)
     /// The file decodes to more samples (frames times channels) than `DecodeLimits.maxSamples`.
@@ -38,6 +40,7 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String {
         switch self {
         case .fileNotFound(let p), .emptyFile(let p), .zeroLength(let p): return p
+        case .sampleRateOutOfRange(let p, _): return p
         case .fileTooLarge(let p, _, _), .tooLong(let p, _, _), .tooManySamples(let p, _, _), .nonFiniteSamples(let p, _, _): return p
         case .notAFile(let p, _), .notAudio(let p, _), .unsupportedFormat(let p, _), .truncated(let p, _),
              .unreadable(let p, _), .writeFailed(let p, _), .invalidParameter(let p, _): return p
@@ -51,6 +54,9 @@ public enum AudioError: Error, CustomStringConvertible, Equatable, Sendable {
         case .notAFile(_, let r): return r
         case .emptyFile: return "empty file (0 bytes)"
         case .fileTooLarge(_, let b, let l): return "file is \(b) bytes, over the limit of \(l) bytes"
+        case .sampleRateOutOfRange(_, let rate):
+            return "the header declares a sample rate of \(rate) Hz; audio files use \(AudioDecoder.sampleRates.lowerBound / 1000) kHz to "
+                + "\(AudioDecoder.sampleRates.upperBound / 1000) kHz (a broken header, or not audio)"
         case .tooLong(_, let s, let l):
             return "audio lasts \(formatSeconds(s)) s, over the limit of \(formatSeconds(l)) s"
         case .tooManySamples(_, let n, let l):

@@ -24,7 +24,7 @@ public struct AudioHeader: Sendable, Equatable {
 ///
 /// Opening refuses the file, naming it, before a sample is read: a path that is not a regular
 /// file (checked before `open(2)`, so a FIFO never blocks), an empty or oversized file, a header
-/// without a rate or channels, no frames, more than the duration or sample limits, a WAV whose
+/// without a rate or channels, a rate outside `AudioDecoder.sampleRates`, no frames, more than the duration or sample limits, a WAV whose
 /// data chunk runs past the end of the file. No buffer is ever sized from the header alone: a
 /// header may claim billions of frames, so allocations are capped by what the file's bytes can
 /// hold and grow only with samples actually decoded. One reader serves one thread.
@@ -65,6 +65,7 @@ final class AudioFileReader {
             guard rate > 0, channels > 0 else {
                 throw AudioError.unreadable(path: path, reason: "header gives \(rate) Hz and \(channels) channel(s)")
             }
+            guard AudioDecoder.sampleRates.contains(rate) else { throw AudioError.sampleRateOutOfRange(path: path, rate: rate) }
             // SF_COUNT_MAX (a length libsndfile could not learn) is not a claim to check.
             if frames < Int(Int64.max / 2) {
                 let maxFrames = Self.maxFrames(rate: rate, limits: limits)

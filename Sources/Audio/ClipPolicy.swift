@@ -12,17 +12,39 @@ public enum CropPolicy: String, Codable, Hashable, Sendable, CaseIterable {
     case center
 }
 
-/// Fixed-length clips: short clips are tiled (repeated whole) then truncated, long clips are
-/// cropped by a `CropPolicy`. PENGI: 308 700 samples (7 s at 44.1 kHz).
+/// How a clip shorter than the target length is filled.
+public enum FillPolicy: String, Codable, Hashable, Sendable, CaseIterable {
+    /// Repeated `ceil(length / count)` times and truncated to `length` (PENGI's tiling).
+    case tile
+    /// Repeated whole `floor(length / count)` times, then zero-padded to `length`: LAION-CLAP's
+    /// `repeatpad` (`training/data.py` `get_audio_features`).
+    case repeatPad = "repeatpad"
+}
+
+/// Fixed-length clips: short clips are filled by a `FillPolicy` (tiled by default), long clips
+/// are cropped by a `CropPolicy`. PENGI: 308 700 samples (7 s at 44.1 kHz).
 public struct ClipPolicy: Codable, Hashable, Sendable {
     /// Output length in samples.
     public var length: Int
     /// How long clips are cut.
     public var crop: CropPolicy
+    /// How short clips are filled.
+    public var fill: FillPolicy
 
-    public init(length: Int, crop: CropPolicy) {
+    public init(length: Int, crop: CropPolicy, fill: FillPolicy = .tile) {
         self.length = length
         self.crop = crop
+        self.fill = fill
+    }
+
+    private enum CodingKeys: String, CodingKey { case length, crop, fill }
+
+    /// Reads `fill` as `.tile` when absent (configs written before fill policies existed).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        length = try c.decode(Int.self, forKey: .length)
+        crop = try c.decode(CropPolicy.self, forKey: .crop)
+        fill = try c.decodeIfPresent(FillPolicy.self, forKey: .fill) ?? .tile
     }
 
     /// The start index for a clip of `count` samples (`count > length`); `random` draws one
@@ -37,15 +59,21 @@ public struct ClipPolicy: Codable, Hashable, Sendable {
         }
     }
 
-    /// Exactly `length` samples from `x` (non-empty): tiled `ceil(length / x.count)` times and
-    /// truncated when shorter, cropped when longer (the reference tiles when
-    /// `length >= x.count`; at equality both give `x` itself).
+    /// Exactly `length` samples from `x` (non-empty): filled by `fill` when shorter, cropped
+    /// when longer (the reference tiles when `length >= x.count`; at equality both give `x`
+    /// itself).
     public func apply(_ x: [Float], generator: inout SeededGenerator) -> [Float] {
         precondition(!x.isEmpty, "cannot tile an empty clip")
         if x.count < length {
             var out = [Float]()
             out.reserveCapacity(length)
-            while out.count < length { out.append(contentsOf: x.prefix(length - out.count)) }
+            switch fill {
+            case .tile:
+                while out.count < length { out.append(contentsOf: x.prefix(length - out.count)) }
+            case .repeatPad:
+                for _ in 0..<(length / x.count) { out.append(contentsOf: x) }
+                out.append(contentsOf: repeatElement(0, count: length - out.count))
+            }
             return out
         }
         let s = cropStart(count: x.count, generator: &generator)

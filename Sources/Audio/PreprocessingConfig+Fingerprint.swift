@@ -9,7 +9,13 @@ extension PreprocessingConfig {
         var parts = ["v1", "sr=\(sampleRate)", "ch=\(channels.rawValue)",
                      "rs.lpw=\(resampleLowpassWidth)", "rs.rolloff=\(resampleRolloff)",
                      "peak=\(peakNormalize)"]
-        if let c = clip { parts += ["clip=\(c.length)", "crop=\(c.crop.rawValue)"] } else { parts.append("clip=none") }
+        if let c = clip {
+            parts += ["clip=\(c.length)", "crop=\(c.crop.rawValue)"]
+            // Written only when not the original tiling, so earlier presets keep their fingerprints.
+            if c.fill != .tile { parts.append("fill=\(c.fill.rawValue)") }
+        } else {
+            parts.append("clip=none")
+        }
         parts.append("seed=\(cropSeed)")
         parts += ["nfft=\(stft.nFFT)", "hop=\(stft.hop)", "center=\(stft.center)", "pad=\(stft.padMode.rawValue)",
                   "power=\(stft.power)", "window=hann-periodic"]
@@ -23,6 +29,8 @@ extension PreprocessingConfig {
         // Appended only when set, so every fingerprint made before perturbations stays valid.
         // "perturb2": perturbed before a peak normalisation (see `Preprocessor.clip`); features
         // cached while it came after it are not reused.
+        // Likewise written only when set.
+        if let q = quantization { parts.append("quant=\(q.rawValue)") }
         if let p = perturbation { parts.append("perturb2=\(p.description)" + Self.impulseResponseIdentity(p)) }
         return parts.joined(separator: ";")
     }

@@ -8,6 +8,7 @@ extension PreprocessingConfig {
         ("aisfx", [], .aisfx),
         ("msclap-2022", ["msclap2022"], .msclap2022),
         ("msclap-2023", ["msclap2023"], .msclap2023),
+        ("laion-clap", ["laion", "laionclap"], .laionCLAP),
     ]
 
     /// MS-CLAP 2023's front-end (msclap `CLAPWrapper` + `HTSATWrapper`): exactly `.pengi`.
@@ -39,4 +40,21 @@ extension PreprocessingConfig {
         c.mel.sampleRate = 44100
         return c
     }()
+}
+
+extension PreprocessingConfig {
+    /// LAION-CLAP (non-fusion) as `laion_clap`'s `get_audio_embedding_from_filelist` runs it:
+    /// 48 kHz mono (librosa.load's mean downmix), int16 quantisation, 480 000-sample clips
+    /// (short clips repeated whole then zero-padded, `repeatpad`; long clips cropped at a seeded
+    /// random start as `.pengi` does, where the reference's `rand_trunc` draws from numpy's
+    /// global generator), then HTSAT's torchlibrosa front-end: STFT 1024/480 reflect, slaney
+    /// mel at 48 kHz, 64 bands 50-14000 Hz, dB with amin 1e-10. Output 1001 x 64.
+    /// Deviation: librosa resamples other rates with soxr_hq; palm with its sinc resampler
+    /// (48 kHz files need none and match exactly).
+    public static let laionCLAP = PreprocessingConfig(
+        sampleRate: 48000, channels: .mean, peakNormalize: false,
+        clip: ClipPolicy(length: 480_000, crop: .random, fill: .repeatPad), cropSeed: 0,
+        stft: STFTConfig(nFFT: 1024, hop: 480, center: true, padMode: .reflect, power: 2),
+        mel: MelConfig(sampleRate: 48000, nMels: 64, fMin: 50, fMax: 14000, scale: .slaney, norm: .slaney),
+        compression: .decibels(amin: 1e-10, ref: 1), quantization: .int16)
 }

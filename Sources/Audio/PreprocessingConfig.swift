@@ -41,10 +41,14 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
     /// applied by `Preprocessor.clip(path:)` to the final clip. nil (the default) leaves the
     /// audio as it is and the fingerprint as it was before perturbations existed.
     public var perturbation: Perturbation?
+    /// A round trip of every sample through a narrower format before the clip policy's result
+    /// is used (LAION-CLAP: int16). nil (the default) keeps the decoded floats.
+    public var quantization: SampleQuantization?
 
     public init(sampleRate: Int, channels: ChannelPolicy, resampleLowpassWidth: Int = 6, resampleRolloff: Double = 0.99,
                 peakNormalize: Bool, clip: ClipPolicy?, cropSeed: UInt64 = 0, stft: STFTConfig, mel: MelConfig,
-                compression: LogCompression, blocks: FrameBlocks? = nil, perturbation: Perturbation? = nil) {
+                compression: LogCompression, blocks: FrameBlocks? = nil, perturbation: Perturbation? = nil,
+                quantization: SampleQuantization? = nil) {
         self.sampleRate = sampleRate
         self.channels = channels
         self.resampleLowpassWidth = resampleLowpassWidth
@@ -57,6 +61,7 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
         self.compression = compression
         self.blocks = blocks
         self.perturbation = perturbation
+        self.quantization = quantization
     }
 
     /// PENGI "base" as the reference runs it: 44.1 kHz, `reshape(-1)` channel concatenation,
@@ -92,4 +97,24 @@ public struct PreprocessingConfig: Codable, Hashable, Sendable {
         mel: MelConfig(sampleRate: 44100, nMels: 96, fMin: 0, fMax: 22050, scale: .htk, norm: .unitSum),
         compression: .log10Plus(scale: 10000, divisor: 9.457798957824707),
         blocks: FrameBlocks(frames: 100, hop: 50))
+}
+
+/// A sample format round trip (`PreprocessingConfig.quantization`).
+public enum SampleQuantization: String, Codable, Hashable, Sendable {
+    /// LAION-CLAP's `int16_to_float32(float32_to_int16(x))` (`training/data.py`): clip to
+    /// [-1, 1], multiply by 32767 in float32, truncate toward zero to int16, divide by 32767.0
+    /// in double and round to float32.
+    case int16
+
+    /// `x` after the round trip.
+    public func apply(_ x: [Float]) -> [Float] {
+        switch self {
+        case .int16:
+            return x.map { v in
+                if v.isNaN { return 0 }  // numpy's cast of NaN is undefined; the decoder refuses NaN files anyway
+                let q = Int16((min(max(v, -1), 1) * 32767).rounded(.towardZero))
+                return Float(Double(q) / 32767.0)
+            }
+        }
+    }
 }

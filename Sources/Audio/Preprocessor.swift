@@ -88,6 +88,14 @@ public struct Preprocessor: Sendable {
     /// The fixed-length clip for the file at `path`, read as `reading` says; both ways give the
     /// same samples (the crop-only tests compare them bit for bit).
     public func clip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
+        // Quantisation is per sample, so after the clip policy it gives what quantising the
+        // decoded file first (LAION-CLAP's order) gives: tiles and crops are the same samples,
+        // and zero padding stays zero. After a perturbation it is the stored file's format.
+        let x = try unquantizedClip(path: path, reading: reading)
+        return config.quantization?.apply(x) ?? x
+    }
+
+    private func unquantizedClip(path: String, reading: ClipReading) throws(AudioError) -> [Float] {
         if let p = config.problem { throw .invalidParameter(path: path, reason: p) }
         guard let perturbation = config.perturbation else { return try unperturbedClip(path: path, reading: reading) }
         // The perturbation stands for what happened to the recording, so it comes before the

@@ -111,7 +111,8 @@ extension Interpreter {
                 models = [try interp.modelArgument(try args.value(0), "experiment argument 'model'")]
             }
             let verbose = try args.bool(8, default: false)
-            let log: (String) -> Void = verbose ? { interp.output($0) } : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            // Per-cell lines: the script's output when asked for, else the grid's progress on stderr.
+            let log: ((String) -> Void)? = verbose ? { interp.output($0) } : nil
             let foldFilter = try args[7].map { try $0.asList("experiment argument 'folds'").map { try $0.asInt("experiment fold") } }
             let datasets = try args.value(1).asList("experiment argument 'datasets'").map { v -> DatasetObject in
                 guard case let .host(h) = v, let d = h as? DatasetObject else { throw ScriptError.type(expected: "dataset", found: v, context: "experiment argument 'datasets'") }
@@ -142,7 +143,7 @@ extension Interpreter {
                 let store = interp.session.store(for: m)
                 let data: [ExperimentData] = datasets.map { d in
                     var e = DatasetExperiment(dataset: d.dataset, store: store)
-                    e.log = log
+                    e.log = log ?? FeatureStore.warnOnStandardError
                     return foldFilter.map { FoldSubset(base: e, only: $0) } ?? e
                 }
                 var grid = ExperimentGrid(model: m.model, datasets: data, methods: methods, seeds: seeds, shots: try args.int(4, default: 16),

@@ -253,11 +253,17 @@ extension Interpreter {
             trainer.shouldStop = { Interrupt.requested }
             let bar = learner.parameters.isEmpty ? nil : ProgressBar(title: "fit \(learner.method)", total: options.epochs, unit: "epochs")
             trainer.onEpoch = { _ in bar?.advance() }
-            let report = try trainer.fit(learner, on: train, evaluation: evaluation)
-            if let last = report.epochs.last { bar?.finish(note: ", loss \(fmt4(last.loss))") }
+            let report: TrainingReport
+            do { report = try trainer.fit(learner, on: train, evaluation: evaluation) } catch {
+                bar?.finish(note: ", stopped")
+                throw error
+            }
+            // The bar's last line ends the line it was drawn on; the error (rendered as
+            // "interrupted: ...") says the rest once.
+            bar?.finish(note: report.cancelled ? ", stopped" : report.epochs.last.map { ", loss \(fmt4($0.loss))" } ?? "")
             if report.cancelled {
                 Interrupt.clear()
-                throw ScriptError(.interrupted, "interrupted: training stopped after \(report.epochs.count) epoch(s); the learner keeps what it learned")
+                throw ScriptError(.interrupted, "training stopped after \(report.epochs.count) epoch(s); the learner keeps what it learned")
             }
             return .host(TrainingReportObject(report, method: learner.method))
         }

@@ -146,7 +146,10 @@ public final class REPL {
         do {
             let value = try interpreter.run(text, name: "<repl>")
             sessionEntries.append(text)
-            if let value, !value.isNil {
+            if let value, isHelpBuiltin(value) {
+                // A bare `help` asks for help, not for the function: the text `:help` gives.
+                output(fullHelp)
+            } else if let value, !value.isNil {
                 output(value.repr)
                 recorder.add(value)
                 interpreter["_"] = value
@@ -177,7 +180,7 @@ public final class REPL {
         case "quit", "q", "exit":
             return false
         case "help", "h":
-            output(arg.isEmpty ? REPL.commandHelp + "\n\n" + interpreter.helpText(nil) : interpreter.helpText(topic: arg))
+            output(arg.isEmpty ? fullHelp : interpreter.helpText(topic: arg))
         case "vars":
             let vars = interpreter.userVariables
             if vars.isEmpty { output("(no variables)") }
@@ -234,6 +237,15 @@ public final class REPL {
             errorOutput("unknown command ':\(name)'; :help lists commands")
         }
         return true
+    }
+
+    /// What `:help` and a bare `help` print: the commands, then the overview of the language.
+    var fullHelp: String { REPL.commandHelp + "\n\n" + interpreter.helpText(nil) }
+
+    /// True when `value` is the built-in `help` itself (not a user's function of that name).
+    private func isHelpBuiltin(_ value: Value) -> Bool {
+        guard case let .function(f) = value, case let .function(builtin)? = interpreter.builtins.lookup("help") else { return false }
+        return f === builtin
     }
 
     static let commandHelp = """

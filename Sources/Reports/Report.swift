@@ -176,7 +176,7 @@ public func runScript(path: String, arguments: [String] = [], options: [(String,
     if let failure { FileHandle.standardError.write(Data((failure.rendered + "\n").utf8)) }
     do {
         try report.write(to: reportPath)
-        FileHandle.standardError.write(Data("report written to \(reportPath)\n".utf8))
+        print("report written to \(reportPath)")  // a result: stdout, as the printed text
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return 1

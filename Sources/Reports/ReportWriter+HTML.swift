@@ -2,7 +2,10 @@ import Foundation
 import ScriptCore
 
 // The HTML report: one self-contained page (inline CSS, inline SVG, no scripts), one section
-// per cell: title, prose, code, then what the cell produced in order.
+// per cell: title, prose, code, then what the cell produced in order. Nothing makes the page
+// wider than the window: a wide table (a per-seed table has a column per seed and method)
+// scrolls sideways inside its own box, as code and output blocks do; plots shrink to the
+// column; a long unbroken word (a path) wraps.
 
 extension Report {
     /// The report as a standalone HTML page.
@@ -36,11 +39,13 @@ extension Report {
             h1 { border-bottom: 2px solid #0072B2; padding-bottom: .3rem; }
             .meta { color: #777; font-size: .85rem; }
             .cell { margin: 2rem 0; padding-top: .5rem; border-top: 1px solid #e5e5e5; }
-            pre { padding: .6rem .8rem; overflow-x: auto; font-size: .85rem; border-radius: 4px; }
+            h1, h2, .meta, .prose { overflow-wrap: anywhere; }
+            pre { padding: .6rem .8rem; overflow-x: auto; max-width: 100%; box-sizing: border-box; font-size: .85rem; border-radius: 4px; }
             pre.code { background: #f6f8fa; border-left: 3px solid #0072B2; }
             pre.output { background: #fff; border: 1px solid #e5e5e5; }
             pre.error { background: #fff0f0; border: 1px solid #e8b4b4; color: #a00; }
-            table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; }
+            .table-scroll { overflow-x: auto; max-width: 100%; margin: .8rem 0; }
+            table { border-collapse: collapse; font-size: .9rem; }
             caption { text-align: left; color: #555; padding-bottom: .3rem; white-space: nowrap; }
             th, td { border: 1px solid #ddd; padding: .3rem .6rem; }
             th { background: #f0f4f8; }
@@ -57,14 +62,15 @@ extension Report {
             """
     }
 
-    /// A `<table>`; numeric cells are right-aligned.
+    /// A `<table>` in a box that scrolls sideways when the table is wider than the page;
+    /// numeric cells are right-aligned.
     static func htmlTable(_ t: ReportTable) -> String {
-        var s = "<table>"
+        var s = "<div class=\"table-scroll\"><table>"
         if !t.caption.isEmpty { s += "<caption>\(xmlEscape(t.caption))</caption>" }
         s += "<thead><tr>" + t.header.map { "<th>\(Markdown.inline($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in t.rows {
             s += "<tr>" + row.map { c in Double(c) != nil ? "<td class=\"num\">\(xmlEscape(c))</td>" : "<td>\(Markdown.inline(c))</td>" }.joined() + "</tr>"
         }
-        return s + "</tbody></table>"
+        return s + "</tbody></table></div>"
     }
 }

@@ -33,6 +33,13 @@ public final class Interpreter {
     /// error (`palm run --max-steps`; the fuzz tests, so a mutated script cannot loop forever).
     public var stepLimit: Int?
     private var steps = 0
+    /// When set, a top-level run (a script, a REPL entry, a report cell) that takes longer than
+    /// this many seconds of wall-clock time stops with an error (`palm run --max-seconds`):
+    /// at its next loop iteration or call, or where a built-in stops for Ctrl-C (`fit` at a
+    /// batch boundary). See `RunDeadline`.
+    public var timeLimit: Double?
+    /// `runHere` calls in progress: a script that `load`s another runs inside its budget.
+    private var runDepth = 0
     /// The session generator used by `randn`/`rand` without a seed (reseed with `seed(n)`).
     public var generator = SeededGenerator(seed: 0)
     /// Script function calls in progress.
@@ -133,9 +140,24 @@ public final class Interpreter {
     }
 
     private func runHere(_ statements: [Stmt]) throws -> Value? {
-        // A top-level run starts a fresh step budget; a nested one (a host binding running
-        // script code) shares its caller's budget and call depth.
+        // A top-level run starts fresh step and time budgets; a nested one (a host binding
+        // running script code, a `load`) shares its caller's budgets and call depth.
+        guard runDepth == 0 else { return try runStatements(statements) }
         if callDepth == 0 { steps = 0 }
+        let budget = timeLimit.map { RunDeadline(seconds: $0) }
+        runDepth += 1
+        defer {
+            runDepth -= 1
+            budget?.end()
+        }
+        do {
+            return try runStatements(statements)
+        } catch let e as ScriptError where e.kind == .interrupted && budget?.hasExpired == true {
+            throw budget!.error(replacing: e)
+        }
+    }
+
+    private func runStatements(_ statements: [Stmt]) throws -> Value? {
         var last: Value?
         for stmt in statements {
             last = nil
@@ -169,13 +191,13 @@ public final class Interpreter {
     /// between batches) and the REPL keeps every variable.
     public static func throwIfInterrupted() throws {
         if Interrupt.take() {
-            throw ScriptError(.interrupted, "interrupted")
+            throw ScriptError(.interrupted, ScriptError.ctrlC)
         }
     }
 
     private func checkInterrupt(_ loc: SourceLocation) throws {
         if Interrupt.take() {
-            throw ScriptError(.interrupted, "interrupted", at: loc)
+            throw ScriptError(.interrupted, ScriptError.ctrlC, at: loc)
         }
         steps += 1
         if let limit = stepLimit, steps > limit {

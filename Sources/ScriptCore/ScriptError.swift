@@ -33,13 +33,27 @@ public struct SourceLocation: CustomStringConvertible, Sendable {
     /// `file:line:col`.
     public var description: String { "\(file.name):\(line):\(column)" }
 
-    /// The source line and a caret under the column.
+    /// Characters of a source line an excerpt shows at most: a longer line (generated code, a
+    /// long list literal) is shown as a window of this width around the column.
+    public static let excerptWidth = 100
+
+    /// The source line and a caret under the column. A line longer than `excerptWidth` is cut
+    /// to a window around the column, with "…" where text was left out.
     public var excerpt: String {
         guard line >= 1, line <= file.lines.count else { return "" }
-        let text = file.lines[line - 1]
-        // Keep tabs in the padding so the caret lines up under tab-indented code.
-        let pad = text.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-        return "    \(text)\n    \(pad)^"
+        let text = Array(file.lines[line - 1])
+        // The caret may sit one past the end (an error at the end of the line).
+        let caret = min(max(0, column - 1), text.count)
+        var start = 0, end = text.count
+        if text.count > Self.excerptWidth {
+            start = max(0, min(caret - Self.excerptWidth / 2, text.count - Self.excerptWidth))
+            end = start + Self.excerptWidth
+        }
+        let shown = (start > 0 ? "…" : "") + String(text[start..<end]) + (end < text.count ? "…" : "")
+        // Keep tabs in the padding so the caret lines up under tab-indented code; the leading
+        // "…" is one column wide.
+        let pad = (start > 0 ? " " : "") + text[start..<caret].map { $0 == "\t" ? "\t" : " " }.joined()
+        return "    \(shown)\n    \(pad)^"
     }
 }
 
@@ -86,6 +100,10 @@ public struct ScriptError: Error, CustomStringConvertible, Sendable {
     public static func type(expected: String, found: Value, context: String, at location: SourceLocation? = nil) -> ScriptError {
         ScriptError(.type, "\(context): expected \(expected), found \(found.typeName)", at: location)
     }
+
+    /// The message of an `.interrupted` error raised by Ctrl-C. The kind is rendered first
+    /// ("interrupted: "), so a message never repeats the word.
+    public static let ctrlC = "stopped by Ctrl-C"
 
     /// A runtime error without a location yet (the interpreter attaches the call site).
     public static func runtime(_ message: String) -> ScriptError { ScriptError(.runtime, message) }

@@ -121,16 +121,29 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try Preprocessor(config: .aisfx).features(path: p).shape, [1, 100, 96])
     }
 
-    /// A header's rate below 1 kHz is not audio: resampling it to 44.1 kHz would multiply a
-    /// tiny file's length by up to 44 100 (the decoder still reads it; the preprocessor refuses).
-    func testSubAudioSampleRate() throws {
-        let p = dir + "/slow.wav"
-        try AudioWriter.write([sine(4000)], sampleRate: 2, to: p, format: .wav16)
-        XCTAssertEqual(try AudioDecoder().decode(p).sampleRate, 2)
-        XCTAssertThrowsError(try Preprocessor(config: .aisfx).features(path: p)) { error in
-            guard case .invalidParameter(let path, let reason)? = error as? AudioError else { return XCTFail("\(error)") }
-            XCTAssertEqual(path, p)
-            XCTAssertTrue(reason.contains("2 Hz"), reason)
+    /// A header's rate below 1 kHz or above 768 kHz is refused from the header, naming the file
+    /// and the rate (a 1 Hz file used to be embedded: resampled to 44.1 kHz, it became 44 100
+    /// times longer). The edges of the range are accepted; WAV and FLAC alike.
+    func testSampleRateOutsideTheAudioRangeIsRefused() throws {
+        for (rate, format, ext) in [(1, AudioFileFormat.wav16, "wav"), (2, .wav16, "wav"), (999, .wav16, "wav"),
+                                    (768_001, .wav16, "wav"), (1_000_000, .wav16, "wav"), (500, .flac16, "flac")] {
+            let p = dir + "/rate\(rate).\(ext)"
+            try AudioWriter.write([sine(4000)], sampleRate: rate, to: p, format: format)
+            XCTAssertEqual(decodeError(p), .sampleRateOutOfRange(path: p, rate: rate))
+            XCTAssertThrowsError(try AudioDecoder().header(p))
+            // Both front-end paths: decode-all (PENGI) and crop-only reading (aisfx, the demo's).
+            for config in [PreprocessingConfig.pengi, .aisfx] {
+                XCTAssertThrowsError(try Preprocessor(config: config).features(path: p)) { error in
+                    XCTAssertEqual(error as? AudioError, .sampleRateOutOfRange(path: p, rate: rate))
+                    let text = "\(error)"
+                    XCTAssertTrue(text.hasPrefix(p + ": ") && text.contains(" \(rate) Hz") && text.contains("1 kHz to 768 kHz"), text)
+                }
+            }
+        }
+        for rate in [1_000, 768_000] {
+            let p = dir + "/edge\(rate).wav"
+            try AudioWriter.write([sine(4000)], sampleRate: rate, to: p, format: .wav16)
+            XCTAssertEqual(try AudioDecoder().decode(p).sampleRate, rate)
         }
     }
 
@@ -151,10 +164,10 @@ final class BadInputTests: XCTestCase {
         try AudioWriter.write([sine(48000)], sampleRate: 16000, to: p, format: .wav16)  // 3 s
         XCTAssertEqual(decodeError(p, limits: DecodeLimits(maxDurationSeconds: 1)),
                        .tooLong(path: p, seconds: 3, limit: 1))
-        // Default limits (1 h): a small file whose header says 8000 frames at 2 Hz (4000 s).
+        // At the lowest accepted rate: 8000 frames at 1 kHz (8 s) against a 5 s limit.
         let q = dir + "/slow.wav"
-        try AudioWriter.write([sine(8000)], sampleRate: 2, to: q, format: .wav16)
-        guard case .tooLong? = decodeError(q) else { return XCTFail("expected .tooLong") }
+        try AudioWriter.write([sine(8000)], sampleRate: 1000, to: q, format: .wav16)
+        XCTAssertEqual(decodeError(q, limits: DecodeLimits(maxDurationSeconds: 5)), .tooLong(path: q, seconds: 8, limit: 5))
     }
 
     func testHugeFileBySize() throws {

@@ -41,6 +41,34 @@ final class ProgressBarTests: XCTestCase {
         XCTAssertTrue(lines[1].hasSuffix(", stopped"), stopped.text)
     }
 
+    /// `report`: a line of its own in a log (between the start line and the summary); on a
+    /// terminal the text after the bar, replaced by the next report, never a line of its own.
+    func testReportsAreLinesInALogAndTheBarsTailOnATerminal() {
+        let log = Sink()
+        let plain = ProgressBar(title: "experiment", total: 2, unit: "cells", isTerminal: false) { log.text += $0 }
+        plain.report("cell 1: accuracy 0.5")
+        plain.advance()
+        plain.report("cell 2: accuracy 0.75")
+        plain.advance()
+        plain.finish()
+        let lines = log.text.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, log.text)
+        XCTAssertEqual(Array(lines[0...2]), ["experiment: 2 cells to do", "cell 1: accuracy 0.5", "cell 2: accuracy 0.75"])
+        XCTAssertTrue(lines[3].hasPrefix("experiment: 2 cells in "), log.text)
+
+        let tty = Sink()
+        let bar = ProgressBar(title: "experiment", total: 2, unit: "cells", isTerminal: true) { tty.text += $0 }
+        bar.report("cell 1: accuracy 0.5")
+        bar.advance()
+        XCTAssertTrue(tty.text.hasPrefix("\r") && tty.text.contains("1/2"), tty.text)
+        XCTAssertTrue(tty.text.contains("  cell 1: accuracy 0.5"), tty.text)
+        bar.report("cell 2: accuracy 0.75")
+        bar.advance()  // the last step is always drawn
+        let last = tty.text.components(separatedBy: "\r").last ?? ""
+        XCTAssertTrue(last.contains("2/2") && last.contains("cell 2: accuracy 0.75") && !last.contains("cell 1"), last)
+        XCTAssertFalse(tty.text.contains("\n"), "nothing but the bar until it finishes: \(tty.text)")
+    }
+
     func testBarWithRateAndETAOnATerminal() {
         let sink = Sink()
         let bar = ProgressBar(title: "embedding x", total: 4, unit: "clips", isTerminal: true) { sink.text += $0 }

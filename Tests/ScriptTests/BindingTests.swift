@@ -40,7 +40,9 @@ final class BindingTests: XCTestCase {
             XCTFail("fit was not interrupted")
         } catch let e as ScriptError {
             XCTAssertEqual(e.kind, .interrupted)
-            XCTAssertEqual(e.message, "interrupted: training stopped after 1 epoch(s); the learner keeps what it learned")
+            XCTAssertEqual(e.message, "training stopped after 1 epoch(s); the learner keeps what it learned")
+            // Said once: the kind renders as "interrupted: " before the message.
+            XCTAssertEqual(e.rendered.components(separatedBy: "interrupted").count - 1, 1, e.rendered)
         }
         XCTAssertEqual(calls, 3, "no batch ran after the interrupt")
         XCTAssertFalse(Interrupt.requested, "the interrupt was consumed")
@@ -51,6 +53,33 @@ final class BindingTests: XCTestCase {
             print(evaluate(l, train, quiet: true).count)
             """)
         XCTAssertEqual(out, ["true 72", "12"])
+    }
+
+    /// The time budget (`palm run --max-seconds`) stops a `fit` that would run for hours at a
+    /// batch boundary, as Ctrl-C does, with the time-limit error rather than "interrupted";
+    /// the learner keeps what it learned and the next run starts with a fresh budget.
+    func testTimeLimitStopsFitAtABatchBoundary() throws {
+        ScriptFixtures.prepare()
+        let interp = Interpreter()
+        try interp.run("""
+            m = pengi_random()
+            train = features(m, dataset("folder", env("PALM_TEST_DATA")).split().train)
+            l = palm(m, train)
+            """)
+        interp.timeLimit = 1
+        do {
+            try interp.run("fit(l, train, epochs: 100000000, batch: 1)")
+            XCTFail("fit was not stopped")
+        } catch let e as ScriptError {
+            XCTAssertEqual(e.kind, .runtime, e.rendered)
+            XCTAssertTrue(e.message.hasPrefix("time limit of 1 s exceeded"), e.rendered)
+            XCTAssertFalse(e.rendered.contains("interrupted"), e.rendered)
+        }
+        XCTAssertFalse(Interrupt.requested, "the budget's flag does not outlive its run")
+        var out: [String] = []
+        interp.output = { out.append($0) }
+        try interp.run("print(l.params)")
+        XCTAssertEqual(out, ["75"])
     }
 
     /// `pengi(path)` loads a checkpoint strictly: the tiny random weights written as

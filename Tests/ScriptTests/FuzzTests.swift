@@ -13,11 +13,32 @@ import TestSupport
 /// another kind of error. In-process first (fast, many mutants); then through the built `palm`
 /// as child processes, where a stack overflow or an abort is a signal the test sees rather
 /// than the end of the test run.
+///
+/// Seeded: every run tries the same mutants, 3000 in-process and 50 through `palm` (under
+/// 20 s together on a busy 2-core machine). `PALM_FUZZ_ITERATIONS=N` runs N in-process
+/// mutants and N/60 through `palm` instead, and `PALM_FUZZ_SEED=S` other mutants, for a
+/// longer hunt:
+///     PALM_FUZZ_ITERATIONS=100000 swift test -c release --filter FuzzTests
 final class FuzzTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         Bindings.register()  // as the palm executable does at start-up
     }
+
+    /// Mutants run in-process per test run: `PALM_FUZZ_ITERATIONS`, else a CI-sized default.
+    static var iterations: Int {
+        ProcessInfo.processInfo.environment["PALM_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? 3_000
+    }
+
+    /// Mixed into every generator's seed: `PALM_FUZZ_SEED`, else 0 (the suite's fixed mutants).
+    static var seed: UInt64 {
+        ProcessInfo.processInfo.environment["PALM_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0
+    }
+
+    /// Bounds on every mutant's run: loop iterations plus calls, and wall-clock seconds (a
+    /// mutant may call a slow built-in in a loop that stays under the step budget).
+    static let stepBudget = 2_000
+    static let secondsBudget = 10.0
 
     /// SplitMix64: a tiny seeded generator so the mutations are the same on every run.
     struct SplitMix: RandomNumberGenerator {
@@ -104,50 +125,63 @@ final class FuzzTests: XCTestCase {
         let corpus = try Self.corpus()
         XCTAssertGreaterThan(corpus.count, 10)
         let pool = corpus.flatMap { $0 } + ["(", ")", "[", "]", "{", "}", "\"", "\\(", ".", ":", ",", "fn", "..<", "@", "-"]
-        var rng = SplitMix(state: 0x5eed)
-        let iterations = 5000
-        var outcomes = (ok: 0, syntax: 0, runtime: 0)
-        // One interpreter, reset between mutants (cheaper than building the built-ins 5000
-        // times, and :reset gets exercised too).
+        var rng = SplitMix(state: 0x5eed ^ Self.seed)
+        let iterations = Self.iterations
+        var outcomes = (ok: 0, syntax: 0, runtime: 0, overBudget: 0)
+        // One interpreter, reset between mutants (cheaper than building the built-ins for
+        // every mutant, and :reset gets exercised too).
         let interp = Interpreter()
         interp.output = { _ in }
-        interp.stepLimit = 2_000
+        interp.stepLimit = Self.stepBudget
+        interp.timeLimit = Self.secondsBudget
         var deep = 0
-        for i in 0..<iterations {
-            var tokens = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
-            for _ in 0..<Int.random(in: 1...4, using: &rng) {
-                // One mutation in twelve is a long chain or deep nesting.
-                let kind = Int.random(in: 0..<12, using: &rng)
-                if kind >= 10 { deep += 1 }
-                Self.mutate(&tokens, kind: kind < 10 ? kind % 5 : kind - 5, pool: pool, using: &rng)
-            }
-            // Splice tokens back with spaces (newlines stay newlines); a fragment like `\(`
-            // may land anywhere, including inside a string.
-            let text = tokens.joined(separator: " ")
-            interp.reset()
-            // Even mutants run whole (mostly exercising the parser: one bad token stops the
-            // file); odd ones run line by line in one session, as typed at a REPL, so the
-            // interpreter sees many mutated but parseable statements.
-            let entries = i % 2 == 0 ? [text] : text.split(separator: "\n").map(String.init)
-            for entry in entries {
-                do {
-                    try interp.run(entry, name: "fuzz\(i).palm")
-                    outcomes.ok += 1
-                } catch let e as ScriptError {
-                    if e.kind == .syntax { outcomes.syntax += 1 } else { outcomes.runtime += 1 }
-                    // Rendering must work for every error, wherever it points.
-                    XCTAssertFalse(e.rendered.isEmpty)
-                } catch {
-                    XCTFail("mutant \(i) raised a non-script error \(error):\n\(entry)")
+        let start = Date()
+        // Every mutant on one script thread: `run` then stays on it instead of starting a
+        // thread (with its 256 MiB stack) per entry, which was most of the test's time.
+        try ScriptThread.run {
+            for i in 0..<iterations {
+                var tokens = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    // One mutation in thirty is a long chain or deep nesting: such a mutant
+                    // costs ten times an ordinary one here, and the test through `palm` below
+                    // gives every mutant one.
+                    let kind = Int.random(in: 0..<60, using: &rng)
+                    if kind >= 58 { deep += 1 }
+                    Self.mutate(&tokens, kind: kind < 58 ? kind % 5 : kind - 53, pool: pool, using: &rng)
+                }
+                // Splice tokens back with spaces (newlines stay newlines); a fragment like `\(`
+                // may land anywhere, including inside a string.
+                let text = tokens.joined(separator: " ")
+                interp.reset()
+                // Even mutants run whole (mostly exercising the parser: one bad token stops the
+                // file); odd ones run line by line in one session, as typed at a REPL, so the
+                // interpreter sees many mutated but parseable statements.
+                let entries = i % 2 == 0 ? [text] : text.split(separator: "\n").map(String.init)
+                for entry in entries {
+                    do {
+                        try interp.run(entry, name: "fuzz\(i).palm")
+                        outcomes.ok += 1
+                    } catch let e as ScriptError {
+                        if e.kind == .syntax { outcomes.syntax += 1 } else { outcomes.runtime += 1 }
+                        // Rendering must work for every error, wherever it points.
+                        XCTAssertFalse(e.rendered.isEmpty)
+                        if e.message.hasPrefix("step limit of") || e.message.hasPrefix("time limit of") { outcomes.overBudget += 1 }
+                        // A mutant cannot raise Ctrl-C: an interrupt here would be the time budget
+                        // leaking its flag from one run into the next.
+                        XCTAssertNotEqual(e.kind, .interrupted, "mutant \(i): \(e.rendered)")
+                    } catch {
+                        XCTFail("mutant \(i) raised a non-script error \(error):\n\(entry)")
+                    }
                 }
             }
         }
-        print("FuzzTests: \(iterations) mutants (\(deep) chains or nestings spliced in): \(outcomes.ok) ran, \(outcomes.syntax) syntax errors, \(outcomes.runtime) runtime errors")
+        print("FuzzTests: \(iterations) mutants (\(deep) chains or nestings spliced in) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: "
+              + "\(outcomes.ok) entries ran, \(outcomes.syntax) syntax errors, \(outcomes.runtime) runtime errors (\(outcomes.overBudget) over the step or time budget)")
         // The mix shows the mutations reach both the parser and the interpreter.
         XCTAssertGreaterThan(outcomes.ok, iterations)
         XCTAssertGreaterThan(outcomes.syntax, iterations / 2)
         XCTAssertGreaterThan(outcomes.runtime, iterations / 10)
-        XCTAssertGreaterThan(deep, iterations / 10)
+        XCTAssertGreaterThan(deep, iterations / 20)
     }
 
     /// Mutants that each carry at least one long chain or deep nesting, run by the built `palm`
@@ -160,8 +194,9 @@ final class FuzzTests: XCTestCase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("palm-fuzz-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var rng = SplitMix(state: 0xdee9)
-        let iterations = 400
+        var rng = SplitMix(state: 0xdee9 ^ Self.seed)
+        let iterations = max(20, Self.iterations / 60)
+        let start = Date()
         var outcomes = (ok: 0, syntax: 0, runtime: 0, tooDeep: 0)
         for i in 0..<iterations {
             var tokens = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
@@ -175,7 +210,8 @@ final class FuzzTests: XCTestCase {
             let text = "o = ones(1, 1)\nfn f(x) { x }\n" + tokens.joined(separator: " ") + "\n"
             let path = directory.appendingPathComponent("mutant\(i).palm").path
             try text.write(toFile: path, atomically: true, encoding: .utf8)
-            let outcome = try PalmProcess.run(["run", "--max-steps", "2000", "--max-memory", "1G", path], timeout: 60)
+            let outcome = try PalmProcess.run(["run", "--max-steps", "\(Self.stepBudget)", "--max-seconds", "\(Int(Self.secondsBudget))", "--max-memory", "1G", path],
+                                              timeout: 60)
             XCTAssertTrue(outcome.signal == nil && !outcome.timedOut && (outcome.status == 0 || outcome.status == 1),
                           "mutant \(i) (\(path)): \(outcome)\n--- script\n\(text.prefix(600))")
             if outcome.status == 1 {
@@ -193,7 +229,7 @@ final class FuzzTests: XCTestCase {
             }
             if outcome.signal != nil || outcome.timedOut { break }  // one is enough: keep the evidence, stop
         }
-        print("FuzzTests: \(iterations) deep mutants through palm: \(outcomes.ok) exited 0; exited 1 with \(outcomes.syntax) syntax errors "
+        print("FuzzTests: \(iterations) deep mutants through palm in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(outcomes.ok) exited 0; exited 1 with \(outcomes.syntax) syntax errors "
               + "(\(outcomes.tooDeep) nested too deeply) and \(outcomes.runtime) runtime errors")
         // The mix shows the mutants reach the depth limits and also the evaluator.
         XCTAssertGreaterThan(outcomes.tooDeep, iterations / 20)

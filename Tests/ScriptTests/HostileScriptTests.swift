@@ -119,6 +119,33 @@ final class HostileScriptTests: XCTestCase {
         XCTAssertTrue(zero.stderr.contains("--max-steps: '0' is not a positive whole number"), zero.stderr)
     }
 
+    /// `--max-seconds S`: a run that never ends stops with an error after S seconds of wall
+    /// clock, before or after the script name, in `palm run` and per entry in `palm repl`
+    /// (where the session goes on), beside `--max-steps`.
+    func testTimeLimitStopsAScriptThatNeverEnds() throws {
+        assertCleanFailure(try run("spin.palm", "x = 0\nwhile true { x += 1 }\n", options: ["--max-seconds", "1"]),
+                           "time limit of 1 s exceeded", "--max-seconds before the script")
+        let path = directory.appendingPathComponent("spin.palm").path
+        assertCleanFailure(try PalmProcess.run(["run", path, "--max-seconds", "0.5"], timeout: 20),
+                           "time limit of 0.5 s exceeded", "--max-seconds after the script")
+        for bad in ["0", "-1", "soon"] {
+            let refused = try PalmProcess.run(["run", path, "--max-seconds", bad], timeout: 20)
+            XCTAssertTrue(refused.signal == nil && refused.status != 0, "\(refused)")
+            XCTAssertTrue(refused.stderr.contains("--max-seconds: '\(bad)' is not a positive number of seconds"), refused.stderr)
+        }
+
+        // The REPL: each entry has the budgets (a slow loop runs out of time, a fast one out of
+        // steps); the session goes on after either.
+        let repl = try PalmProcess.run(["repl", "--history", "/dev/null", "--max-seconds", "1", "--max-steps", "100000"],
+                                       input: "while true { x = randn(200, 200) @ randn(200, 200) }\nprint(\"after \" + \"time\")\n"
+                                           + "for i in 0..<1000000 { }\nprint(\"after \" + \"steps\")\n",
+                                       timeout: 30)
+        XCTAssertEqual(repl.status, 0, "\(repl)")
+        XCTAssertTrue(repl.stderr.contains("time limit of 1 s exceeded"), repl.stderr)
+        XCTAssertTrue(repl.stderr.contains("step limit of 100000 exceeded"), repl.stderr)
+        XCTAssertEqual(repl.stdout.split(separator: "\n"), ["after time", "after steps"], "\(repl)")
+    }
+
     func testScriptThatLoadsItselfStopsCleanly() throws {
         let path = directory.appendingPathComponent("self.palm").path
         assertCleanFailure(try run("self.palm", "load(\"\(path)\")\n"), "recursion too deep (", "self-loading script")

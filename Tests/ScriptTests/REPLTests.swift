@@ -115,6 +115,75 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(out, ["100", "101"])
     }
 
+    /// An error in a very long line shows a window of about 100 characters around the caret,
+    /// marked with "…" where the line was cut, the caret still under the culprit.
+    func testErrorInAVeryLongLineShowsAWindowAroundTheCaret() {
+        let long = "x = " + String(repeating: "1 + ", count: 300) + "nope" + String(repeating: " + 1", count: 300)
+        let (_, err, _, _) = session(["y = 2", long, "y"])
+        XCTAssertEqual(err.count, 1)
+        let lines = err[0].split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        print(err[0])
+        XCTAssertTrue(lines[0].hasSuffix("unknown name 'nope'"), lines[0])
+        XCTAssertEqual(lines.count, 3, err[0])
+        let (source, caret) = (lines[1], lines[2])
+        XCTAssertTrue(source.hasPrefix("    …") && source.hasSuffix("…"), source)
+        XCTAssertLessThanOrEqual(source.count, 4 + SourceLocation.excerptWidth + 2)
+        XCTAssertEqual(String(Array(source)[(caret.count - 1)...].prefix(4)), "nope", "the caret is under the name")
+        XCTAssertEqual(caret.last, "^")
+
+        // Near either end of the line only the cut side is marked; a short line is shown whole.
+        let cases: [(text: String, column: Int, mark: String)] = [
+            ("nope" + String(repeating: " + 1", count: 100), 1, "end"),
+            (String(repeating: "1 + ", count: 100) + "nope", 401, "start"),
+            ("1 + nope", 5, "none"),
+        ]
+        for (text, column, mark) in cases {
+            let location = SourceLocation(file: SourceFile(name: "l.palm", text: text), line: 1, column: column)
+            let shown = location.excerpt.split(separator: "\n").map(String.init)
+            XCTAssertEqual(shown[0].hasPrefix("    …"), mark == "start", shown[0])
+            XCTAssertEqual(shown[0].hasSuffix("…"), mark == "end", shown[0])
+            XCTAssertEqual(String(Array(shown[0])[(shown[1].count - 1)...].prefix(4)), "nope", location.excerpt)
+        }
+    }
+
+    /// `Interpreter.timeLimit` (`--max-seconds`): an entry that never ends stops with an error
+    /// pointing into the loop; the next entry gets a fresh budget and nothing is left pending.
+    func testTimeLimitStopsAnEntryAndTheSessionGoesOn() {
+        let interp = Interpreter()
+        interp.timeLimit = 0.3
+        let (out, err, _, _) = session(["x = 0", "while true { x += 1 }", "x > 0"], interpreter: interp)
+        XCTAssertEqual(err.count, 1, "\(err)")
+        XCTAssertTrue(err[0].hasPrefix("<repl>:1:1: error: time limit of 0.3 s exceeded"), err[0])
+        XCTAssertTrue(err[0].contains("\n    ^"), err[0])
+        XCTAssertEqual(out, ["true"])
+        XCTAssertFalse(Interrupt.requested)
+    }
+
+    /// Ctrl-C during a loop says "interrupted" once: the kind, then what stopped.
+    func testInterruptIsSaidOnce() {
+        let interp = Interpreter()
+        interp.define(Builtin(Doc("press_ctrl_c", "test hook: raises the SIGINT flag")) { _, _ in
+            Interrupt.flag = 1
+            return .nil
+        })
+        let (_, err, _, _) = session(["for i in 0..<10 { press_ctrl_c() }"], interpreter: interp)
+        XCTAssertEqual(err.count, 1)
+        XCTAssertEqual(err[0].components(separatedBy: "interrupted").count - 1, 1, err[0])
+        XCTAssertTrue(err[0].contains("interrupted: stopped by Ctrl-C"), err[0])
+    }
+
+    /// A bare `help` (the built-in as a value) prints what `:help` prints, not `<builtin help>`;
+    /// a user's own `help` is printed as any value.
+    func testBareHelpPrintsTheHelpText() {
+        let (out, err, _, _) = session(["help", ":help", "help;", "help(\"syntax\") == nil", "help = 3", "help"])
+        XCTAssertEqual(err, [])
+        XCTAssertEqual(out.count, 5, "\(out)")
+        XCTAssertEqual(out[0], out[1])
+        XCTAssertTrue(out[0].contains(":quit") && out[0].contains("cross_entropy"), out[0])
+        XCTAssertFalse(out.contains { $0.contains("<builtin") }, "\(out)")
+        XCTAssertEqual(Array(out[3...]), ["true", "3"])
+    }
+
     func testInterruptFlagFromPromptDoesNotStopNextEntry() {
         let (_, _, _, repl) = session([])
         Interrupt.flag = 1

@@ -32,24 +32,27 @@ public enum PalmProcess {
     }
 
     /// Runs `palm ARGUMENTS` (stdin from `input`, or /dev/null), killing it after `timeout` seconds.
-    /// - Parameter environment: added to this process's environment.
+    /// - Parameters:
+    ///   - environment: added to this process's environment.
+    ///   - mergingStreams: stdout and stderr into one pipe (as `palm ... > log 2>&1` does), all
+    ///     in `stdout` in the order the child wrote it; `stderr` is then empty.
     public static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
-                           timeout: TimeInterval = 60, executable name: String = "palm") throws -> ProcessOutcome {
+                           timeout: TimeInterval = 60, mergingStreams: Bool = false, executable name: String = "palm") throws -> ProcessOutcome {
         guard let exe = executable(name) else {
             throw NSError(domain: "PalmProcess", code: 1,
                           userInfo: [NSLocalizedDescriptionKey: "\(name) is not built beside the tests (swift build --build-tests builds it)"])
         }
-        return try run(path: exe, arguments, input: input, environment: environment, timeout: timeout)
+        return try run(path: exe, arguments, input: input, environment: environment, timeout: timeout, mergingStreams: mergingStreams)
     }
 
     /// Runs the program at `path` (a script, a system tool) the same way.
     public static func run(path exe: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
-                           timeout: TimeInterval = 60) throws -> ProcessOutcome {
+                           timeout: TimeInterval = 60, mergingStreams: Bool = false) throws -> ProcessOutcome {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = mergingStreams ? out : Pipe()
         p.standardOutput = out
         p.standardError = err
         if let input {
@@ -67,8 +70,10 @@ public enum PalmProcess {
         nonisolated(unsafe) var outData = Data(), errData = Data()
         group.enter()
         DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if !mergingStreams {
+            group.enter()
+            DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        }
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while p.isRunning {

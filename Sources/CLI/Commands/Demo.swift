@@ -49,10 +49,12 @@ public struct Demo: ParsableCommand {
         let root = dir.map { ($0 as NSString).expandingTildeInPath } ?? CachePaths.demo
         let corpusDir = root + (perClass.map { "/corpus-\($0)" } ?? "/corpus")
         let start = Date()
-        print("palm demo: building the demo corpus in \(corpusDir) (kept files are reused)")
+        // Stages on stderr; the script's table and the report's path on stdout.
+        let progress = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        progress("palm demo: building the demo corpus in \(corpusDir) (kept files are reused)")
         let summary = try DemoCorpus(maxPerClass: perClass ?? 40).build(into: corpusDir)
-        print(String(format: "corpus: %d files written, %d kept; %d alignment classes, %d evaluation classes (%.1f s)",
-                     summary.written, summary.kept, summary.alignmentClasses.count, summary.evaluationClasses.count, Date().timeIntervalSince(start)))
+        progress(String(format: "corpus: %d files written, %d kept; %d alignment classes, %d evaluation classes (%.1f s)",
+                        summary.written, summary.kept, summary.alignmentClasses.count, summary.evaluationClasses.count, Date().timeIntervalSince(start)))
         if corpusOnly { return }
         let script = try Demo.stdlibScript("demo.palm")
         let out = report.map { ($0 as NSString).expandingTildeInPath } ?? root + "/demo-report.html"

@@ -90,15 +90,8 @@ extension Experiment {
             print("palm status \(Shell.quote(outputDirectory)) shows where it stands; rerun this command with --wait to wait for it")
             return
         }
-        let terminal = isatty(STDOUT_FILENO) != 0
         Interrupt.install(secondPressExits: true)
-        let status = try executor.wait(plan, shouldStop: { Interrupt.requested }) { line, final in
-            if terminal {
-                FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line + (final ? "\n" : "")).utf8))
-            } else {
-                print(line)
-            }
-        }
+        let status = try executor.wait(plan, shouldStop: { Interrupt.requested }, show: Status.showWaiting)
         if Interrupt.requested && !status.activeJobs.isEmpty {
             print("stopped waiting; the jobs go on (palm status \(Shell.quote(outputDirectory)))")
             throw ExitCode(130)

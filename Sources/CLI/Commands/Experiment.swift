@@ -127,7 +127,7 @@ public struct Experiment: ParsableCommand {
             try results.writeTables(outcome)
         }
         try writeOutputs(outcome)
-        if Interrupt.requested { print("interrupted: rerun the same command to resume"); throw ExitCode(130) }
+        if Interrupt.requested { FeatureStore.warnOnStandardError("interrupted: rerun the same command to resume"); throw ExitCode(130) }
     }
 
     /// The one model of a single-model grid (a cluster run takes one).
@@ -141,11 +141,11 @@ public struct Experiment: ParsableCommand {
     /// The output folder, absolute.
     var outputDirectory: String { absolute(out) }
 
-    /// The datasets, loaded (their notes printed).
+    /// The datasets, loaded (their notes on stderr).
     func loadDatasets() throws -> [Dataset] {
         try lists().datasets.map {
             let d = try Dataset.load($0.layout, root: $0.root)
-            for note in d.notes { print("note: \(note)") }
+            for note in d.notes { FeatureStore.warnOnStandardError("note: \(note)") }
             return d
         }
     }
@@ -184,8 +184,9 @@ public struct Experiment: ParsableCommand {
                    generalization: try studyGeneralization()).with(perturbations: try perturbations())
     }
 
-    /// Writes the report beside the tables and prints the table: the end of every run, local
-    /// or the cluster's merge job.
+    /// Writes the report beside the tables and prints the table and where the files are (the
+    /// results, on stdout; progress went to stderr): the end of every run, local or the
+    /// cluster's merge job.
     func writeOutputs(_ outcome: ExperimentOutcome) throws {
         let report = outputDirectory + "/report.html"
         try ExperimentReport.make(outcome, title: "palm experiment: \(model.joined(separator: ", "))").write(to: report)

@@ -10,47 +10,42 @@ public struct Repl: ParsableCommand {
 
     @Option(help: "History file (default ~/.palm_history).") var history: String?
     @OptionGroup var memory: MemoryBudgetOption
+    @OptionGroup var limits: RunLimitOptions
 
     public init() {}
 
     public func run() throws {
         try memory.apply()
-        runREPL(historyPath: history ?? REPL.defaultHistoryPath)
+        let interpreter = Interpreter()
+        limits.apply(to: interpreter)
+        runREPL(historyPath: history ?? REPL.defaultHistoryPath, interpreter: interpreter)
     }
 }
 
-/// `palm run script.palm [--report out.html|out.md] [--max-memory SIZE] [--max-steps N] [args...]`.
+/// `palm run script.palm [--report out.html|out.md] [--max-memory SIZE] [--max-steps N]
+/// [--max-seconds S] [args...]`.
 public struct Run: ParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Run a palm script, optionally writing a notebook-style report.")
 
     @Option(help: "Write a report of every #%% cell (code, output, tables, plots): .html or .md.") var report: String?
     @OptionGroup var memory: MemoryBudgetOption
-    @OptionGroup var steps: StepLimitOption
+    @OptionGroup var limits: RunLimitOptions
     @Argument(help: "The script (.palm).") var script: String
     @Argument(parsing: .captureForPassthrough, help: "Arguments the script sees as `args`.") var arguments: [String] = []
 
     public init() {}
 
     public func run() throws {
-        // Script arguments are passed through untouched, so `--report`, `--max-memory` or
-        // `--max-steps` after the script name lands among them: take them out here so both
-        // orders work.
-        var args = arguments, out = report
-        if let i = args.firstIndex(of: "--report"), i + 1 < args.count {
-            out = args[i + 1]
-            args.removeSubrange(i...(i + 1))
-        }
+        // Script arguments are passed through untouched, so `--report`, `--max-memory`,
+        // `--max-steps` or `--max-seconds` after the script name lands among them: take them
+        // out here so both orders work.
+        var args = arguments
+        let out = try takeValue("--report", from: &args) ?? report
         try memory.apply()
-        if let i = args.firstIndex(of: "--max-memory"), i + 1 < args.count {
-            AllocationBudget.memoryBudget = try MemoryBudgetOption.bytes(args[i + 1])
-            args.removeSubrange(i...(i + 1))
-        }
+        if let size = try takeValue("--max-memory", from: &args) { AllocationBudget.memoryBudget = try MemoryBudgetOption.bytes(size) }
         let interpreter = Interpreter()
-        interpreter.stepLimit = steps.maxSteps
-        if let i = args.firstIndex(of: "--max-steps"), i + 1 < args.count {
-            interpreter.stepLimit = try StepLimitOption.steps(args[i + 1])
-            args.removeSubrange(i...(i + 1))
-        }
+        limits.apply(to: interpreter)
+        try RunLimitOptions.take(from: &args, into: interpreter)
         let status = runScript(path: script, arguments: args, report: out, interpreter: interpreter)
         if status != 0 { throw ExitCode(status) }
     }

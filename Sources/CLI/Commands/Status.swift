@@ -19,13 +19,25 @@ public struct Status: ParsableCommand {
         let client = SlurmClient()
         let status: GridStatus
         if wait {
-            status = try SlurmExecutor().wait(plan, shouldStop: { Interrupt.requested }) { line, _ in print(line) }
+            status = try SlurmExecutor().wait(plan, shouldStop: { Interrupt.requested }, show: Status.showWaiting)
         } else {
             status = try GridStatus.read(plan: plan, client: client)
             print(status.progressLine)
             if !status.activeJobs.isEmpty { print("jobs queued or running: \(status.activeJobs.joined(separator: ", "))") }
         }
         try Self.finish(status, plan: plan)
+    }
+
+    /// Shows the grid's status line while waiting for its jobs: each change on stderr (redrawn
+    /// in place on a terminal, a line each otherwise), the final one on stdout, as the result.
+    static func showWaiting(_ line: String, final: Bool) {
+        let terminal = isatty(STDERR_FILENO) != 0
+        if final {
+            if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print(line)
+        } else {
+            FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+        }
     }
 
     /// Names every failed cell and feature task with its log; exits 1 when there is one.

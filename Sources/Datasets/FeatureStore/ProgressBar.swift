@@ -13,7 +13,9 @@ import Foundation
 /// redrawn every half second even between `advance` calls (one long item, a 10-minute file
 /// going through an encoder, still shows it is alive), and elsewhere the start line appears.
 /// `PALM_PROGRESS_AFTER` (seconds) overrides `quietFor` for every such bar; 0 shows them at once.
-/// Lives in Datasets for now; it will move to a shared place when other layers need it.
+/// `report(_:)` adds a line about the item just done (a grid cell's accuracy): a line of its
+/// own in a log, the text after the bar on a terminal. Everything goes to stderr, so stdout
+/// holds only results. Lives in Datasets, below every layer that shows progress.
 public final class ProgressBar: @unchecked Sendable {
     public let title: String
     public let total: Int
@@ -28,6 +30,8 @@ public final class ProgressBar: @unchecked Sendable {
     private var finished = false
     private var timer: DispatchSourceTimer?
     private var count = 0
+    /// The latest `report(_:)` text, shown after the bar on a terminal.
+    private var status = ""
     /// Items done so far.
     public var done: Int { lock.withLock { count } }
 
@@ -94,6 +98,15 @@ public final class ProgressBar: @unchecked Sendable {
         }
     }
 
+    /// A line about the item just done: written as a line of its own when the output is not a
+    /// terminal; on a terminal it becomes the text after the bar, shown from the next redraw
+    /// (`advance`) until the next report.
+    public func report(_ text: String) {
+        lock.withLock {
+            if isTerminal { status = text } else { output(text + "\n") }
+        }
+    }
+
     /// The quiet time is over, or half a second has passed on a terminal.
     private func tick() {
         lock.withLock {
@@ -124,8 +137,23 @@ public final class ProgressBar: @unchecked Sendable {
         }
     }
 
-    /// The bar line: title, bar, count, rate, ETA, elapsed time.
+    /// The bar line: title, bar, count, rate, ETA, elapsed time, the latest report; cut to the
+    /// terminal's width (a wrapped line would defeat the carriage return).
     func line(now: Date) -> String {
+        let full = bar(now: now) + (status.isEmpty ? "" : "  " + status)
+        let width = Self.terminalColumns()
+        return width > 1 && full.count >= width ? String(full.prefix(width - 2)) + "…" : full
+    }
+
+    /// The columns of the terminal on stderr, or 0 when unknown.
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0 else { return 0 }
+        return Int(size.ws_col)
+    }
+
+    /// Title, bar, count, rate, ETA and elapsed time.
+    private func bar(now: Date) -> String {
         let width = 24
         let fraction = total > 0 ? min(1, Double(count) / Double(total)) : 1
         let filled = Int(fraction * Double(width))

@@ -2,8 +2,9 @@ import Foundation
 
 /// One argument of a model kind. In a spec string the arguments marked `positional` follow the
 /// kind's name in order, separated by colons (`pengi-random:tiny:3`); a trailing `.path`
-/// argument takes the rest of the string, colons included. In scripts every argument is a
-/// parameter of the kind's builtin (`pengi(path, preprocessing: "clean")`).
+/// argument takes the rest of the string, colons included. Arguments marked `named` are written
+/// after those as `:name=value` parts, in any order (`laion-clap:PATH:amodel=HTSAT-base`). In
+/// scripts every argument is a parameter of the kind's builtin (`pengi(path, preprocessing: "clean")`).
 public struct ModelArgument: Sendable {
     public enum Kind: Sendable, Equatable {
         /// A file or folder (`~` expanded; scripts resolve it beside the running script).
@@ -20,15 +21,23 @@ public struct ModelArgument: Sendable {
     /// The default, as written in a spec; nil when the argument is required. An optional
     /// argument with no meaningful default (a path found on its own) has `""`.
     public let defaultValue: String?
-    /// Whether the argument can be written in a spec string (else scripts only).
+    /// Whether the argument is written by position in a spec string.
     public let positional: Bool
+    /// Whether the argument is written as `:name=value` in a spec string (never positional; it
+    /// needs a default, and a value holding a colon cannot be written this way).
+    public let named: Bool
 
-    public init(_ name: String, _ doc: String, _ kind: Kind, default defaultValue: String? = nil, positional: Bool = true) {
+    /// `named: true` makes the argument a `name=value` part (and not positional); with neither,
+    /// `positional: false` leaves it to scripts.
+    public init(_ name: String, _ doc: String, _ kind: Kind, default defaultValue: String? = nil, positional: Bool = true,
+                named: Bool = false) {
+        precondition(!named || defaultValue != nil, "a named argument needs a default")
         self.name = name
         self.doc = doc
         self.kind = kind
         self.defaultValue = defaultValue
-        self.positional = positional
+        self.positional = positional && !named
+        self.named = named
     }
 
     /// Checks one value; returns it normalised (choices lower-cased, paths tilde-expanded).
@@ -89,7 +98,13 @@ public struct ModelKind: Sendable {
                 out += ":" + word
             }
         }
-        return out + String(repeating: "]", count: optionalDepth)
+        out += String(repeating: "]", count: optionalDepth)
+        for a in arguments where a.named {
+            var word = a.name.uppercased()
+            if case let .choice(words) = a.kind { word = words.joined(separator: "|") }
+            out += "[:\(a.name)=\(word)]"
+        }
+        return out
     }
 }
 

@@ -16,6 +16,17 @@ public struct ModelSpec: Sendable, CustomStringConvertible {
         let kind = try ModelRegistry.kind(named: parts[0], spec: text)
         var given: [String: String] = [:]
         var rest = parts.count > 1 ? parts[1] : nil
+        // Trailing `name=value` parts set named arguments; they are peeled from the right, so a
+        // path before them may hold colons (and a part that is not `known-name=...` stays in it).
+        let named = kind.arguments.filter(\.named)
+        while let r = rest, !named.isEmpty {
+            let cut = r.lastIndex(of: ":")
+            let part = cut.map { r[r.index(after: $0)...] } ?? r[...]
+            guard let eq = part.firstIndex(of: "="), let a = named.first(where: { $0.name == part[..<eq].lowercased() }) else { break }
+            guard given[a.name] == nil else { throw ModelSpecError(spec: text, "\(a.name)= is given twice") }
+            given[a.name] = String(part[part.index(after: eq)...])
+            rest = cut.map { String(r[..<$0]) }
+        }
         let positional = kind.arguments.filter(\.positional)
         for (i, a) in positional.enumerated() {
             guard let r = rest else { break }
@@ -74,6 +85,7 @@ public struct ModelSpec: Sendable, CustomStringConvertible {
         let positional = kind.arguments.filter(\.positional)
         var shown = positional.map { self[$0.name] }
         while let last = shown.indices.last, let d = positional[last].defaultValue, shown[last] == d { shown.removeLast() }
+        for a in kind.arguments where a.named && self[a.name] != a.defaultValue { shown.append("\(a.name)=\(self[a.name])") }
         return ([kind.name] + shown).joined(separator: ":")
     }
 
@@ -95,6 +107,7 @@ public enum ModelRegistry {
         DemoModel.kind, MiniLMTextEncoder.kind, AISFXAudioEncoder.kind,
         MSCLAP2022Model.checkpointKind, MSCLAP2022Model.randomKind,
         MSCLAP2023Model.checkpointKind, MSCLAP2023Model.randomKind,
+        LAIONCLAPModel.checkpointKind, LAIONCLAPModel.randomKind,
     ]
 
     /// The kind called `name`; the error lists the kinds and suggests the closest.

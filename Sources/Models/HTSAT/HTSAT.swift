@@ -15,12 +15,17 @@ import Tensor
 //   4 stages of Swin blocks (shift S/2 on odd blocks), PatchMerging between stages
 //   norm, then `latent_output` = mean over all final tokens (tscam's regrouping before the
 //   average pool only permutes tokens, so it is a plain mean) -> [B, 768]
+// LAION-CLAP's HTSAT (`laion_clap` 1.1.7 `clap_module/htsat.py`, keys under `audio_branch.`)
+// is the same network without fusion: its `forward_features` always takes the tscam branch,
+// whose 'embedding' output is this `latent_output`; the fusion layers (`mel_conv2d`,
+// `fusion_model`) exist only in fusion checkpoints, which palm does not load yet.
 // Not reproduced: the STFT/log-mel front-end (the Audio target computes the log-mel), SpecAugment
 // and mixup (training only), the tscam conv and head (not part of the embedding), the > 1024-frame
 // crop/average branch (PENGI's clips never reach it).
 // Clips are batched through the whole tower: windows of all clips go through each GEMM together.
 
-/// The HTSAT (Swin-T) audio tower. Checkpoint keys below `audio_encoder.base.htsat.`.
+/// The HTSAT (Swin-T) audio tower. Checkpoint keys below `audio_encoder.base.htsat.` (PENGI)
+/// or `audio_branch.` (LAION-CLAP).
 public struct HTSAT: Sendable {
     public let config: HTSATConfig
     public let bn0: BatchNorm2d

@@ -47,6 +47,7 @@ public struct Linear: Sendable {
             case .gelu: FastMath.gelu(o, count: count)
             case .geluTanh: FastMath.geluTanh(o, count: count)
             case .quickGelu: FastMath.quickGelu(o, count: count)
+            case .relu: for i in 0..<count where !(o[i] > 0) { o[i] = 0 }
             }
         }
         return out

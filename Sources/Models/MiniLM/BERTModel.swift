@@ -1,7 +1,10 @@
 import Tensor
 
 // The BERT encoder with sentence-transformers mean pooling, as all-MiniLM-L6-v2 runs it, or
-// with the [CLS] hidden state, as MS-CLAP 2022's text tower (bert-base-uncased) pools.
+// with the [CLS] hidden state, as MS-CLAP 2022's text tower (bert-base-uncased) pools, or
+// with BERT's own pooler (dense + tanh on the first token), as LAION-CLAP reads RoBERTa's
+// `pooler_output`. RoBERTa is this encoder with positions from `positionOffset` (2) on and a
+// single token type (`BERTConfig.robertaBase`; HF `RobertaModel`, the same key layout).
 //
 // Provenance: Hugging Face transformers `BertModel` (models/bert/modeling_bert.py, eager
 // attention) for the encoder, sentence-transformers `Pooling(mode_mean_tokens=True)` for the
@@ -16,6 +19,9 @@ import Tensor
 //   to padding, and both poolings only read real tokens, so the padded tail is dead work.
 // * HF masks with the dtype's minimum; palm with -inf. Both give padding exactly zero weight.
 // * Segment ids are all 0 (single sentences), so the token-type row 0 is added everywhere.
+// * RoBERTa gives padding tokens position `padding_idx`; palm gives every position its
+//   offset index. Padding is masked and never pooled, so only real tokens' positions matter,
+//   and those agree (a text spelling "<pad>" literally, which HF also skips, is the exception).
 
 /// A BERT encoder (`BertModel` layout) with masked mean pooling or [CLS] pooling.
 public struct BERTModel: Sendable {
@@ -25,6 +31,9 @@ public struct BERTModel: Sendable {
     public let tokenTypeEmbedding: Embedding
     public let embeddingLayerNorm: LayerNorm
     public let layers: [BERTLayer]
+    /// BERT's pooler `pooler.dense` (`width -> width`, then tanh on the first token), when
+    /// loaded (`pooler: true`; LAION-CLAP's RoBERTa).
+    public let pooler: Linear?
     /// Keys present in the checkpoint and deliberately not loaded (empty when the caller
     /// finishes the loader itself: `init(_:config:finishing:)`).
     public let ignoredKeys: [String]
@@ -38,7 +47,8 @@ public struct BERTModel: Sendable {
     /// the encoder alone), checks that nothing else is left except `ignoredPrefixes`. A model
     /// that embeds BERT in a larger checkpoint passes `finishing: false` and finishes its root
     /// loader itself, with `ignoredPrefixes` under the encoder's prefix.
-    public init(_ loader: WeightLoader, config c: BERTConfig, finishing: Bool = true) throws {
+    /// With `pooler`, `pooler.dense` is read too (and is then no longer ignorable).
+    public init(_ loader: WeightLoader, config c: BERTConfig, finishing: Bool = true, pooler loadPooler: Bool = false) throws {
         config = c
         let emb = loader.scoped("embeddings")
         wordEmbedding = try Embedding(emb.scoped("word_embeddings"), count: c.vocabSize, dim: c.width)
@@ -54,6 +64,7 @@ public struct BERTModel: Sendable {
         }
         let enc = loader.scoped("encoder").scoped("layer")
         layers = try (0..<c.layers).map { try BERTLayer(enc.scoped($0), config: c) }
+        pooler = loadPooler ? try Linear(loader.scoped("pooler").scoped("dense"), inFeatures: c.width, outFeatures: c.width) : nil
         ignoredKeys = finishing ? try loader.finish(ignorablePrefixes: Self.ignoredPrefixes) : []
     }
 
@@ -73,14 +84,14 @@ public struct BERTModel: Sendable {
             throw TensorError.shapeMismatch(op: "BERTModel", shapes: [x.shape, [lengths.count]],
                                             reason: "expected token embeddings [B, T, \(config.width)] and one length per row")
         }
-        let t = x.shape[1]
-        guard t <= config.maxPositions else {
-            throw TensorError.invalidArgument(op: "BERTModel", message: "sequence of \(t) tokens exceeds \(config.maxPositions) positions")
+        let t = x.shape[1], first = config.positionOffset
+        guard t + first <= config.maxPositions else {
+            throw TensorError.invalidArgument(op: "BERTModel", message: "sequence of \(t) tokens exceeds \(config.maxPositions - first) positions")
         }
         if let bad = lengths.first(where: { $0 < 1 || $0 > t }) {
             throw TensorError.invalidArgument(op: "BERTModel", message: "length \(bad) outside 1...\(t)")
         }
-        let positions = try positionEmbedding.weight.slice(axis: 0, start: 0, end: t)
+        let positions = try positionEmbedding.weight.slice(axis: 0, start: first, end: first + t)
         let segment = try tokenTypeEmbedding.weight.slice(axis: 0, start: 0, end: 1)
         var h = try embeddingLayerNorm(x + (positions + segment))
         if let training { h = try h.dropout(config.hiddenDropout, generator: &training.generator) }
@@ -110,6 +121,16 @@ public struct BERTModel: Sendable {
     /// `tokenEmbeddings`; `training` as in `hiddenStates`.
     public func clsPooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
         try hiddenStates(tokenEmbeddings: x, lengths: lengths, training: training).select(axis: 1, index: 0)
+    }
+
+    /// BERT's `pooler_output` `[B, width]`: `tanh(pooler.dense(h[:, 0]))`, the first token's
+    /// (`[CLS]`, RoBERTa's `<s>`) last hidden state through the pooler, as LAION-CLAP reads
+    /// RoBERTa. Differentiable in `tokenEmbeddings`. Requires `init(..., pooler: true)`.
+    public func pooled(tokenEmbeddings x: Tensor, lengths: [Int], training: TrainModeState? = nil) throws -> Tensor {
+        guard let pooler else {
+            throw TensorError.invalidArgument(op: "BERTModel", message: "the pooler was not loaded (init with pooler: true)")
+        }
+        return try pooler(clsPooled(tokenEmbeddings: x, lengths: lengths, training: training)).tanh()
     }
 
     /// `sum_{t < len_b} h[b, t] / len_b` as one broadcast multiply and sum (so it records on the

@@ -7,8 +7,9 @@ import Tensor
 public struct DatasetExperiment: ExperimentData {
     public let dataset: Dataset
     public let store: FeatureStore
-    /// Report of files that failed to embed (path: reason), accumulated across calls.
-    public var log: (String) -> Void = { print($0) }
+    /// Report of files that failed to embed (path: reason), accumulated across calls: stderr
+    /// unless replaced.
+    public var log: (String) -> Void = FeatureStore.warnOnStandardError
 
     public init(dataset: Dataset, store: FeatureStore) {
         self.dataset = dataset

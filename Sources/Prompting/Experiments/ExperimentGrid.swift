@@ -1,4 +1,5 @@
 import Audio
+import Datasets
 import Foundation
 import Models
 import Support
@@ -85,8 +86,11 @@ public struct ExperimentGrid {
     }
     /// Checked between cells and at training batch boundaries.
     public var shouldStop: () -> Bool = { false }
-    /// Progress lines ("ESC50 fold 1 palm seed 0: 0.953").
-    public var log: (String) -> Void = { print($0) }
+    /// Where the line per finished cell goes ("ESC50 fold 1 seed 0 palm: accuracy 0.9530, ...").
+    /// nil (the default): progress on stderr, a bar over the cells to run on a terminal (the
+    /// latest cell's line after it), a start line, one line per cell and a summary otherwise;
+    /// stdout is left to results.
+    public var log: ((String) -> Void)?
 
     public init(model: AudioLanguageModel, datasets: [ExperimentData], methods: [String], seeds: [UInt64], shots: Int,
                 epochs: Int? = nil, outputDirectory: String? = nil) {
@@ -132,6 +136,10 @@ public struct ExperimentGrid {
         }
         var cache: (key: String, train: FeatureSet, test: FeatureSet)?
         var perturbedTests = PerturbedTestSets(model: model)
+        let toRun = plan.filter { (only?.contains($0.key) ?? true) && finished[$0.key] == nil }.count
+        let bar = log == nil && toRun > 0 ? ProgressBar(title: "experiment", total: toRun, unit: "cells") : nil
+        defer { bar?.finish(note: bar.map { $0.done < toRun ? ", stopped" : "" } ?? "") }
+        let say = log ?? { bar?.report($0) }
         for cell in plan {
             if let only, !only.contains(cell.key) { continue }
             if finished[cell.key] != nil { continue }
@@ -191,9 +199,10 @@ public struct ExperimentGrid {
             outcome.records += finishedCell.records
             outcome.predictions += finishedCell.predictions
             for record in finishedCell.records {
-                log(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
+                say(String(format: "%@ fold %d seed %llu %@: accuracy %.4f, macro-F1 %.4f (%.1f s)",
                            record.row, cell.fold, cell.seed, cell.method, record.accuracy, record.macroF1, record.trainSeconds))
             }
+            bar?.advance()
             if let results {
                 try results.write(finishedCell, for: cell)
                 if writeTables && Date().timeIntervalSince(tablesWritten) > 5 { _ = try current() }

@@ -1,0 +1,74 @@
+import Audio
+import Foundation
+import Tensor
+
+/// LAION-CLAP as an `AudioLanguageModel`: the encoders plus RoBERTa's tokenizer (77 ids,
+/// `<s> ... </s>` padded with `<pad>`; pooled at `<s>` by RoBERTa's pooler).
+public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
+    public let encoders: LAIONCLAPEncoders
+    public let tokenizer: RoBERTaTokenizer
+    public let name = "laion-clap"
+    public let fingerprint: String
+    public let preprocessing: PreprocessingConfig
+    /// Clips per HTSAT batch (Swin layers run batched; memory grows with it).
+    public var audioBatchSize = 8
+    /// Threads for decoding and log-mel (the encoder itself uses OpenBLAS's threads).
+    public var preprocessingThreads = 2
+
+    /// Loads a `.pt`/`.pth` or `.safetensors` checkpoint strictly (see `LAIONCLAPEncoders.init`).
+    public convenience init(path: String, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
+                            preprocessing: PreprocessingConfig = .laionCLAP) throws {
+        try self.init(source: CheckpointFile.open(path), config: config, tokenizer: tokenizer, preprocessing: preprocessing)
+    }
+
+    public init(source: TensorSource, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
+                preprocessing: PreprocessingConfig = .laionCLAP) throws {
+        encoders = try LAIONCLAPEncoders(source: source, config: config, mel: preprocessing.mel, nFFT: preprocessing.stft.nFFT)
+        self.tokenizer = tokenizer
+        self.preprocessing = preprocessing
+        fingerprint = try WeightFingerprint.of(source, prefix: "laionclap")
+    }
+
+    private init(sharing other: LAIONCLAPModel, preprocessing: PreprocessingConfig) {
+        encoders = other.encoders
+        tokenizer = other.tokenizer
+        fingerprint = other.fingerprint
+        self.preprocessing = preprocessing
+        audioBatchSize = other.audioBatchSize
+        preprocessingThreads = other.preprocessingThreads
+    }
+
+    public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
+        LAIONCLAPModel(sharing: self, preprocessing: preprocessing)
+    }
+
+    /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches of
+    /// `audioBatchSize` clips, without the tape.
+    public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
+        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+            try encoders.embedAudio(logMel: $0)
+        }
+    }
+
+    public var dimension: Int { encoders.embeddingDim }
+    public var tokenWidth: Int { encoders.config.text.width }
+
+    /// RoBERTa ids cut to the batch's longest text (padding is masked and `<s>` is pooled, so
+    /// the cut changes nothing); one leading (`<s>`) and one trailing (`</s>`) special.
+    public func tokenize(_ texts: [String]) throws -> TokenBatch {
+        TokenBatch(batch: try tokenizer.tokenize(texts))
+    }
+
+    public func embedText(_ texts: [String]) throws -> Tensor {
+        let tokens = try tokenize(texts)
+        return try GradMode.withoutGrad { try textFeatures(tokenEmbeddings: tokenEmbeddings(tokens), tokens: tokens) }
+    }
+
+    public func tokenEmbeddings(_ tokens: TokenBatch) throws -> Tensor {
+        try encoders.tokenEmbeddings(ids: tokens.ids)
+    }
+
+    public func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
+        try encoders.textFeatures(tokenEmbeddings: tokenEmbeddings, lengths: tokens.lengths)
+    }
+}
