@@ -43,12 +43,7 @@ public struct Linear: Sendable {
         let po = UncheckedBox(out.pointer)
         ParallelFor.chunks(rows, grain: Swift.max(1, 16384 / Swift.max(n, 1))) { lo, hi in
             let o = po.value + lo * n, count = (hi - lo) * n
-            switch activation {
-            case .gelu: FastMath.gelu(o, count: count)
-            case .geluTanh: FastMath.geluTanh(o, count: count)
-            case .quickGelu: FastMath.quickGelu(o, count: count)
-            case .relu: for i in 0..<count where !(o[i] > 0) { o[i] = 0 }
-            }
+            activation.applyInPlace(o, count: count)
         }
         return out
     }

@@ -19,6 +19,16 @@ public enum Activation: Sendable {
         case .relu: return x.relu()
         }
     }
+
+    /// The activation of `count` contiguous floats in place (the frozen kernels' epilogue).
+    public func applyInPlace(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .gelu: FastMath.gelu(p, count: count)
+        case .geluTanh: FastMath.geluTanh(p, count: count)
+        case .quickGelu: FastMath.quickGelu(p, count: count)
+        case .relu: for i in 0..<count where !(p[i] > 0) { p[i] = 0 }
+        }
+    }
 }
 
 /// Transformer feed-forward block `fc2(act(fc1(x)))`. Checkpoint keys: `fc1.*`, `fc2.*`.
@@ -101,11 +111,7 @@ extension MLP {
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(hidden), Int32(c), 1,
                             normed, Int32(c), pw1.value, Int32(c), 1, h, Int32(hidden))
-                switch activation {
-                case .gelu: FastMath.gelu(h, count: m * hidden)
-                case .geluTanh: FastMath.geluTanh(h, count: m * hidden)
-                case .quickGelu: FastMath.quickGelu(h, count: m * hidden)
-                }
+                activation.applyInPlace(h, count: m * hidden)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(c), Int32(hidden), 1,
                             h, Int32(hidden), pw2.value, Int32(hidden), 1, os, Int32(c))
             }
