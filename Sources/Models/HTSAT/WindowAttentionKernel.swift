@@ -26,11 +26,13 @@ enum WindowAttentionKernel {
         // These GEMMs are tiny (N x N x D) and run from several threads at once, so OpenBLAS must
         // be single-threaded here.
         BLASThreads.singleThreaded()
-        ParallelFor.chunks(w, grain: 1) { lo, hi in
+        // One job per (window, head): a clip's last stage has a single window.
+        ParallelFor.chunks(w * heads, grain: 4) { lo, hi in
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
             defer { scores.deallocate() }
-            for win in lo..<hi {
-                window(qkv: ps.value + win * n * c3, out: po.value + win * n * c, tokens: n, width: c, heads: heads,
+            for job in lo..<hi {
+                let win = job / heads, h = job % heads
+                window(qkv: ps.value + win * n * c3, out: po.value + win * n * c, tokens: n, width: c, heads: heads, only: h,
                        relativeBias: pb.value, mask: pm.value.map { $0 + (win % nW) * n * n }, scores: scores)
             }
         }
@@ -38,15 +40,16 @@ enum WindowAttentionKernel {
         return out
     }
 
-    /// One window, every head: `qkv` points at its `[N, 3C]` rows, `out` at its `[N, C]` rows;
-    /// `mask` is this window's `[N, N]` (or nil); `scores` an N x N scratch. Calling thread only.
+    /// One window, every head (or head `only`): `qkv` points at its `[N, 3C]` rows, `out` at
+    /// its `[N, C]` rows; `mask` is this window's `[N, N]` (or nil); `scores` an N x N scratch.
+    /// Calling thread only.
     @inline(__always)
     static func window(qkv base: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, tokens n: Int, width c: Int, heads: Int,
-                       relativeBias pb: UnsafeMutablePointer<Float>, mask m: UnsafeMutablePointer<Float>?,
+                       only: Int? = nil, relativeBias pb: UnsafeMutablePointer<Float>, mask m: UnsafeMutablePointer<Float>?,
                        scores: UnsafeMutablePointer<Float>) {
         let c3 = 3 * c, d = c / heads
         let scale = 1 / Float(d).squareRoot()
-        for h in 0..<heads {
+        for h in only.map({ $0..<($0 + 1) }) ?? 0..<heads {
             let q = base + h * d, k = base + c + h * d, v = base + 2 * c + h * d
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), scale,
                         q, Int32(c3), k, Int32(c3), 0, scores, Int32(n))
