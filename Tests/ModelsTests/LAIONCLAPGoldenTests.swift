@@ -146,8 +146,20 @@ final class LAIONCLAPGoldenTests: XCTestCase {
         XCTAssertEqual(try ModelSpec("laion-clap:/a:b.pt:amodel=htsat-base")["path"], "/a:b.pt")
         XCTAssertEqual(try ModelSpec("laion-clap:/a:b.pt:amodel=htsat-base")["amodel"], "htsat-base")
         XCTAssertTrue(LAIONCLAPModel.checkpointKind.form.contains("[:amodel=htsat-tiny|htsat-base|pann-14]"), LAIONCLAPModel.checkpointKind.form)
-        // The checkpoint kind needs the tokenizer files, and says so.
-        XCTAssertThrowsError(try ModelSpec.load("laion-clap:\(ckpt)")) { XCTAssertTrue("\($0)".contains("tokenizer=DIR"), "\($0)") }
+        // Without a tokenizer folder the kind takes the located roberta-base files; with none
+        // there, it says where it looked and how to get them.
+        let empty = try TemporaryDirectory("palm-no-tokenizers")
+        let saved = (ProcessInfo.processInfo.environment["PALM_TOKENIZERS"], ProcessInfo.processInfo.environment["PALM_CACHE"])
+        setenv("PALM_TOKENIZERS", empty.path, 1)
+        setenv("PALM_CACHE", empty.path, 1)
+        defer {
+            for (name, value) in [("PALM_TOKENIZERS", saved.0), ("PALM_CACHE", saved.1)] {
+                if let value { setenv(name, value, 1) } else { unsetenv(name) }
+            }
+        }
+        XCTAssertThrowsError(try ModelSpec.load("laion-clap:\(ckpt):size=tiny")) {
+            XCTAssertTrue("\($0)".contains("Scripts/setup --tokenizers") && "\($0)".contains("roberta-base"), "\($0)")
+        }
         XCTAssertThrowsError(try ModelSpec("laion-clap:\(ckpt):amodel=htsat-huge")) { XCTAssertTrue("\($0)".contains("amodel"), "\($0)") }
         // The random kind works without any file.
         let random = try ModelSpec.load("laion-clap-random:tiny:3")

@@ -11,6 +11,8 @@ final class RealVocabularyTests: XCTestCase {
     struct Expected: Decodable {
         let texts: [String]
         let gpt2: [[Int]], roberta: [[Int]], bert: [[Int]]
+        /// MS-CLAP 2023's ids (" <|endoftext|>" appended, '!' a special pad) and LAION-CLAP's (<s> ... </s>).
+        let msclap2023: [[Int]], roberta_specials: [[Int]]
     }
 
     func expected() throws -> Expected {
@@ -32,6 +34,23 @@ final class RealVocabularyTests: XCTestCase {
             for (text, want) in zip(e.texts, ids) { XCTAssertEqual(try tokenizer.encode(text), want, "\(v.name): \(text.debugDescription)") }
             print("\(v.name): \(e.texts.count) texts, every id equal to transformers'")
         }
+    }
+
+    /// The CLAP families' own tokenizers on the real files: MS-CLAP 2023's suffix and '!'
+    /// handling over GPT-2's vocabulary, LAION-CLAP's RoBERTa specials.
+    func testMSCLAP2023AndLAIONCLAPTokenizers() throws {
+        let e = try expected()
+        let msclap = try MSCLAP2023Tokenizer(folder: try folder(.gpt2))
+        for (text, want) in zip(e.texts, e.msclap2023) {
+            let t = try msclap.encode(text)
+            XCTAssertEqual(Array(t.ids.prefix(t.attentionMask.reduce(0, +))), want, "msclap-2023: \(text.debugDescription)")
+        }
+        let roberta = try RoBERTaTokenizer(directory: try folder(.robertaBase))
+        for (text, want) in zip(e.texts, e.roberta_specials) {
+            let t = try roberta.tokenize([text])[0]
+            XCTAssertEqual(Array(t.ids.prefix(t.attentionMask.reduce(0, +))), want, "laion-clap: \(text.debugDescription)")
+        }
+        print("msclap-2023 and laion-clap tokenizers: \(e.texts.count) texts on the real vocabularies, every id equal to transformers'")
     }
 
     func testBERTWordPiece() throws {

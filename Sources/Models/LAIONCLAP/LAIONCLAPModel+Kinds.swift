@@ -16,14 +16,13 @@ extension LAIONCLAPModel {
             ModelArgument("path", "checkpoint file", .path),
             ModelArgument("amodel", "audio tower: \"HTSAT-tiny\" (630k-*), \"HTSAT-base\" (music_*) or \"PANN-14\"", .choice(amodels),
                           default: "htsat-tiny", named: true),
-            ModelArgument("tokenizer", "folder with roberta-base's vocab.json and merges.txt", .path, default: "", named: true),
+            ModelArgument("tokenizer", "folder with roberta-base's vocab.json and merges.txt (default: the one Scripts/setup --tokenizers writes)",
+                          .path, default: "", named: true),
             ModelArgument("size", "\"base\" (the released size of amodel) or \"tiny\" (as laion-clap-random:tiny makes, over the tokenizer's vocabulary)",
                           .choice(["base", "tiny"]), default: "base", named: true),
         ],
         builtin: "laion_clap") { spec in
-        guard let dir = spec.path("tokenizer") else {
-            throw ModelSpecError(spec: spec.description, "LAION-CLAP needs roberta-base's tokenizer files: add :tokenizer=DIR, a folder with vocab.json and merges.txt")
-        }
+        let dir = try TokenizerFiles.folder(spec.path("tokenizer"), for: .robertaBase, model: "LAION-CLAP")
         let tokenizer = try RoBERTaTokenizer(directory: dir)
         let config = LAIONCLAPConfig.named(amodel: spec["amodel"], size: spec["size"], vocabSize: tokenizer.bpe.vocabulary.count)
         return try LAIONCLAPModel(path: spec["path"], config: config, tokenizer: tokenizer)

@@ -10,7 +10,7 @@ public struct MSCLAP2023Config: Sendable, Equatable {
     }
 
     /// `CLAP_weights_2023.pth`: HTSAT (Swin-T, 768) + GPT-2 (768), d = 1024.
-    public static let base = MSCLAP2023Config(audio: .pengiBase, text: .base, embeddingDim: 1024)
+    public static let base = MSCLAP2023Config(audio: .pengiBase, text: .gpt2Base, embeddingDim: 1024)
 
     /// The reduced model of the golden fixture and of `msclap-2023-random:tiny`: HTSAT `.tiny`
     /// (768 -> 64), GPT-2 of width 32 with 2 layers, 4 heads and 128 positions over the bundled
