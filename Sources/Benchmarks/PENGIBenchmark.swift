@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Models
 import Support
@@ -84,6 +85,18 @@ public enum PENGIBenchmark {
         }
         lines.append(row("**total**", total, entries.reduce(0) { $0 + $1.flops }))
         return lines
+    }
+
+    /// Text path on real class-name prompts: the 50 ESC-50 classes in PENGI's template,
+    /// tokenized as PENGI does (40 ids, padded with EOS); palm runs each batch only up to its
+    /// longest EOS, where the reference runs all 40 positions.
+    public static func classPrompts(_ encoders: PENGIEncoders, repeats: Int = 3) throws -> PENGIBenchmarkResult {
+        let prompts = KnownDataset.esc50.classes.map { "This is a recording of \($0)." }
+        let ids = try CLIPTokenizer.bundled().tokenize(prompts).map(\.ids)
+        let longest = (ids.map { CLIPTextTransformer.firstArgmax($0[...]) }.max() ?? 0) + 1
+        let (seconds, cpu) = try median(repeats: repeats) { _ = try encoders.embedText(ids: ids) }
+        return PENGIBenchmarkResult(name: "PENGI text, the \(prompts.count) ESC-50 prompts (run to \(longest) of 40 tokens)", batch: prompts.count,
+                                    seconds: seconds, cpuSeconds: cpu, flopsPerItem: textFlops(encoders.config, tokens: longest))
     }
 
     /// GEMM + attention FLOPs of one clip through HTSAT and the audio projection.
