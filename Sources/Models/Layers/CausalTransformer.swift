@@ -20,6 +20,13 @@ public struct CausalTransformer: Sendable {
     /// checkpointed (recomputed in backward instead of kept): 1.5 GB.
     nonisolated(unsafe) public static var activationBudgetBytes = 1_500_000_000
 
+    /// How many layers whose input has `activationCount` elements keep their activations for
+    /// backward within `activationBudgetBytes` (about 18 tensors of the input's size each);
+    /// the layers after them are checkpointed.
+    public static func layersKept(activationCount: Int) -> Int {
+        activationBudgetBytes / max(1, activationCount * 4 * 18)
+    }
+
     /// `[maxPositions, width]` learned position embeddings.
     public let positionEmbedding: Tensor
     public let layers: [PreNormTransformerLayer]
@@ -59,12 +66,12 @@ public struct CausalTransformer: Sendable {
             return try finalLayerNorm(h.reshape([b * cut, width]).indexSelect(axis: 0, indices: eos.enumerated().map { $0.offset * cut + $0.element }))
         }
         // On the tape each layer keeps ~18 activations of h's size for backward (q, k, v, the
-        // 4x-wide MLP, norms): 600 MB a layer for CoCoOp's 800 prompts at C = 50 in CLIP. Past the
-        // budget the layers are checkpointed (kept: each layer's input; recomputed in backward).
-        let checkpoint = h.requiresGrad && GradMode.isEnabled
-            && h.count * 4 * 18 * (layers.count - 1) > CausalTransformer.activationBudgetBytes
-        for layer in layers.dropLast() {
-            h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) } : try layer(h, mask: mask)
+        // 4x-wide MLP, norms): 600 MB a layer for CoCoOp's 800 prompts at C = 50 in CLIP. As many
+        // layers as fit the budget keep theirs; the rest are checkpointed (kept: the layer's
+        // input; recomputed in backward), so the extra compute is only what the memory needs.
+        let kept = h.requiresGrad && GradMode.isEnabled ? CausalTransformer.layersKept(activationCount: h.count) : .max
+        for (i, layer) in layers.dropLast().enumerated() {
+            h = i >= kept ? try h.checkpointed { try layer($0, mask: mask) } : try layer(h, mask: mask)
         }
         return try finalLayerNorm(last(h, onlyAt: eos))
     }

@@ -96,13 +96,12 @@ public struct BERTModel: Sendable {
         var h = try embeddingLayerNorm(x + (positions + segment))
         if let training { h = try h.dropout(config.hiddenDropout, generator: &training.generator) }
         let mask = Tensor.paddingMask(lengths: lengths, maxLength: t)
-        // As in the CLIP tower (and under its budget, one knob for every text tower): past the
-        // budget a layer keeps only its input and is recomputed in backward. Not in train mode,
-        // where the recomputation would draw other dropout masks.
-        let checkpoint = training == nil && h.requiresGrad && GradMode.isEnabled
-            && h.count * 4 * 18 * layers.count > CausalTransformer.activationBudgetBytes
-        for layer in layers {
-            h = checkpoint ? try h.checkpointed { try layer($0, mask: mask) }
+        // As in the CLIP tower (and under its budget, one knob for every text tower): the layers
+        // past what the budget holds keep only their input and are recomputed in backward. Not
+        // in train mode, where the recomputation would draw other dropout masks.
+        let kept = training == nil && h.requiresGrad && GradMode.isEnabled ? CausalTransformer.layersKept(activationCount: h.count) : .max
+        for (i, layer) in layers.enumerated() {
+            h = i >= kept ? try h.checkpointed { try layer($0, mask: mask) }
                 : try layer(h, mask: mask, training: training, rate: config.hiddenDropout)
         }
         return h
