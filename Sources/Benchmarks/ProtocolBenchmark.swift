@@ -65,14 +65,8 @@ enum ProtocolBenchmark {
                      Double(train + test) / encoding, ProcessClock.peakResidentMB()))
     }
 
-    /// The demo corpus's audio files (both splits), sorted for a stable order.
+    /// The demo corpus's audio files (both splits), sorted (the layout readers' scan).
     static func corpusFiles() -> [String] {
-        let root = CachePaths.demo + "/corpus"
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
-        let audio: Set<String> = ["wav", "flac", "aif", "aiff", "ogg"]
-        return walker.compactMap { $0 as? String }
-            .filter { audio.contains(($0 as NSString).pathExtension.lowercased()) }
-            .sorted()
-            .map { root + "/" + $0 }
+        (try? DirectoryScan.audioFiles(under: CachePaths.demo + "/corpus")) ?? []
     }
 }

@@ -10,7 +10,7 @@ import Support
 /// refused naming it: it cannot be a clip, and skipping it silently would shift the
 /// deterministic split. Folders reached through symbolic links are followed once each, so a
 /// link to an enclosing folder cannot make the scan loop.
-enum DirectoryScan {
+public enum DirectoryScan {
     /// Extensions taken as audio (lower-cased comparison).
     static let audioExtensions: Set<String> = ["wav", "flac", "ogg", "mp3", "au", "aiff", "aif", "opus"]
 
@@ -36,7 +36,7 @@ enum DirectoryScan {
 
     /// Absolute paths of the audio files under `path` (recursively when asked), sorted.
     /// - Throws: `DatasetError.refusedPath` for an audio-named entry that is not a regular file.
-    static func audioFiles(under path: String, recursive: Bool = true) throws -> [String] {
+    public static func audioFiles(under path: String, recursive: Bool = true) throws -> [String] {
         var visited = Set<[UInt64]>()
         var out: [String] = []
         try collectAudio(under: path, recursive: recursive, visited: &visited, into: &out)

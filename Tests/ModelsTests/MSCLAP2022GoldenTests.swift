@@ -222,9 +222,9 @@ extension MSCLAP2022GoldenTests {
         let (texts, _) = try Self.inputs()
         let tokens = try model.tokenize(texts)
         func gradient(budget: Int) throws -> [Float] {
-            let saved = CLIPTextTransformer.activationBudgetBytes
-            CLIPTextTransformer.activationBudgetBytes = budget
-            defer { CLIPTextTransformer.activationBudgetBytes = saved }
+            let saved = CausalTransformer.activationBudgetBytes
+            CausalTransformer.activationBudgetBytes = budget
+            defer { CausalTransformer.activationBudgetBytes = saved }
             let x = try model.tokenEmbeddings(tokens).requiringGrad()
             var g = SeededGenerator(seed: 4)
             let w = Tensor.normal([texts.count, model.dimension], generator: &g)

@@ -11,9 +11,9 @@ final class CheckpointedTextTowerTests: XCTestCase {
         let model = try CoOpFixture.model()
         let classes = ["dog bark", "rain", "siren"]
         func step(budget: Int) throws -> [Float] {
-            let saved = CLIPTextTransformer.activationBudgetBytes
-            CLIPTextTransformer.activationBudgetBytes = budget
-            defer { CLIPTextTransformer.activationBudgetBytes = saved }
+            let saved = CausalTransformer.activationBudgetBytes
+            CausalTransformer.activationBudgetBytes = budget
+            defer { CausalTransformer.activationBudgetBytes = saved }
             let learner = try CoOpLearner(model: model, classNames: classes, nCtx: 4, conditional: true, seed: 1)
             var g = SeededGenerator(seed: 2)
             let audio = Tensor.normal([4, model.dimension], generator: &g)

@@ -16,13 +16,6 @@ import Tensor
 
 /// CLIP text tower (`CLIPTextModel` layout). Produces the pooled EOS state `[B, width]`.
 public struct CLIPTextTransformer: Sendable {
-    /// Activation memory (bytes) the layers may keep for backward before they are
-    /// checkpointed: `CausalTransformer.activationBudgetBytes` (shared with GPT-2).
-    public static var activationBudgetBytes: Int {
-        get { CausalTransformer.activationBudgetBytes }
-        set { CausalTransformer.activationBudgetBytes = newValue }
-    }
-
     public let config: CLIPTextConfig
     public let tokenEmbedding: Embedding
     /// Positions, layers and final LayerNorm.
