@@ -16,13 +16,16 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     public var preprocessingThreads = 2
 
     /// Loads a `.pt`/`.pth` or `.safetensors` checkpoint strictly (see `LAIONCLAPEncoders.init`).
+    /// `preprocessing` defaults to the reference's: `.laionCLAPFusion` for a fusion config,
+    /// `.laionCLAP` otherwise.
     public convenience init(path: String, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
-                            preprocessing: PreprocessingConfig = .laionCLAP) throws {
+                            preprocessing: PreprocessingConfig? = nil) throws {
         try self.init(source: CheckpointFile.open(path), config: config, tokenizer: tokenizer, preprocessing: preprocessing)
     }
 
     public init(source: TensorSource, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
-                preprocessing: PreprocessingConfig = .laionCLAP) throws {
+                preprocessing: PreprocessingConfig? = nil) throws {
+        let preprocessing = preprocessing ?? (config.fusion ? .laionCLAPFusion : .laionCLAP)
         encoders = try LAIONCLAPEncoders(source: source, config: config, mel: preprocessing.mel, nFFT: preprocessing.stft.nFFT)
         self.tokenizer = tokenizer
         self.preprocessing = preprocessing
@@ -43,9 +46,16 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     }
 
     /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches of
-    /// `audioBatchSize` clips, without the tape.
+    /// `audioBatchSize` clips, without the tape. A fusion front-end (`.laionCLAPFusion`, a fusion
+    /// checkpoint's default) gives each clip its four-channel `FusionMel`; a fusion checkpoint
+    /// read through the plain `.laionCLAP` front-end sees every clip as one that is not
+    /// `longer` (its global view only, as the reference does for clips up to 10 s).
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        if preprocessing.clip?.crop == .fusion {
+            return try LogMelBatches.embedFusion(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize,
+                                                 threads: preprocessingThreads) { try encoders.embedAudio(fusion: $0) }
+        }
+        return try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
             try encoders.embedAudio(logMel: $0)
         }
     }
