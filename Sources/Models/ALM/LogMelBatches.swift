@@ -10,6 +10,10 @@ public enum LogMelBatches {
     public static func embed(paths: [String], preprocessing: PreprocessingConfig, batchSize: Int, threads: Int,
                              encode: (Tensor) throws -> Tensor) throws -> [Result<[Float], Error>] {
         let pre = Preprocessor(config: preprocessing)
+        if pre.makesFusionInput {
+            throw AudioError.invalidParameter(path: paths.first ?? "<audio>", reason:
+                "a fusion front-end (crop fusion, e.g. laion-clap-fusion) makes LAION-CLAP fusion input, which only a LAION-CLAP fusion checkpoint reads")
+        }
         return try embed(paths: paths, batchSize: batchSize, read: { pre.featuresAll($0, threads: threads) }, shape: \.shape) {
             try encode(Tensor.stack($0).unsqueeze(1))
         }
