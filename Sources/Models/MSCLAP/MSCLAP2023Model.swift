@@ -120,4 +120,8 @@ public final class MSCLAP2023Model: AudioLanguageModel, @unchecked Sendable {
     public func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
         try textProjection(textTower.pooled(tokenEmbeddings: tokenEmbeddings, positions: tokens.eosPositions))
     }
+
+    public func textFeatures(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch) throws -> Tensor {
+        try textProjection(textTower.stack.pooled(sharedPrefix: sharedPrefix, suffix: suffix, positions: tokens.eosPositions))
+    }
 }

@@ -30,6 +30,10 @@ extension PENGIModel: ReferenceTrainable {
     public func textFeaturesTraining(tokenEmbeddings: Tensor, tokens: TokenBatch, state: TrainModeState) throws -> Tensor {
         try encoders.textFeatures(tokenEmbeddings: tokenEmbeddings, eosPositions: tokens.eosPositions, training: state)
     }
+
+    public func textFeaturesTraining(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch, state: TrainModeState) throws -> Tensor {
+        try encoders.textFeatures(sharedPrefix: sharedPrefix, suffix: suffix, eosPositions: tokens.eosPositions, training: state)
+    }
 }
 
 /// A training clip that could not be encoded (train mode needs every clip of a batch).

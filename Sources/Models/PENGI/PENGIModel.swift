@@ -76,6 +76,10 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
     public func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
         try encoders.textFeatures(tokenEmbeddings: tokenEmbeddings, eosPositions: tokens.eosPositions)
     }
+
+    public func textFeatures(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch) throws -> Tensor {
+        try encoders.textFeatures(sharedPrefix: sharedPrefix, suffix: suffix, eosPositions: tokens.eosPositions)
+    }
 }
 
 /// A stable identity for a set of weights, cheap even for a 2 GB checkpoint: FNV-1a over every
