@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // HMAC-SHA256 of the Jupyter kernel's messages.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian -dev packages; Scripts/setup installs them).
@@ -29,10 +31,12 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", pkgConfig: "readline",
                        providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", pkgConfig: "libzmq",
+                       providers: [.apt(["libzmq3-dev"])]),
 
         // Layers.
         // Process plumbing every layer shares: atomic writes, Ctrl-C, cache paths, CPU clocks.
-        .target(name: "Support", swiftSettings: optimize),
+        .target(name: "Support", dependencies: ["CZlib"], swiftSettings: optimize),
         .target(name: "Tensor", dependencies: ["Support", "CBLAS"], swiftSettings: optimize),
         .target(name: "Audio", dependencies: ["Support", "Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
@@ -48,6 +52,12 @@ let package = Package(
         .target(name: "REPL", dependencies: ["Support", "ScriptCore", "Reports", "CReadline"], swiftSettings: optimize),
         .target(name: "Bindings", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports"],
                 swiftSettings: optimize),
+        // The Jupyter kernel: the messaging protocol over ZeroMQ, signed with HMAC-SHA256,
+        // running cells in the REPL's interpreter; and its kernelspec.
+        .target(name: "Kernel", dependencies: [
+            "Support", "ScriptCore", "Reports", "REPL", "CZMQ",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: optimize),
         // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
         // so it sits beside the layers rather than in them.
         .target(name: "DemoData", swiftSettings: optimize),
@@ -61,7 +71,7 @@ let package = Package(
 
         // The command line as library code (argument parsing is tested), and its executable.
         .target(name: "CLI", dependencies: [
-            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "Cluster", "ScriptCore", "Reports", "REPL", "DemoData",
+            "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "Cluster", "ScriptCore", "Reports", "REPL", "Kernel", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
         .executableTarget(name: "palm", dependencies: ["CLI", "Bindings"], swiftSettings: optimize),
@@ -76,6 +86,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "Bindings", "Prompting", "Models", "Datasets", "Audio", "Tensor", "ScriptCore", "TestSupport"]),
         // The Slurm executor's parts, and a grid through a one-node cluster (Scripts/slurm-local; skips without root).
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "CLI", "Prompting", "Datasets", "Tensor", "TestSupport"]),
+        // The Jupyter kernel through the real client (jupyter_client, nbclient in a venv under
+        // the palm cache; skips where PyPI cannot be reached), notebooks <-> scripts.
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Support", "Reports", "REPL", "ScriptCore", "Models", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         // The demo's scripts and `palm demo` end to end (needs the demo's packages; skips without).
         .testTarget(name: "DemoTests", dependencies: ["DemoData", "Audio", "Models", "Datasets", "Prompting", "ScriptCore", "Reports", "Bindings", "TestSupport"]),

@@ -251,7 +251,8 @@ extension Interpreter {
             if evaluation != nil { options.evaluateEvery = 1 }
             var trainer = Trainer(options: options)
             trainer.shouldStop = { Interrupt.requested }
-            let bar = learner.parameters.isEmpty ? nil : ProgressBar(title: "fit \(learner.method)", total: options.epochs, unit: "epochs")
+            let bar = learner.parameters.isEmpty ? nil : ProgressBar(title: "fit \(learner.method)", total: options.epochs, unit: "epochs",
+                                                                          inPlace: interp.progress)
             trainer.onEpoch = { _ in bar?.advance() }
             let report: TrainingReport
             do { report = try trainer.fit(learner, on: train, evaluation: evaluation) } catch {

@@ -47,7 +47,7 @@ public final class ModelObject: HostObject {
                 guard !paths.isEmpty else { return .tensor(Tensor.zeros([0, model.dimension])) }
                 var rows: [Float] = []
                 let results = try ProgressBar.whileRunning("embedding " + AudioFileInfo.workloadSummary(paths), total: paths.count,
-                                                           unit: "files") { try model.embedAudio(paths: paths) }
+                                                           unit: "files", inPlace: interp.progress) { try model.embedAudio(paths: paths) }
                 for (path, r) in zip(paths, results) {
                     switch r {
                     case let .success(v): rows += v

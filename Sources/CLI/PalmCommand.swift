@@ -9,7 +9,7 @@ public struct PalmCommand: ParsableCommand {
         commandName: "palm",
         abstract: "A native workbench for few-shot prompt learning on audio-language models.",
         subcommands: [Repl.self, Run.self, Demo.self, EmbedAudio.self, EmbedText.self, DatasetCommand.self, Experiment.self,
-                      Status.self, GridTask.self, Methods.self, Models.self, Bench.self],
+                      Status.self, GridTask.self, Methods.self, Models.self, Bench.self, KernelCommand.self, Convert.self],
         defaultSubcommand: Repl.self
     )
 }

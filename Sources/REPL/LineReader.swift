@@ -34,11 +34,10 @@ nonisolated(unsafe) var completingREPL: REPL?
 nonisolated(unsafe) var completionCandidates: [String] = []
 nonisolated(unsafe) var completionIndex = 0
 nonisolated(unsafe) var readlineCancelled = false
-/// The word-break characters: not `.` (so `t.su` completes as a member) and not `/` or `~` (so
-/// paths complete whole).
 /// The prompt readline redraws after Ctrl-C (a C string for the signal hook).
 nonisolated(unsafe) let primaryPrompt = strdup(REPL.prompt)
-nonisolated(unsafe) let completionWordBreaks = strdup(" \t\n\"'`@$><=;|&{(,[+-*^%!")
+/// `REPL.completionWordBreaks` as the C string readline keeps.
+nonisolated(unsafe) let completionWordBreaks = strdup(REPL.completionWordBreaks)
 
 /// Abandons the line being typed after Ctrl-C: echoes `^C`, clears the buffer and draws a
 /// fresh primary prompt (the REPL then drops any unfinished multi-line entry).

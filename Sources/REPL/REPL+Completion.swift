@@ -31,6 +31,26 @@ extension REPL {
         return out
     }
 
+    /// The characters that end the word being completed (readline's word breaks): not `.`
+    /// (so `t.su` completes as a member) and not `/` or `~` (so paths complete whole).
+    public static let completionWordBreaks = " \t\n\"'`@$><=;|&{(,[+-*^%!"
+
+    /// Completions at `cursor` in `text`, which may hold several lines; positions count
+    /// Unicode scalars (as Jupyter's do). The word before the cursor (back to a word break) is
+    /// completed with the text of its line before it as context, as readline does in the
+    /// terminal. Returns where the word starts and the candidates, each replacing the word.
+    public func completions(in text: String, cursor: Int) -> (start: Int, candidates: [String]) {
+        let scalars = Array(text.unicodeScalars)
+        let breaks = Set(REPL.completionWordBreaks.unicodeScalars)
+        let end = min(max(0, cursor), scalars.count)
+        var start = end
+        while start > 0, !breaks.contains(scalars[start - 1]) { start -= 1 }
+        var lineStart = start
+        while lineStart > 0, scalars[lineStart - 1] != "\n" { lineStart -= 1 }
+        func string(_ r: Range<Int>) -> String { String(String.UnicodeScalarView(scalars[r])) }
+        return (start, completions(word: string(start..<end), before: string(lineStart..<start)))
+    }
+
     static let commands = [":help", ":vars", ":load", ":time", ":history", ":save", ":reset", ":report", ":quit"]
 
     /// True when an odd number of unescaped quotes precede the cursor.

@@ -118,17 +118,30 @@ public final class REPL {
         return false
     }
 
-    /// True when `text` is an incomplete entry (open brackets or block, trailing operator).
-    public func needsMoreInput(_ text: String) -> Bool {
+    /// Whether an entry can run as typed.
+    public enum InputStatus: Sendable {
+        /// It parses.
+        case complete
+        /// It ends too early (open brackets or block, trailing operator): more lines are read.
+        case incomplete
+        /// It has a syntax error that more lines cannot fix.
+        case invalid
+    }
+
+    /// Whether `text` parses, needs more lines, or cannot run.
+    public func inputStatus(_ text: String) -> InputStatus {
         do {
             _ = try Parser.parse(SourceFile(name: "<repl>", text: text))
-            return false
+            return .complete
         } catch let e as ScriptError {
-            return e.isIncompleteInput
+            return e.isIncompleteInput ? .incomplete : .invalid
         } catch {
-            return false
+            return .invalid
         }
     }
+
+    /// True when `text` is an incomplete entry (open brackets or block, trailing operator).
+    public func needsMoreInput(_ text: String) -> Bool { inputStatus(text) == .incomplete }
 
     /// Runs one complete entry; prints its value or its error. Returns true on success.
     @discardableResult
@@ -144,15 +157,12 @@ public final class REPL {
             transcript.append(cell)
         }
         do {
-            let value = try interpreter.run(text, name: "<repl>")
-            sessionEntries.append(text)
-            if let value, isHelpBuiltin(value) {
-                // A bare `help` asks for help, not for the function: the text `:help` gives.
-                output(fullHelp)
-            } else if let value, !value.isNil {
+            switch try evaluate(text) {
+            case let .help(text): output(text)
+            case let .value(value):
                 output(value.repr)
                 recorder.add(value)
-                interpreter["_"] = value
+            case .nothing: break
             }
             return true
         } catch let e as ScriptError {
@@ -166,6 +176,29 @@ public final class REPL {
             cell.error = "error: \(error)"
             return false
         }
+    }
+
+    /// What an entry gives to show.
+    public enum Outcome {
+        /// Nothing: a statement, a `nil` value, or a trailing `;`.
+        case nothing
+        /// The value of its final expression (now also `_`).
+        case value(Value)
+        /// A bare `help`: the text `:help` gives.
+        case help(String)
+    }
+
+    /// Runs one complete entry in the session without printing what it gives: the entry joins
+    /// the session (for `:save`) when it runs without error, and a value to show becomes `_`.
+    /// `submit` prints the outcome; the Jupyter kernel sends it as rich output.
+    public func evaluate(_ text: String) throws -> Outcome {
+        let value = try interpreter.run(text, name: "<repl>")
+        sessionEntries.append(text)
+        guard let value, !value.isNil else { return .nothing }
+        // A bare `help` asks for help, not for the function: the text `:help` gives.
+        if isHelpBuiltin(value) { return .help(fullHelp) }
+        interpreter["_"] = value
+        return .value(value)
     }
 
     // MARK: Commands

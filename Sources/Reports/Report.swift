@@ -150,19 +150,23 @@ extension Notebook {
 /// Runs a `.palm` file as a notebook and, when `report` is given, writes a report of it (HTML,
 /// or Markdown for `.md`): each `#%%` cell's title, `#'` prose, code, printed output, tables
 /// and plots (SVG). Printed text also goes to stdout as it happens; errors go to stderr and
-/// into the report. `arguments` and `options` are the script's `args` and `options` (see
+/// into the report. A Jupyter notebook (`.ipynb`) runs the same way, as the script
+/// `JupyterNotebook.script()` makes of it (error locations are lines of that script).
+/// `arguments` and `options` are the script's `args` and `options` (see
 /// `runScript(path:arguments:options:interpreter:)`). Returns 0 on success, 1 on an error (the
 /// report is still written, up to the failing cell), 130 when interrupted.
 ///
-/// This is the entry for `palm run script.palm --report out.html|out.md`.
+/// This is the entry for `palm run script.palm --report out.html|out.md` and `palm run
+/// notebook.ipynb [--report out.html]`.
 @discardableResult
 public func runScript(path: String, arguments: [String] = [], options: [(String, Value)] = [], report reportPath: String?,
                       interpreter: Interpreter = Interpreter()) -> Int32 {
-    guard let reportPath else { return runScript(path: path, arguments: arguments, options: options, interpreter: interpreter) }
+    let isNotebook = (path as NSString).pathExtension.lowercased() == "ipynb"
+    guard reportPath != nil || isNotebook else { return runScript(path: path, arguments: arguments, options: options, interpreter: interpreter) }
     let expanded = (path as NSString).expandingTildeInPath
     let outcome: (report: Report, error: ScriptError?)
     do {
-        let text = try TextFile.read(expanded, role: "script")
+        let text = isNotebook ? try JupyterNotebook(path: expanded).script() : try TextFile.read(expanded, role: "script")
         interpreter.prepareRun(of: expanded, arguments: arguments, options: options)
         // Parsed, run and released on a script thread, as `Interpreter.run` does.
         outcome = try ScriptThread.run {
@@ -174,12 +178,14 @@ public func runScript(path: String, arguments: [String] = [], options: [(String,
     }
     let (report, failure) = outcome
     if let failure { FileHandle.standardError.write(Data((failure.rendered + "\n").utf8)) }
-    do {
-        try report.write(to: reportPath)
-        print("report written to \(reportPath)")  // a result: stdout, as the printed text
-    } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        return 1
+    if let reportPath {
+        do {
+            try report.write(to: reportPath)
+            print("report written to \(reportPath)")  // a result: stdout, as the printed text
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            return 1
+        }
     }
     guard let failure else { return 0 }
     return failure.kind == .interrupted ? 130 : 1

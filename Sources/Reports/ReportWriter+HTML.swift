@@ -17,13 +17,7 @@ extension Report {
             if let t = cell.title { body += "<h2>\(Markdown.inline(t))</h2>\n" }
             if !cell.prose.isEmpty { body += "<div class=\"prose\">\n" + Markdown.html(cell.prose.joined(separator: "\n")) + "\n</div>\n" }
             if !cell.code.isEmpty { body += "<pre class=\"code\"><code>\(xmlEscape(cell.code))</code></pre>\n" }
-            for item in cell.items {
-                switch item {
-                case let .text(t): body += "<pre class=\"output\">\(xmlEscape(t))</pre>\n"
-                case let .table(t): body += Report.htmlTable(t) + "\n"
-                case let .plot(p): body += "<figure class=\"plot\">\(p.svg())</figure>\n"
-                }
-            }
+            for item in cell.items { body += Report.html(item) + "\n" }
             if let e = cell.error { body += "<pre class=\"error\">\(xmlEscape(e))</pre>\n" }
             body += "</section>\n"
         }
@@ -60,6 +54,16 @@ extension Report {
             </html>
 
             """
+    }
+
+    /// One thing a cell produced, as HTML: text in `<pre>`, a table, an inline SVG plot. The
+    /// report page and the Jupyter kernel's rich output (`RichDisplay`) both use it.
+    public static func html(_ item: Item) -> String {
+        switch item {
+        case let .text(t): return "<pre class=\"output\">\(xmlEscape(t))</pre>"
+        case let .table(t): return htmlTable(t)
+        case let .plot(p): return "<figure class=\"plot\">\(p.svg())</figure>"
+        }
     }
 
     /// A `<table>` in a box that scrolls sideways when the table is wider than the page;

@@ -19,6 +19,11 @@ public final class Interpreter {
     /// Where `show(x)` sends a value: by default its text (`repr`) to `output`; the report
     /// writer captures tables and plots here to render them as HTML tables and SVG.
     public var display: ((Value) -> Void)?
+    /// Where host bindings send progress (a training run's epochs, an embedding pass) when set:
+    /// each call carries the whole current line, `final` on the last one, and a notebook kernel
+    /// shows it as one line updated in place. Nil (the REPL, `palm run`): progress bars draw on
+    /// stderr.
+    public var progress: ((_ line: String, _ final: Bool) -> Void)?
     /// Directory of the script being run: relative paths of `load`, `exists` and `read_file`
     /// (and of host bindings that take files) start there.
     public var scriptDirectory: String?

@@ -23,14 +23,15 @@ public struct Repl: ParsableCommand {
 }
 
 /// `palm run script.palm [--report out.html|out.md] [--max-memory SIZE] [--max-steps N]
-/// [--max-seconds S] [args...]`.
+/// [--max-seconds S] [args...]`; a Jupyter notebook (`notebook.ipynb`) runs its cells the same
+/// way.
 public struct Run: ParsableCommand {
-    public static let configuration = CommandConfiguration(abstract: "Run a palm script, optionally writing a notebook-style report.")
+    public static let configuration = CommandConfiguration(abstract: "Run a palm script or notebook (.ipynb), optionally writing a notebook-style report.")
 
     @Option(help: "Write a report of every #%% cell (code, output, tables, plots): .html or .md.") var report: String?
     @OptionGroup var memory: MemoryBudgetOption
     @OptionGroup var limits: RunLimitOptions
-    @Argument(help: "The script (.palm).") var script: String
+    @Argument(help: "The script (.palm) or Jupyter notebook (.ipynb).") var script: String
     @Argument(parsing: .captureForPassthrough, help: "Arguments the script sees as `args`.") var arguments: [String] = []
 
     public init() {}

@@ -15,13 +15,17 @@ import Foundation
 /// `PALM_PROGRESS_AFTER` (seconds) overrides `quietFor` for every such bar; 0 shows them at once.
 /// `report(_:)` adds a line about the item just done (a grid cell's accuracy): a line of its
 /// own in a log, the text after the bar on a terminal. Everything goes to stderr, so stdout
-/// holds only results. Lives in Datasets, below every layer that shows progress.
+/// holds only results. A bar made with `inPlace` hands each redrawn line to it instead (a
+/// notebook kernel shows the line updated in place), as a terminal's bar but without control
+/// characters. Lives in Datasets, below every layer that shows progress.
 public final class ProgressBar: @unchecked Sendable {
     public let title: String
     public let total: Int
     public let unit: String
     private let isTerminal: Bool
     private let output: (String) -> Void
+    /// Receives each whole line (`final` on the summary) in place of `output`'s redraws.
+    private let inPlace: ((_ line: String, _ final: Bool) -> Void)?
     private let start = Date()
     // `done`, `lastDraw`, `shown` and `timer` are shared with the timer's queue: under `lock`.
     private let lock = NSLock()
@@ -46,22 +50,26 @@ public final class ProgressBar: @unchecked Sendable {
     ///     see the type's documentation.
     ///   - isTerminal: draw the bar; defaults to `isatty(2)`.
     ///   - output: where text goes; defaults to stderr, unbuffered.
+    ///   - inPlace: when given, receives every redrawn line (and the summary, `final`) in
+    ///     place of `output`, drawn as on a terminal.
     public init(title: String, total: Int, unit: String = "items", quietFor: TimeInterval = 0, isTerminal: Bool = isatty(2) != 0,
-                output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+                inPlace: ((_ line: String, _ final: Bool) -> Void)? = nil) {
         self.title = title
         self.total = total
         self.unit = unit
-        self.isTerminal = isTerminal
+        self.isTerminal = isTerminal || inPlace != nil
         self.output = output
+        self.inPlace = inPlace
         let wait = quietFor > 0 ? Self.quietTime(quietFor) : 0
         if wait <= 0 {
             shown = true
-            if !isTerminal { output("\(title): \(total) \(unit) to do\n") }
+            if !self.isTerminal { output("\(title): \(total) \(unit) to do\n") }
             return
         }
         let t = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
         // A terminal's bar ticks (the elapsed time moves); a log gets its one start line.
-        t.schedule(deadline: .now() + wait, repeating: isTerminal ? 0.5 : .infinity)
+        t.schedule(deadline: .now() + wait, repeating: self.isTerminal ? 0.5 : .infinity)
         t.setEventHandler { [weak self] in self?.tick() }
         timer = t
         t.resume()
@@ -72,12 +80,14 @@ public final class ProgressBar: @unchecked Sendable {
     /// Runs `work` (`total` items done in one call) behind a bar that stays quiet for
     /// `quietFor` seconds: nothing is printed when it ends sooner; otherwise the bar (or the
     /// start line) shows while it runs and the summary when it ends, or ends with ", stopped"
-    /// when it throws. `isTerminal` and `output` as for `init`.
+    /// when it throws. `isTerminal`, `output` and `inPlace` as for `init`.
     public static func whileRunning<T>(_ title: String, total: Int, unit: String, quietFor: TimeInterval = 3,
                                        isTerminal: Bool = isatty(2) != 0,
                                        output: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+                                       inPlace: ((_ line: String, _ final: Bool) -> Void)? = nil,
                                        _ work: () throws -> T) rethrows -> T {
-        let bar = ProgressBar(title: title, total: total, unit: unit, quietFor: quietFor, isTerminal: isTerminal, output: output)
+        let bar = ProgressBar(title: title, total: total, unit: unit, quietFor: quietFor, isTerminal: isTerminal, output: output,
+                              inPlace: inPlace)
         let result: T
         do { result = try work() } catch { bar.finish(note: ", stopped"); throw error }
         bar.advance(by: total)
@@ -93,7 +103,7 @@ public final class ProgressBar: @unchecked Sendable {
             let now = Date()
             if now.timeIntervalSince(lastDraw) >= 0.1 || count >= total {
                 lastDraw = now
-                output("\r" + line(now: now) + "\u{1B}[K")
+                redraw(line(now: now))
             }
         }
     }
@@ -117,7 +127,7 @@ public final class ProgressBar: @unchecked Sendable {
             }
             if isTerminal {
                 lastDraw = Date()
-                output("\r" + line(now: lastDraw) + "\u{1B}[K")
+                redraw(line(now: lastDraw))
             }
         }
     }
@@ -133,15 +143,20 @@ public final class ProgressBar: @unchecked Sendable {
             let seconds = Date().timeIntervalSince(start)
             let rate = seconds > 0 ? Double(count) / seconds : 0
             let summary = "\(title): \(count) \(unit) in \(String(format: "%.2f", seconds)) s (\(String(format: "%.1f", rate)) \(unit)/s)" + note
-            output(isTerminal ? "\r" + summary + "\u{1B}[K\n" : summary + "\n")
+            if let inPlace { inPlace(summary, true) } else { output(isTerminal ? "\r" + summary + "\u{1B}[K\n" : summary + "\n") }
         }
+    }
+
+    /// Draws the bar's line over the previous one.
+    private func redraw(_ line: String) {
+        if let inPlace { inPlace(line, false) } else { output("\r" + line + "\u{1B}[K") }
     }
 
     /// The bar line: title, bar, count, rate, ETA, elapsed time, the latest report; cut to the
     /// terminal's width (a wrapped line would defeat the carriage return).
     func line(now: Date) -> String {
         let full = bar(now: now) + (status.isEmpty ? "" : "  " + status)
-        let width = Self.terminalColumns()
+        let width = inPlace == nil ? Self.terminalColumns() : 0
         return width > 1 && full.count >= width ? String(full.prefix(width - 2)) + "…" : full
     }
 
