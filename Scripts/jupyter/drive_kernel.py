@@ -107,6 +107,13 @@ def execute(client, code, timeout=600):
     return reply["content"], messages
 
 
+def shell_reply(client, msg_id, timeout=30):
+    """The content of the shell reply to msg_id."""
+    reply = client.get_shell_msg(timeout=timeout)
+    check(reply["parent_header"]["msg_id"] == msg_id, "a shell reply to another request")
+    return reply["content"]
+
+
 def drive_client(config):
     """jupyter_client: requests one by one, progress updates, interrupt mid-fit, a forged
     message, history, shutdown and restart."""
@@ -146,7 +153,7 @@ def drive_client(config):
         check("ds.classes" in members["matches"], f"complete members: {members}")
         inspect = client.inspect("fit(l", 1, reply=True, timeout=30)["content"]
         check(inspect["found"] and "Trains a learner" in inspect["data"]["text/plain"], f"inspect: {inspect}")
-        statuses = {code: client.is_complete(code, reply=True, timeout=30)["content"]["status"] for code in ["x = 1", "f(1,", "for i in 0..<3 {", "x = )"]}
+        statuses = {code: shell_reply(client, client.is_complete(code))["status"] for code in ["x = 1", "f(1,", "for i in 0..<3 {", "x = )"]}
         check(statuses == {"x = 1": "complete", "f(1,": "incomplete", "for i in 0..<3 {": "incomplete", "x = )": "invalid"}, f"is_complete: {statuses}")
         print("complete:", complete["matches"][:5], "| inspect found:", inspect["found"], "| is_complete:", statuses)
 
@@ -166,7 +173,7 @@ def drive_client(config):
         errors = [m for m in messages if m["msg_type"] == "error"]
         check(errors and "training stopped after" in errors[0]["content"]["evalue"], f"interrupt error: {errors}")
         print("interrupt mid-fit:", reply["ename"], "|", reply["evalue"])
-        reply, messages = execute(client, "[ds.classes.count(), evaluate(l2, s.test, quiet: true).accuracy >= 0, r.epochs.count()]")
+        reply, messages = execute(client, "[ds.classes.count, evaluate(l2, s.test, quiet: true).accuracy >= 0, r.epochs]")
         results = [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"]
         check(reply["status"] == "ok" and results, f"after the interrupt: {reply} {results}")
         print("after the interrupt, the session still has ds, l2 and r:", results[0])
