@@ -13,6 +13,7 @@ is "all checks passed". Each check prints one line saying what it saw.
 """
 import json
 import os
+import signal
 import sys
 import time
 import uuid
@@ -177,6 +178,19 @@ def drive_client(config):
         results = [m["content"]["data"]["text/plain"] for m in messages if m["msg_type"] == "execute_result"]
         check(reply["status"] == "ok" and results, f"after the interrupt: {reply} {results}")
         print("after the interrupt, the session still has ds, l2 and r:", results[0])
+
+        # SIGINT (what a terminal's Ctrl-C and interrupt_mode "signal" send) does the same.
+        sig_id = client.execute("r3 = fit(l2, s.train, epochs: 1000000, batch: 1)")
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            msg = client.get_iopub_msg(timeout=120)
+            if msg["parent_header"].get("msg_id") == sig_id and msg["msg_type"] in ("display_data", "update_display_data"):
+                break
+        km.signal_kernel(signal.SIGINT)
+        collect(client, sig_id, 120)
+        reply = client.get_shell_msg(timeout=60)["content"]
+        check(reply["status"] == "error" and reply["ename"] == "interrupted", f"fit stopped by SIGINT: {reply}")
+        print("SIGINT mid-fit:", reply["ename"], "|", reply["evalue"])
 
         # A message signed with the wrong key, sent on a raw socket: refused and logged, not run.
         ctx = zmq.Context()

@@ -13,7 +13,8 @@ import XCTest
 /// is_complete, an interrupt mid-`fit` and a cell afterwards that sees the earlier state, a
 /// message signed with the wrong key (refused and logged, not run), history, restart and
 /// shutdown. The notebook trains on the demo task when its corpus and encoders are installed
-/// (`Scripts/setup --demo`, `palm demo`), else on a tiny random PENGI and a generated dataset.
+/// (`Scripts/setup --demo`, `palm demo`), else (or with `PALM_KERNEL_TEST_TINY=1`) on a tiny
+/// random PENGI and a generated dataset.
 final class JupyterClientTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -28,7 +29,9 @@ final class JupyterClientTests: XCTestCase {
         XCTAssertEqual(spec["argv"]?.arrayValue?.first?.stringValue, palm)
 
         var config: [String: JSONValue] = ["workdir": .string(dir.path), "log": .string(dir.file("kernel.log"))]
-        if let demo = Self.demoTask() {
+        // PALM_KERNEL_TEST_TINY=1 takes the tiny model even where the demo is installed.
+        let tiny = ProcessInfo.processInfo.environment["PALM_KERNEL_TEST_TINY"] == "1"
+        if !tiny, let demo = Self.demoTask() {
             config["model"] = "demo_alm()"
             config["data"] = .string(demo)
             config["shots"] = 8
@@ -39,7 +42,7 @@ final class JupyterClientTests: XCTestCase {
             config["data"] = .string(try ToyAudioDataset.write(in: dir, train: 4, test: 2))
             config["shots"] = 4
             config["epochs"] = 20
-            print("JupyterClientTests: the demo corpus or encoders are not installed; a tiny random PENGI on a generated dataset")
+            print("JupyterClientTests: a tiny random PENGI on a generated dataset (PALM_KERNEL_TEST_TINY=1, or the demo corpus or encoders are not installed)")
         }
         try AtomicFile.write(JSONValue.object(config).encoded(), to: dir.file("config.json"))
         var environment = ["JUPYTER_PATH": prefix + "/share/jupyter", "JUPYTER_DATA_DIR": dir.file("jupyter-data"),
