@@ -47,6 +47,8 @@ def run_notebook(config):
         nbformat.v4.new_code_cell("heatmap(e)"),
         nbformat.v4.new_code_cell("undefined_thing + 1"),
         nbformat.v4.new_code_cell("x = 41\nx + 1"),
+        nbformat.v4.new_code_cell('show(table([[1, 2]], header: ["a", "b"]))\nprint("after show")'),
+        nbformat.v4.new_code_cell(":vars"),
     ]
     nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "palm", "display_name": "palm", "language": "palm"}})
     client = NotebookClient(nb, kernel_name="palm", timeout=600, allow_errors=True,
@@ -84,6 +86,11 @@ def run_notebook(config):
     last = outputs_of(nb.cells[7])
     check(any(t == "execute_result" and o["data"]["text/plain"] == "42" for t, _, o in last), f"cell after the error: {last}")
     print("nbclient: the cell after the error runs: 42")
+    shown = outputs_of(nb.cells[8])
+    check([t for t, _, _ in shown] == ["display_data", "stream"] and "<table" in shown[0][2]["data"]["text/html"], f"show cell: {shown}")
+    variables = outputs_of(nb.cells[9])
+    check(any(t == "stream" and "x: number = 41" in o["text"] for t, _, o in variables), f":vars cell: {variables}")
+    print("nbclient: show(table) -> display_data text/html, then the printed line; :vars ->", variables[0][2]["text"].splitlines()[-1])
 
 
 def collect(client, msg_id, timeout=600):
