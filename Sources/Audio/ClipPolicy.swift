@@ -10,6 +10,10 @@ public enum CropPolicy: String, Codable, Hashable, Sendable, CaseIterable {
     case start
     /// The middle `target` samples (start `(length - target) / 2`, rounded down).
     case center
+    /// Not cut: LAION-CLAP's feature fusion (`data_truncating='fusion'`) keeps a long clip
+    /// whole and cuts its log-mel instead (`FusionMel`: a shrunk view of the whole clip and
+    /// three chunks at seeded random starts). Short clips are filled as usual.
+    case fusion
 }
 
 /// How a clip shorter than the target length is filled.
@@ -56,12 +60,13 @@ public struct ClipPolicy: Codable, Hashable, Sendable {
         case .start: return 0
         case .center: return (count - length) / 2
         case .random: return generator.int(below: count - length)
+        case .fusion: return 0  // never reached: `apply` keeps long clips whole
         }
     }
 
     /// Exactly `length` samples from `x` (non-empty): filled by `fill` when shorter, cropped
     /// when longer (the reference tiles when `length >= x.count`; at equality both give `x`
-    /// itself).
+    /// itself). With `.fusion`, a longer `x` is returned whole.
     public func apply(_ x: [Float], generator: inout SeededGenerator) -> [Float] {
         precondition(!x.isEmpty, "cannot tile an empty clip")
         if x.count < length {
@@ -76,6 +81,7 @@ public struct ClipPolicy: Codable, Hashable, Sendable {
             }
             return out
         }
+        if crop == .fusion { return x }
         let s = cropStart(count: x.count, generator: &generator)
         return Array(x[s..<s + length])
     }

@@ -9,6 +9,7 @@ extension PreprocessingConfig {
         ("msclap-2022", ["msclap2022"], .msclap2022),
         ("msclap-2023", ["msclap2023"], .msclap2023),
         ("laion-clap", ["laion", "laionclap"], .laionCLAP),
+        ("laion-clap-fusion", ["laionclap-fusion", "laion-fusion"], .laionCLAPFusion),
     ]
 
     /// MS-CLAP 2023's front-end (msclap `CLAPWrapper` + `HTSATWrapper`): exactly `.pengi`.
@@ -57,4 +58,25 @@ extension PreprocessingConfig {
         stft: STFTConfig(nFFT: 1024, hop: 480, center: true, padMode: .reflect, power: 2),
         mel: MelConfig(sampleRate: 48000, nMels: 64, fMin: 50, fMax: 14000, scale: .slaney, norm: .slaney),
         compression: .decibels(amin: 1e-10, ref: 1), quantization: .int16)
+}
+
+extension PreprocessingConfig {
+    /// LAION-CLAP's fusion checkpoints as `get_audio_embedding_from_filelist` runs them
+    /// (`enable_fusion=True`: `data_truncating='fusion'`, `data_filling='repeatpad'`): the same
+    /// 48 kHz mono int16-quantised samples and repeatpad as `.laionCLAP`, but a long clip is kept
+    /// whole (`CropPolicy.fusion`) and its log-mel is made by `get_mel`, torchaudio's
+    /// `MelSpectrogram` + `AmplitudeToDB`, not HTSAT's torchlibrosa front-end: the same STFT
+    /// (1024/480, periodic Hann, reflect-centred, power 2) but an HTK-scale filterbank without
+    /// normalisation (torchaudio's defaults `mel_scale='htk'`, `norm=None`), 64 bands
+    /// 50-14000 Hz, dB with amin 1e-10, ref 1, no top_db. The log-mel is then cut into
+    /// `FusionMel`'s four 1001 x 64 channels. Deviations: the three chunk starts come from the
+    /// file's seeded crop generator, where the reference draws them from numpy's global
+    /// generator (a given file always gives the same embedding); resampling as `.laionCLAP`.
+    public static let laionCLAPFusion: PreprocessingConfig = {
+        var c = PreprocessingConfig.laionCLAP
+        c.clip?.crop = .fusion
+        c.mel.scale = .htk
+        c.mel.norm = .none
+        return c
+    }()
 }

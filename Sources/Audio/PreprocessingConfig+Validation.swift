@@ -16,6 +16,7 @@ extension PreprocessingConfig {
         if !(mel.sampleRate > 0) { return "mel sampleRate must be positive" }
         if !(mel.fMin >= 0 && mel.fMin < mel.fMax) { return "mel needs 0 <= fMin < fMax" }
         if let b = blocks, b.frames <= 0 || b.hop <= 0 { return "blocks need positive frames and hop" }
+        if clip?.crop == .fusion, blocks != nil { return "fusion input (crop fusion) cannot be cut into frame blocks" }
         if case .decibels(let amin, _) = compression, !(amin > 0) { return "amin must be positive" }
         if let p = perturbation, let why = p.problem(sampleRate: sampleRate) { return "perturbation \(p): \(why)" }
         return nil

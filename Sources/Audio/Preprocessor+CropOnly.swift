@@ -21,8 +21,9 @@ public enum ClipReading: Sendable, Equatable {
 ///
 /// The whole file is still read when the crop-only read would not be exact or would not save
 /// anything: no clip policy, peak normalisation (the peak is the whole stream's), a file no
-/// longer than the clip (it is tiled), Ogg/MP3/ADPCM (their frame counts or seeks are not
-/// exact; they are decoded from the start as before), or a crop whose support covers the file.
+/// longer than the clip (it is tiled), fusion (the whole clip is kept), Ogg/MP3/ADPCM (their
+/// frame counts or seeks are not exact; they are decoded from the start as before), or a crop
+/// whose support covers the file.
 ///
 /// What differs from a whole-file read: samples outside the crop are not looked at, so a NaN
 /// there is not reported (it would not reach the features either). A file cut short is still
@@ -54,7 +55,7 @@ extension Preprocessor {
     /// Where the crop falls and what it reads, or nil when the whole file must be read. Draws
     /// the crop start from the file's generator exactly as the whole-file path does.
     private func cropPlan(_ reader: AudioFileReader) throws(AudioError) -> CropPlan? {
-        guard let policy = config.clip, !config.peakNormalize, reader.header.seeksExactly else { return nil }
+        guard let policy = config.clip, policy.crop != .fusion, !config.peakNormalize, reader.header.seeksExactly else { return nil }
         let r = try resampler(from: reader.sampleRate, path: reader.path)
         let frames = reader.declaredFrames
         // The stream the whole-file path would build: one resampled channel per channel with

@@ -124,7 +124,8 @@ public struct Preprocessor: Sendable {
     }
 
     /// Log-mel features of a clip already at `config.sampleRate`: `[frames, nMels]`, or
-    /// `[blocks, frames, nMels]` with block cutting.
+    /// `[blocks, frames, nMels]` with block cutting (a fusion front-end's whole, uncut log-mel:
+    /// `FusionMel` cuts it).
     public func features(clip x: [Float]) throws(AudioError) -> Tensor {
         if let p = config.problem { throw .invalidParameter(path: "<clip>", reason: p) }
         let n = config.stft.nFFT
@@ -144,8 +145,15 @@ public struct Preprocessor: Sendable {
         return try! Tensor(mel, shape: [frames, m])
     }
 
-    /// File -> features (decode, channel policy, resample, clip, STFT, mel, log).
+    /// File -> features (decode, channel policy, resample, clip, STFT, mel, log). A fusion
+    /// front-end gives its four channels `[4, frames, mels]` (`fusionMel(path:)`).
     public func features(path: String) throws(AudioError) -> Tensor {
+        if makesFusionInput { return try fusionMel(path: path).mel }
+        return try clipLogMel(path: path)
+    }
+
+    /// The log-mel of the file's clip (with a fusion front-end, of the whole long clip, uncut).
+    func clipLogMel(path: String) throws(AudioError) -> Tensor {
         let x = try clip(path: path)
         do { return try features(clip: x) } catch {
             if case .invalidParameter(_, let reason) = error { throw .invalidParameter(path: path, reason: reason) }

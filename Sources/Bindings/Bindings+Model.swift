@@ -121,7 +121,7 @@ extension Interpreter {
             return .map(MapBox([("samples", .tensor(samples)), ("rate", .int(audio.sampleRate)),
                                 ("channels", .int(audio.channels.count)), ("duration", .number(audio.duration))]))
         }
-        builtin("logmel", "The log-mel spectrogram [frames, mels] the encoder sees for a file (decode, resample, crop/tile, STFT, mel, log).",
+        builtin("logmel", "The log-mel spectrogram [frames, mels] the encoder sees for a file (decode, resample, crop/tile, STFT, mel, log); [4, 1001, mels] with LAION-CLAP's fusion front-end (the shrunk whole clip and three chunks).",
                 [Param("path", "audio file"), Param("preset", PreprocessingConfig.presets.map { "\"\($0.name)\"" }.joined(separator: ", "), default: "\"pengi\"")],
                 returns: "tensor") { args, interp in
             let path = (try args.string(0) as NSString).expandingTildeInPath

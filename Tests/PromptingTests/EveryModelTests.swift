@@ -18,9 +18,12 @@ final class EveryModelTests: XCTestCase {
     static let classes = ["dog barking", "rain on a roof", "church bells"]
 
     /// The token-level entry (what CoOp and CoCoOp train through) gives the plain text path's
-    /// features, with each tower's own specials and pooling.
+    /// features, with each tower's own specials and pooling. The 40 prompts of 1 to ~20 words
+    /// make the causal towers' plain path run them in several length buckets.
     func testTokenLevelEntryEqualsPlainText() throws {
-        let prompts = Self.classes.map { "This is a recording of \($0)." } + ["a"]
+        let templates = ["This is a recording of {}.", "{}", "a sound of {} heard from far away in a large empty hall at night", "{} {} {}"]
+        let names = Self.classes + ["a", "wind", "a very long and winding description of a kettle", "ice", "footsteps on gravel", "x", "bells"]
+        let prompts = templates.flatMap { t in names.map { t.replacingOccurrences(of: "{}", with: $0) } }
         for model in try Self.models() {
             let plain = try model.embedText(prompts)
             let tokens = try model.tokenize(prompts)
@@ -43,6 +46,39 @@ final class EveryModelTests: XCTestCase {
             let diff = zip(learned.toArray(), template.toArray()).map { abs($0 - $1) }.max() ?? .nan
             print("\(model.name): CoOp from the template's words vs zero-shot, max |diff| = \(diff)")
             XCTAssertLessThanOrEqual(diff, 1e-4, "\(model.name): context at the wrong place or pooled at the wrong token")
+        }
+    }
+
+    /// CoOp and CoCoOp send their prompts as a shared prefix (start token and context) and the
+    /// class rest; causal towers run the prefix once per group. Features and gradients (context,
+    /// CoCoOp's shift) equal the whole prompts', with every activation kept and with every
+    /// layer checkpointed.
+    func testSharedPrefixPromptsEqualWholePrompts() throws {
+        for model in try Self.models() {
+            let prompts = try ContextPrompts(model: model, classNames: Self.classes, nCtx: 4, seed: 3)
+            var g = SeededGenerator(seed: 4)
+            let shift = Tensor.normal([2, model.tokenWidth], std: 0.1, generator: &g).requiringGrad()
+            let weights = Tensor.normal([2 * Self.classes.count, model.dimension], generator: &g)
+            func run(shared: Bool, budget: Int) throws -> [Float] {
+                let saved = CausalTransformer.activationBudgetBytes
+                CausalTransformer.activationBudgetBytes = budget
+                defer { CausalTransformer.activationBudgetBytes = saved }
+                prompts.context.zeroGrad(); shift.zeroGrad()
+                let features = shared ? try prompts.textFeatures(shift: shift)
+                    : try model.textFeatures(tokenEmbeddings: prompts.promptEmbeddings(shift: shift), tokens: prompts.tokens.repeated(2))
+                try (features * weights).sum().backward()
+                return features.toArray() + (prompts.context.grad?.toArray() ?? []) + (shift.grad?.toArray() ?? [])
+            }
+            let whole = try run(shared: false, budget: .max)
+            XCTAssertGreaterThan(whole.count, 2 * Self.classes.count * model.dimension, "\(model.name): gradients missing")
+            for budget in [Int.max, 0] {
+                let shared = try run(shared: true, budget: budget)
+                XCTAssertEqual(shared.count, whole.count, model.name)
+                let diff = zip(shared, whole).map { abs($0 - $1) }.max() ?? .nan
+                let scale = whole.map(abs).max() ?? 0
+                print("\(model.name): shared-prefix prompts vs whole prompts (budget \(budget == 0 ? "0" : "max")), max |diff| = \(diff) of \(scale)")
+                XCTAssertLessThanOrEqual(diff, 1e-5 * max(1, scale), model.name)
+            }
         }
     }
 

@@ -27,6 +27,15 @@ public struct TokenBatch: Sendable, Equatable {
 
     /// Padded sequence length.
     public var length: Int { ids.first?.count ?? 0 }
+
+    /// The batch repeated `g` times (`g` groups of the same prompts, e.g. one per sample).
+    public func repeated(_ g: Int) -> TokenBatch {
+        if g == 1 { return self }
+        return TokenBatch(ids: Array(repeating: ids, count: g).flatMap { $0 },
+                          eosPositions: Array(repeating: eosPositions, count: g).flatMap { $0 },
+                          lengths: Array(repeating: lengths, count: g).flatMap { $0 },
+                          leadingSpecials: leadingSpecials, trailingSpecials: trailingSpecials)
+    }
 }
 
 /// What prompt learners need from an audio-language model. PENGI and the demo model conform;
@@ -58,6 +67,13 @@ public protocol AudioLanguageModel: AnyObject {
     /// Text embeddings `[n, d]` from token embeddings, recorded on the tape so gradients reach
     /// learned context vectors. `tokens` gives the pooled positions and lengths.
     func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor
+    /// Text embeddings `[G * c, d]` of prompts whose first positions are shared within each of
+    /// `G` groups: `sharedPrefix [G, P, w]`, `suffix [c, S, w]` (the rest of each of c prompts,
+    /// the same in every group), `tokens` the c prompts over their `P + S` positions. Row
+    /// `g * c + i` is prompt `concat(sharedPrefix[g], suffix[i])`. On the tape. Default: the
+    /// joined prompts through `textFeatures(tokenEmbeddings:tokens:)`; causal text towers run
+    /// the shared positions once per group instead.
+    func textFeatures(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch) throws -> Tensor
     /// The same model (same weights, shared) reading audio through `preprocessing`: a
     /// perturbed front-end for robustness studies. Its feature cache is its own, since the
     /// preprocessing fingerprint differs. Default: an error naming the model.
@@ -65,7 +81,22 @@ public protocol AudioLanguageModel: AnyObject {
 }
 
 extension AudioLanguageModel {
+    public func textFeatures(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch) throws -> Tensor {
+        try textFeatures(tokenEmbeddings: Tensor.joinedPrompts(sharedPrefix: sharedPrefix, suffix: suffix), tokens: tokens.repeated(sharedPrefix.shape[0]))
+    }
+
     public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
         throw CheckpointError.unreadable(path: name, reason: "\(name) cannot read audio through another front-end")
+    }
+}
+
+extension Tensor {
+    /// Whole prompts `[G * c, P + S, w]` from each group's shared first positions
+    /// `sharedPrefix [G, P, w]` and the c prompts' rest `suffix [c, S, w]`; row `g * c + i` is
+    /// `concat(sharedPrefix[g], suffix[i])`.
+    public static func joinedPrompts(sharedPrefix: Tensor, suffix: Tensor) throws -> Tensor {
+        let g = sharedPrefix.shape[0], p = sharedPrefix.shape[1], c = suffix.shape[0], s = suffix.shape[1], w = suffix.shape[2]
+        return try Tensor.concat([sharedPrefix.unsqueeze(1).expand([g, c, p, w]), suffix.unsqueeze(0).expand([g, c, s, w])], axis: 2)
+            .reshape([g * c, p + s, w])
     }
 }

@@ -60,6 +60,7 @@ extension HTSATConfig {
         out.append((h + "patch_embed.proj.weight", [embedDim, 1, patchSize, patchSize]))
         out.append((h + "patch_embed.proj.bias", [embedDim]))
         out += R.norm(h + "patch_embed.norm", embedDim)
+        if fusion { out += HTSATFusion.parameterShapes(self, prefix: h + "patch_embed.") }
         for i in 0..<depths.count {
             let dim = embedDim << i, w = min(window, resolution(stage: i))
             for j in 0..<depths[i] {

@@ -19,6 +19,15 @@ public protocol ReferenceTrainable: AudioLanguageModel {
     func embedTextTraining(_ texts: [String], state: TrainModeState) throws -> Tensor
     /// Train-mode text features from token embeddings, on the tape (CoOp's family).
     func textFeaturesTraining(tokenEmbeddings: Tensor, tokens: TokenBatch, state: TrainModeState) throws -> Tensor
+    /// Train-mode `textFeatures(sharedPrefix:suffix:tokens:)`. Default: the joined prompts.
+    func textFeaturesTraining(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch, state: TrainModeState) throws -> Tensor
+}
+
+extension ReferenceTrainable {
+    public func textFeaturesTraining(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch, state: TrainModeState) throws -> Tensor {
+        try textFeaturesTraining(tokenEmbeddings: Tensor.joinedPrompts(sharedPrefix: sharedPrefix, suffix: suffix),
+                                 tokens: tokens.repeated(sharedPrefix.shape[0]), state: state)
+    }
 }
 
 /// A `ReferenceTrainable` model in a training run: while `isTraining`, its text side is in train
@@ -70,5 +79,10 @@ public final class TrainingRun: AudioLanguageModel {
     public func textFeatures(tokenEmbeddings: Tensor, tokens: TokenBatch) throws -> Tensor {
         isTraining ? try base.textFeaturesTraining(tokenEmbeddings: tokenEmbeddings, tokens: tokens, state: state)
                    : try base.textFeatures(tokenEmbeddings: tokenEmbeddings, tokens: tokens)
+    }
+
+    public func textFeatures(sharedPrefix: Tensor, suffix: Tensor, tokens: TokenBatch) throws -> Tensor {
+        isTraining ? try base.textFeaturesTraining(sharedPrefix: sharedPrefix, suffix: suffix, tokens: tokens, state: state)
+                   : try base.textFeatures(sharedPrefix: sharedPrefix, suffix: suffix, tokens: tokens)
     }
 }

@@ -16,9 +16,10 @@ import Tensor
 //   norm, then `latent_output` = mean over all final tokens (tscam's regrouping before the
 //   average pool only permutes tokens, so it is a plain mean) -> [B, 768]
 // LAION-CLAP's HTSAT (`laion_clap` 1.1.7 `clap_module/htsat.py`, keys under `audio_branch.`)
-// is the same network without fusion: its `forward_features` always takes the tscam branch,
-// whose 'embedding' output is this `latent_output`; the fusion layers (`mel_conv2d`,
-// `fusion_model`) exist only in fusion checkpoints, which palm does not load yet.
+// is the same network: its `forward_features` always takes the tscam branch, whose
+// 'embedding' output is this `latent_output`. Its fusion checkpoints add the fusion layers of
+// the patch embedding (`patch_embed.mel_conv2d`, `patch_embed.fusion_model`), loaded when
+// `HTSATConfig.fusion` is set and run on four-channel fusion input (HTSATFusion.swift).
 // Not reproduced: the STFT/log-mel front-end (the Audio target computes the log-mel), SpecAugment
 // and mixup (training only), the tscam conv and head (not part of the embedding), the > 1024-frame
 // crop/average branch (PENGI's clips never reach it).
@@ -34,6 +35,9 @@ public struct HTSAT: Sendable {
     let stages: [[SwinBlock]]
     let merges: [PatchMerging]
     let norm: LayerNorm
+    /// The fusion layers of the patch embedding (LAION-CLAP's fusion checkpoints), when
+    /// `config.fusion`.
+    public let fusion: HTSATFusion?
 
     /// The name of `bn0`'s statistics among a model's normalisation statistics.
     public static let bn0Key = "bn0"
@@ -51,6 +55,7 @@ public struct HTSAT: Sendable {
         patchProjection = try Conv2d(pe.scoped("proj"), inChannels: 1, outChannels: c.embedDim, kernel: (c.patchSize, c.patchSize),
                                      stride: (c.patchSize, c.patchSize))
         patchNorm = try LayerNorm(pe.scoped("norm"), dim: c.embedDim)
+        fusion = c.fusion ? try HTSATFusion(pe, config: c) : nil
         var stages: [[SwinBlock]] = [], merges: [PatchMerging] = []
         for i in 0..<c.depths.count {
             let layer = loader.scoped("layers").scoped(i)
@@ -128,6 +133,13 @@ public struct HTSAT: Sendable {
         let p = try StageProfiler.measure("patch embed conv", flops: 2 * Double(b * r0 * r0 * c.embedDim * c.patchSize * c.patchSize)) {
             try patchProjection(image)  // [B, C, R, R]
         }
+        return try tower(patches: p, run: run)
+    }
+
+    /// The patch norm, the Swin stages (each block run by `run`) and the pooled norm, from the
+    /// projected patches `[B, C, R, R]`.
+    func tower(patches p: Tensor, run: (SwinBlock, Tensor) throws -> Tensor) throws -> Tensor {
+        let b = p.shape[0], c = config
         var x = try StageProfiler.measure("patch embed norm") { try patchNorm(p.reshape([b, c.embedDim, -1]).transpose(1, 2)) }
         for (i, blocks) in stages.enumerated() {
             try StageProfiler.scope("stage \(i)") {

@@ -18,11 +18,15 @@ public struct HTSATConfig: Sendable, Equatable {
     public var window: Int
     /// `mlp_ratio` (4).
     public var mlpRatio: Int
+    /// `enable_fusion=True, fusion_type='aff_2d'` (LAION-CLAP's fusion checkpoints): the patch
+    /// embedding's `mel_conv2d` and AFF layers exist and fusion input can be fused.
+    public var fusion: Bool
 
     public init(melBins: Int = 64, specSize: Int = 256, patchSize: Int = 4, embedDim: Int, depths: [Int], heads: [Int],
-                window: Int = 8, mlpRatio: Int = 4) {
+                window: Int = 8, mlpRatio: Int = 4, fusion: Bool = false) {
         self.melBins = melBins; self.specSize = specSize; self.patchSize = patchSize; self.embedDim = embedDim
         self.depths = depths; self.heads = heads; self.window = window; self.mlpRatio = mlpRatio
+        self.fusion = fusion
     }
 
     /// `spec_size / mel_bins`: time chunks stacked along frequency (4).

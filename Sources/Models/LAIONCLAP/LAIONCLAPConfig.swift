@@ -26,7 +26,8 @@ public struct LAIONCLAPConfig: Sendable, Equatable {
         self.audio = audio; self.text = text; self.embeddingDim = embeddingDim
     }
 
-    /// `HTSAT-tiny` (630k-best, 630k-audioset-best and their fusion versions): Swin-T, 768-d.
+    /// `HTSAT-tiny` (630k-best, 630k-audioset-best; `withFusion(true)` for 630k-fusion-best and
+    /// 630k-audioset-fusion-best): Swin-T, 768-d.
     public static let htsatTiny = LAIONCLAPConfig(audio: .htsat(.laionTiny), text: .robertaBase, embeddingDim: 512)
     /// `HTSAT-base` (the music_* checkpoints): embed 128, depths [2, 2, 12, 2], 1024-d.
     public static let htsatBase = LAIONCLAPConfig(audio: .htsat(.laionBase), text: .robertaBase, embeddingDim: 512)
@@ -42,6 +43,21 @@ public struct LAIONCLAPConfig: Sendable, Equatable {
                               typeVocabSize: 1, layerNormEps: 1e-5)
         text.positionOffset = 2
         return LAIONCLAPConfig(audio: pann ? .cnn14(.tiny) : .htsat(.tiny), text: text, embeddingDim: 16)
+    }
+
+    /// Whether the audio branch is a fusion HTSAT (`enable_fusion=True`, `fusion_type='aff_2d'`).
+    public var fusion: Bool {
+        if case .htsat(let c) = audio { return c.fusion }
+        return false
+    }
+
+    /// The same config with HTSAT's fusion layers on or off (CNN14 has none: unchanged).
+    public func withFusion(_ on: Bool) -> LAIONCLAPConfig {
+        guard case .htsat(var c) = audio else { return self }
+        c.fusion = on
+        var out = self
+        out.audio = .htsat(c)
+        return out
     }
 
     /// The audio architectures by `amodel` name (lower-cased, as specs normalise them).

@@ -1,15 +1,18 @@
 import Audio
 import Tensor
 
-// LAION-CLAP's encoders as palm uses them (`laion_clap` 1.1.7 `clap_module/model.py` `CLAP`,
-// non-fusion): the audio branch (HTSAT or PANNs' CNN14) and its projection, RoBERTa and its
-// projection.
+// LAION-CLAP's encoders as palm uses them (`laion_clap` 1.1.7 `clap_module/model.py` `CLAP`):
+// the audio branch (HTSAT, with or without feature fusion, or PANNs' CNN14) and its
+// projection, RoBERTa and its projection.
 //
 // Key layout of the released checkpoints (`torch.load(ckpt)['state_dict']`, every key prefixed
 // `module.`, which palm accepts as `hook.py` strips it):
 //   audio_branch.*                  HTSAT (`HTSAT_Swin_Transformer`): bn0, patch_embed, layers,
 //                                   norm; tscam_conv.* and head.* (not part of the embedding)
-//                                   ignored. Or CNN14 (`pann_model.Cnn14`, PANN-14): bn0,
+//                                   ignored; fusion checkpoints (630k-fusion-best.pt,
+//                                   630k-audioset-fusion-best.pt) add patch_embed.mel_conv2d.*
+//                                   and patch_embed.fusion_model.* (HTSATFusion.swift).
+//                                   Or CNN14 (`pann_model.Cnn14`, PANN-14): bn0,
 //                                   conv_block1..6, fc1; fc_audioset.* ignored. Both hold their
 //                                   torchlibrosa constants (spectrogram_extractor.*,
 //                                   logmel_extractor.melW): computed by the Audio target instead,
@@ -34,12 +37,19 @@ public enum LAIONCLAPAudioTower: Sendable {
     case htsat(HTSAT)
     case cnn14(CNN14)
 
-    /// The branch's `embedding` `[B, features]` for log-mels `[B, 1, T, 64]`. No tape.
+    /// The branch's `embedding` `[B, features]` for log-mels `[B, 1, T, 64]` (a fusion tower
+    /// treats them as clips that are not `longer`: only the global view exists). No tape.
     public func callAsFunction(logMel: Tensor) throws -> Tensor {
         switch self {
         case .htsat(let h): return try GradMode.withoutGrad { try h(logMel: logMel) }
         case .cnn14(let c): return try c(logMel: logMel)
         }
+    }
+
+    /// Whether the branch has fusion layers (an HTSAT from a fusion checkpoint).
+    public var fuses: Bool {
+        if case .htsat(let h) = self { return h.fusion != nil }
+        return false
     }
 
     /// Keys under the branch's scope that checkpoints hold and palm does not read.
@@ -83,7 +93,12 @@ public final class LAIONCLAPEncoders: @unchecked Sendable {
         case .htsat(let c): audio = .htsat(try HTSAT(branch, config: c, recomputed: &recomputed))
         case .cnn14(let c): audio = .cnn14(try CNN14(branch, config: c))
         }
-        let filterbank = MelFilterbank(config: mel, nFFT: nFFT)
+        // The checkpoint's melW is its torchlibrosa extractor's (slaney). A fusion model's
+        // front-end is torchaudio's HTK filterbank instead (the extractor is unused), so its melW
+        // is checked against torchlibrosa's at the front-end's rate and band edges.
+        var extractor = mel
+        if audio.fuses { extractor.scale = .slaney; extractor.norm = .slaney }
+        let filterbank = MelFilterbank(config: extractor, nFFT: nFFT)
         try CNN14.checkFilterbank(branch, weights: filterbank.weights, mels: filterbank.config.nMels, bins: filterbank.bins)
         audioProjection = try MLP(laionProjection: root.scoped("audio_projection"), inFeatures: config.audio.features,
                                   outFeatures: config.embeddingDim)
@@ -111,6 +126,19 @@ public final class LAIONCLAPEncoders: @unchecked Sendable {
             throw TensorError.invalidArgument(op: "tokenEmbeddings", message: "id rows must be non-empty and of equal length")
         }
         return try GradMode.withoutGrad { try text.tokenEmbeddings(ids: ids.flatMap { $0 }, shape: [ids.count, t]) }
+    }
+
+    /// Audio embeddings `[B, d]` (not normalised) of fusion inputs (`FusionMel`, each
+    /// `[4, T, 64]`, T <= 1024): the chunks of the `longer` ones are fused. Needs a fusion
+    /// checkpoint. Frozen: no tape.
+    public func embedAudio(fusion inputs: [FusionMel]) throws -> Tensor {
+        guard case .htsat(let h) = audio, h.fusion != nil else {
+            throw TensorError.invalidArgument(op: "LAION-CLAP", message:
+                "fusion input (the laion-clap-fusion front-end) needs a fusion checkpoint (with audio_branch.patch_embed.mel_conv2d.* and audio_branch.patch_embed.fusion_model.*)")
+        }
+        return try GradMode.withoutGrad {
+            try audioProjection(h(fusionMel: Tensor.stack(inputs.map(\.mel)), longer: inputs.map(\.longer)))
+        }
     }
 
     /// Text features `[B, d]` from word embeddings `[B, T, width]` and each row's real length:

@@ -9,23 +9,24 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     public let tokenizer: RoBERTaTokenizer
     public let name = "laion-clap"
     public let fingerprint: String
-    public let preprocessing: PreprocessingConfig
-    /// Clips per HTSAT batch (Swin layers run batched; memory grows with it).
-    public var audioBatchSize = 8
-    /// Threads for decoding and log-mel (the encoder itself uses OpenBLAS's threads).
-    public var preprocessingThreads = 2
+    /// Files -> log-mels (or fusion inputs) -> audio tower batches.
+    public var frontEnd: AudioFrontEnd
+    public var preprocessing: PreprocessingConfig { frontEnd.preprocessing }
 
     /// Loads a `.pt`/`.pth` or `.safetensors` checkpoint strictly (see `LAIONCLAPEncoders.init`).
+    /// `preprocessing` defaults to the reference's: `.laionCLAPFusion` for a fusion config,
+    /// `.laionCLAP` otherwise.
     public convenience init(path: String, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
-                            preprocessing: PreprocessingConfig = .laionCLAP) throws {
+                            preprocessing: PreprocessingConfig? = nil) throws {
         try self.init(source: CheckpointFile.open(path), config: config, tokenizer: tokenizer, preprocessing: preprocessing)
     }
 
     public init(source: TensorSource, config: LAIONCLAPConfig = .htsatTiny, tokenizer: RoBERTaTokenizer,
-                preprocessing: PreprocessingConfig = .laionCLAP) throws {
+                preprocessing: PreprocessingConfig? = nil) throws {
+        let preprocessing = preprocessing ?? (config.fusion ? .laionCLAPFusion : .laionCLAP)
         encoders = try LAIONCLAPEncoders(source: source, config: config, mel: preprocessing.mel, nFFT: preprocessing.stft.nFFT)
         self.tokenizer = tokenizer
-        self.preprocessing = preprocessing
+        frontEnd = AudioFrontEnd(preprocessing: preprocessing)
         fingerprint = try WeightFingerprint.of(source, prefix: "laionclap")
     }
 
@@ -33,9 +34,7 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
         encoders = other.encoders
         tokenizer = other.tokenizer
         fingerprint = other.fingerprint
-        self.preprocessing = preprocessing
-        audioBatchSize = other.audioBatchSize
-        preprocessingThreads = other.preprocessingThreads
+        frontEnd = other.frontEnd.with(preprocessing)
     }
 
     public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
@@ -43,9 +42,16 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     }
 
     /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches of
-    /// `audioBatchSize` clips, without the tape.
+    /// `audioBatchSize` clips, without the tape. A fusion front-end (`.laionCLAPFusion`, a fusion
+    /// checkpoint's default) gives each clip its four-channel `FusionMel`; a fusion checkpoint
+    /// read through the plain `.laionCLAP` front-end sees every clip as one that is not
+    /// `longer` (its global view only, as the reference does for clips up to 10 s).
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        if preprocessing.clip?.crop == .fusion {
+            return try LogMelBatches.embedFusion(paths: paths, preprocessing: preprocessing, batchSize: frontEnd.batchSize,
+                                                 threads: frontEnd.threads) { try encoders.embedAudio(fusion: $0) }
+        }
+        return try frontEnd.embed(paths: paths) {
             try encoders.embedAudio(logMel: $0)
         }
     }

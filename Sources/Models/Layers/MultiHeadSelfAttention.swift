@@ -28,10 +28,6 @@ public struct MultiHeadSelfAttention: Sendable {
     /// Attention of `queries [B, Tq, C]` over `keysValues [B, Tk, C]` (the same sequence, or a
     /// subset of its positions as queries); `mask` broadcasts to `[B, H, Tq, Tk]`.
     public func callAsFunction(queries: Tensor, keysValues x: Tensor, mask: Tensor?) throws -> Tensor {
-        let b = x.shape[0], tq = queries.shape[1], tk = x.shape[1], d = dim / heads
-        func split(_ y: Tensor, _ t: Int) throws -> Tensor { try y.reshape([b, t, heads, d]).permute([0, 2, 1, 3]) }
-        let q = try split(qProj(queries), tq), k = try split(kProj(x), tk), v = try split(vProj(x), tk)
-        let o = try Tensor.scaledDotProductAttention(q: q, k: k, v: v, mask: mask)
-        return try outProj(o.permute([0, 2, 1, 3]).reshape([b, tq, dim]))
+        try attend(q: qProj(queries), k: kProj(x), v: vProj(x), mask: mask)
     }
 }

@@ -114,7 +114,18 @@ public final class PENGIEncoders: @unchecked Sendable {
     /// With `training`, the projection runs in train mode (the reference's text side while it
     /// trains: dropout 0.5 in PENGI's projection; the CLIP tower itself has none).
     public func textFeatures(tokenEmbeddings: Tensor, eosPositions: [Int], training state: TrainModeState? = nil) throws -> Tensor {
-        let latent = try clipTextProjection(textTower.pooled(tokenEmbeddings: tokenEmbeddings, eosPositions: eosPositions))
+        try projectedText(textTower.pooled(tokenEmbeddings: tokenEmbeddings, eosPositions: eosPositions), training: state)
+    }
+
+    /// `textFeatures(tokenEmbeddings:eosPositions:training:)` of prompts sharing their first
+    /// positions (`CausalTransformer.pooled(sharedPrefix:suffix:positions:)`).
+    public func textFeatures(sharedPrefix: Tensor, suffix: Tensor, eosPositions: [Int], training state: TrainModeState? = nil) throws -> Tensor {
+        try projectedText(textTower.stack.pooled(sharedPrefix: sharedPrefix, suffix: suffix, positions: eosPositions), training: state)
+    }
+
+    /// Both text projections of pooled EOS states, the second in train mode with `state`.
+    private func projectedText(_ pooled: Tensor, training state: TrainModeState?) throws -> Tensor {
+        let latent = try clipTextProjection(pooled)
         guard let state else { return try textProjection(latent) }
         return try textProjection.training(latent, generator: &state.generator)
     }

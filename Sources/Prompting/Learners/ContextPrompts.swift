@@ -101,19 +101,20 @@ public final class ContextPrompts {
         return try prompts.reshape([b * c, tokens.length, w])
     }
 
-    /// The prompts' tokenization repeated for `b` samples (pooled positions do not move).
-    func repeatedTokens(_ b: Int) -> TokenBatch {
-        if b == 1 { return tokens }
-        return TokenBatch(ids: Array(repeating: tokens.ids, count: b).flatMap { $0 },
-                             eosPositions: Array(repeating: tokens.eosPositions, count: b).flatMap { $0 },
-                             lengths: Array(repeating: tokens.lengths, count: b).flatMap { $0 },
-                             leadingSpecials: tokens.leadingSpecials, trailingSpecials: tokens.trailingSpecials)
-    }
-
-    /// Text features `[B * c, d]` of the prompts, on the tape.
+    /// Text features `[B * c, d]` of the prompts, on the tape. With the context at the end and
+    /// shared by all classes, every prompt starts with the same start token and context (per
+    /// sample, for CoCoOp): those positions go to the model once as a shared prefix.
     public func textFeatures(shift: Tensor? = nil) throws -> Tensor {
         let b = shift?.shape[0] ?? 1
-        return try model.textFeatures(tokenEmbeddings: promptEmbeddings(shift: shift), tokens: repeatedTokens(b))
+        guard position == .end, context.rank == 2 else {
+            return try model.textFeatures(tokenEmbeddings: promptEmbeddings(shift: shift), tokens: tokens.repeated(b))
+        }
+        let w = model.tokenWidth, lead = prefix.shape[1]
+        var ctx = try context.unsqueeze(0)  // [1, nCtx, w]
+        if let shift { ctx = try ctx + shift.reshape([b, 1, w]) }  // [B, nCtx, w]
+        let start = lead == 0 ? nil : try prefix.slice(axis: 0, start: 0, end: 1).expand([b, lead, w])
+        let shared = try Tensor.concat([start, ctx].compactMap { $0 }, axis: 1)
+        return try model.textFeatures(sharedPrefix: shared, suffix: suffix, tokens: tokens)
     }
 }
 
