@@ -181,24 +181,26 @@ private func layerNormBackward(_ g: Tensor, x: Tensor, weight: Tensor?, hasBias:
     mean.withUnsafeBufferPointer { mp in
         rstd.withUnsafeBufferPointer { rp in
             let pm = UncheckedBox(mp.baseAddress!), pr = UncheckedBox(rp.baseAddress!)
-            ParallelFor.chunks(parts, grain: 1) { first, end in for part in first..<end {
-                let lo = part * blockRows, hi = Swift.min(rows, lo + blockRows)
-                let gw = ps + part * 4 * c, gb = gw + c, xhat = gb + c, gh = xhat + c
-                for r in lo..<hi {
-                    let m = pm.value[r], s = pr.value[r]
-                    let xr = px + r * c, gr = pg + r * c
-                    for i in 0..<c {
-                        let xh = (xr[i] - m) * s
-                        xhat[i] = xh
-                        gw[i] += gr[i] * xh
-                        gb[i] += gr[i]
+            ParallelFor.chunks(parts, grain: 1) { first, end in
+                for part in first..<end {
+                    let lo = part * blockRows, hi = Swift.min(rows, lo + blockRows)
+                    let gw = ps + part * 4 * c, gb = gw + c, xhat = gb + c, gh = xhat + c
+                    for r in lo..<hi {
+                        let m = pm.value[r], s = pr.value[r]
+                        let xr = px + r * c, gr = pg + r * c
+                        for i in 0..<c {
+                            let xh = (xr[i] - m) * s
+                            xhat[i] = xh
+                            gw[i] += gr[i] * xh
+                            gb[i] += gr[i]
+                        }
+                        if let pw { for i in 0..<c { gh[i] = gr[i] * pw[i] } } else { gh.update(from: gr, count: c) }
+                        let mg = VectorKernels.sum(gh, c) / Float(c), mgx = VectorKernels.dot(gh, xhat, c) / Float(c)
+                        let o = po + r * c
+                        for i in 0..<c { o[i] = s * (gh[i] - mg - xhat[i] * mgx) }
                     }
-                    if let pw { for i in 0..<c { gh[i] = gr[i] * pw[i] } } else { gh.update(from: gr, count: c) }
-                    let mg = VectorKernels.sum(gh, c) / Float(c), mgx = VectorKernels.dot(gh, xhat, c) / Float(c)
-                    let o = po + r * c
-                    for i in 0..<c { o[i] = s * (gh[i] - mg - xhat[i] * mgx) }
                 }
-            } }
+            }
         }
     }
     var result: [Tensor?] = [gx]
