@@ -74,7 +74,7 @@ let package = Package(
             "Benchmarks", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "Cluster", "ScriptCore", "Reports", "REPL", "Kernel", "DemoData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimize),
-        .executableTarget(name: "palm", dependencies: ["CLI", "Bindings"], swiftSettings: optimize),
+        .executableTarget(name: "palm", dependencies: ["CLI", "Bindings", "Tensor"], swiftSettings: optimize),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Audio", "Models"], path: "Tests/TestSupport"),

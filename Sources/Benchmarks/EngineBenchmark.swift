@@ -7,7 +7,7 @@ import Tensor
 enum EngineBenchmark {
     static func run() throws {
         print("== engine ==")
-        print("OpenBLAS threads: \(openblas_get_num_threads()), cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+        print("OpenBLAS threads: \(openblas_get_num_threads()), cores: \(ProcessInfo.processInfo.activeProcessorCount), \(BLASKernels.summary)")
         var sgemmPeak = 0.0
         for n in [512, 1024, 2048] {
             var g = SeededGenerator(seed: UInt64(n))

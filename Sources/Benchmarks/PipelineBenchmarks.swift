@@ -51,6 +51,15 @@ enum PENGIEncoderBenchmark {
                 print("  " + line)
             }
         }
+        // The products alone: what no implementation on this OpenBLAS gets under.
+        var floors: [Int: Double] = [:]
+        for b in batches {
+            let floor = HTSATGEMMFloor.measure(encoders.config.audio, batch: b)
+            floors[b] = floor.seconds
+            let mine = palm["audio \(b)"]!
+            print(String(format: "  floor, batch %d: HTSAT's products alone through OpenBLAS %.3f s (%.0f GFLOP/s); palm's whole audio path %.3f s = %.2fx the floor",
+                         b, floor.seconds, floor.flops / floor.seconds / 1e9, mine.seconds, mine.seconds / floor.seconds))
+        }
         guard let torch = PythonBaseline.run(script: "pengi.py", arguments: [
             "--batches", batches.map(String.init).joined(separator: ","), "--prompts", "\(prompts)", "--tokens", "\(tokens)",
         ]) else { return }
@@ -66,6 +75,11 @@ enum PENGIEncoderBenchmark {
             guard let theirs, theirs.count == 2 else { continue }
             print(String(format: "  | %@ | %.3f (%.3f) | %.3f (%.3f) | %.2f | %.2f |", name, mine.seconds, mine.cpuSeconds,
                          theirs[0], theirs[1], theirs[0] / mine.seconds, theirs[1] / mine.cpuSeconds))
+        }
+        for b in batches {
+            guard let theirs = audio["\(b)"], theirs.count == 2, let floor = floors[b] else { continue }
+            print(String(format: "  batch %d: PyTorch / floor = %.2f (the ratio an implementation doing nothing but HTSAT's products would reach)",
+                         b, theirs[0] / floor))
         }
         print("  (torch \(torch["torch"] ?? "?"), \(torch["threads"] ?? "?") threads)")
     }

@@ -166,33 +166,39 @@ private func softmaxBackward(_ g: Tensor, _ y: Tensor, log: Bool) -> Tensor {
 /// LayerNorm backward with xhat = (x - mean) rstd:
 /// dweight = sum_rows g xhat, dbias = sum_rows g,
 /// dx = rstd (gxhat - mean(gxhat) - xhat mean(gxhat xhat)) with gxhat = g * weight.
-/// Rows are split across cores; each part sums its own dweight/dbias, added up at the end.
+/// Rows are cut into blocks whose size depends on the shape alone (never on the number of
+/// cores, which would change the sums' order and so their last bits); each block sums its own
+/// dweight/dbias, added up in block order at the end; the cores share the blocks.
 private func layerNormBackward(_ g: Tensor, x: Tensor, weight: Tensor?, hasBias: Bool, mean: [Float], rstd: [Float]) -> [Tensor?] {
     let c = x.shape.last ?? 1, rows = x.count / Swift.max(c, 1)
     let gc = g.contiguousValues(), xc = x.contiguousValues(), wc = weight?.contiguousValues()
     let gx = Tensor(uninitializedShape: x.shape)
-    let grain = Swift.max(1, 16384 / Swift.max(c, 1)), parts = ParallelFor.parts(rows, grain: grain)
-    // Per part: dweight partial sums, dbias partial sums, then a row of scratch (xhat, gxhat).
+    let grain = Swift.max(1, 16384 / Swift.max(c, 1))
+    let blockRows = Swift.max(grain, (rows + 63) / 64), parts = Swift.max(1, (rows + blockRows - 1) / blockRows)
+    // Per block: dweight partial sums, dbias partial sums, then a row of scratch (xhat, gxhat).
     let scratch = Tensor.zeros([parts, 4 * c])
     let pg = gc.pointer, px = xc.pointer, pw = wc?.pointer, po = gx.pointer, ps = scratch.pointer
     mean.withUnsafeBufferPointer { mp in
         rstd.withUnsafeBufferPointer { rp in
             let pm = UncheckedBox(mp.baseAddress!), pr = UncheckedBox(rp.baseAddress!)
-            ParallelFor.indexedChunks(rows, grain: grain) { part, lo, hi in
-                let gw = ps + part * 4 * c, gb = gw + c, xhat = gb + c, gh = xhat + c
-                for r in lo..<hi {
-                    let m = pm.value[r], s = pr.value[r]
-                    let xr = px + r * c, gr = pg + r * c
-                    for i in 0..<c {
-                        let xh = (xr[i] - m) * s
-                        xhat[i] = xh
-                        gw[i] += gr[i] * xh
-                        gb[i] += gr[i]
+            ParallelFor.chunks(parts, grain: 1) { first, end in
+                for part in first..<end {
+                    let lo = part * blockRows, hi = Swift.min(rows, lo + blockRows)
+                    let gw = ps + part * 4 * c, gb = gw + c, xhat = gb + c, gh = xhat + c
+                    for r in lo..<hi {
+                        let m = pm.value[r], s = pr.value[r]
+                        let xr = px + r * c, gr = pg + r * c
+                        for i in 0..<c {
+                            let xh = (xr[i] - m) * s
+                            xhat[i] = xh
+                            gw[i] += gr[i] * xh
+                            gb[i] += gr[i]
+                        }
+                        if let pw { for i in 0..<c { gh[i] = gr[i] * pw[i] } } else { gh.update(from: gr, count: c) }
+                        let mg = VectorKernels.sum(gh, c) / Float(c), mgx = VectorKernels.dot(gh, xhat, c) / Float(c)
+                        let o = po + r * c
+                        for i in 0..<c { o[i] = s * (gh[i] - mg - xhat[i] * mgx) }
                     }
-                    if let pw { for i in 0..<c { gh[i] = gr[i] * pw[i] } } else { gh.update(from: gr, count: c) }
-                    let mg = VectorKernels.sum(gh, c) / Float(c), mgx = VectorKernels.dot(gh, xhat, c) / Float(c)
-                    let o = po + r * c
-                    for i in 0..<c { o[i] = s * (gh[i] - mg - xhat[i] * mgx) }
                 }
             }
         }

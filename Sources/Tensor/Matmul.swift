@@ -34,17 +34,23 @@ struct BLASMatrix {
 }
 
 /// `C = alpha * A(MxK) B(KxN) + beta * C`, C row-major with leading dimension `ldc`.
-/// Products with every dimension at least `BLASThreads.ownThreadsFrom` run on OpenBLAS's own
-/// threads (measured: 512^3 at 0.98-1.0x raw sgemm this way, 0.47-0.61x split in two halves;
-/// the transformer block the same either way within noise). Other products of at least
-/// `BLASThreads.splitAbove` multiply-adds are cut into one block of rows (or columns, when C is
-/// wider than tall) per core, each a single-threaded OpenBLAS call on its own thread; smaller
-/// ones run on the calling thread. Only the calling thread may reach the OpenBLAS path (no
-/// parallel loop issues products that large).
+/// Products of at least `BLASThreads.splitAbove` multiply-adds are cut into one block of rows
+/// per core, each a single-threaded OpenBLAS call on its own thread; smaller ones run on the
+/// calling thread.
+///
+/// The result must not depend on the number of cores (`BLASKernels`): a row of C comes out the
+/// same whichever block computes it only when the blocks start on a multiple of the kernel's
+/// tile of C rows (Haswell's 12: measured bit-identical at every multiple of 12, different at 16
+/// on 278 of 300 random shapes). Cutting columns, or OpenBLAS's own threads (which cut both
+/// ways, by thread count), changes the last bits, so neither is used while
+/// `BLASThreads.coreCountInvariant` holds (the default); with it off (`PALM_BLAS_CORETYPE=native`)
+/// wide products cut columns and square-ish ones of at least `BLASThreads.ownThreadsFrom` run on
+/// OpenBLAS's threads (measured then: 512^3 at 0.98-1.0x raw sgemm, 0.47-0.61x in two halves).
 @inline(__always)
 func sgemm(_ a: BLASMatrix, _ b: BLASMatrix, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
            alpha: Float = 1, beta: Float = 0) {
-    if Swift.min(m, n, k) >= BLASThreads.ownThreadsFrom {
+    let invariant = BLASThreads.coreCountInvariant
+    if !invariant, Swift.min(m, n, k) >= BLASThreads.ownThreadsFrom {
         // A big square-ish product: OpenBLAS's own threads share one packed panel of B
         // between the cores, which beats two separate single-threaded halves at these sizes.
         BLASThreads.allThreads()
@@ -57,13 +63,14 @@ func sgemm(_ a: BLASMatrix, _ b: BLASMatrix, m: Int, n: Int, k: Int, c: UnsafeMu
         sgemmCall(a, b, m: m, n: n, k: k, c: c, ldc: ldc, alpha: alpha, beta: beta)
         return
     }
-    let splitRows = m >= n
+    let splitRows = invariant || m >= n
     let total = splitRows ? m : n
-    // Block edges on multiples of 16 (the micro-kernel's tile), so no part gets a ragged tile.
-    let unit = (total + 15) / 16
+    // Block edges on multiples of the kernel's tile (`BLASThreads.rowTile` rows; 16 columns).
+    let tile = splitRows ? BLASThreads.rowTile : 16
+    let unit = (total + tile - 1) / tile
     let (pa, pb, pc) = (UncheckedBox(a), UncheckedBox(b), UncheckedBox(c))
     DispatchQueue.concurrentPerform(iterations: parts) { p in
-        let lo = Swift.min(total, unit * p / parts * 16), hi = Swift.min(total, unit * (p + 1) / parts * 16)
+        let lo = Swift.min(total, unit * p / parts * tile), hi = Swift.min(total, unit * (p + 1) / parts * tile)
         guard hi > lo else { return }
         if splitRows {
             let av = pa.value.rows(from: lo)
@@ -103,8 +110,19 @@ public enum BLASThreads {
     /// `cblas_sgemm` directly, several at once from their own threads, call this first.
     @inline(__always) public static func singleThreaded() { set(1) }
 
-    /// Products whose every dimension is at least this go to OpenBLAS's own threads.
+    /// Products whose every dimension is at least this go to OpenBLAS's own threads (only
+    /// without `coreCountInvariant`).
     public static let ownThreadsFrom = 512
+
+    /// Row blocks of a split product start on multiples of this: Haswell's (and Zen's) kernels
+    /// give a row the same bits in any block that starts on a multiple of 12, SkylakeX's on any
+    /// multiple of 4.
+    public static let rowTile = 12
+
+    /// True (the default) when products are split so that the number of cores cannot change a
+    /// bit of the result (`sgemm`): false with `PALM_BLAS_CORETYPE=native`, where OpenBLAS's own
+    /// threads and column splits are used too.
+    public static var coreCountInvariant: Bool { BLASKernels.partitionsInvariant }
 
     /// Puts OpenBLAS on every core.
     @inline(__always) public static func allThreads() { set(all) }

@@ -4,8 +4,17 @@ import Support
 /// Splits large elementwise loops across cores. Small loops run inline: below `grain`
 /// elements the dispatch overhead costs more than it saves.
 public enum ParallelFor {
-    /// Number of worker threads for elementwise work (the machine's active cores).
-    public static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Number of worker threads for elementwise work and split products: `PALM_THREADS` when
+    /// set (a positive integer), else the machine's active cores.
+    public static let workers: Int = {
+        if let v = ProcessInfo.processInfo.environment["PALM_THREADS"], let n = Int(v), n >= 1 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    /// The core count that sizes blocks whose edges change results (the row blocks of fused
+    /// kernels, each its own GEMM: see `sgemm`): a constant, so that the numbers are the same on
+    /// every machine; the blocks are then shared among `workers` cores.
+    public static let partitionWorkers = 4
 
     /// Calls `body(lo, hi)` over disjoint ranges covering `0..<n`.
     @inline(__always)

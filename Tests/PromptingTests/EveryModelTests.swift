@@ -18,9 +18,12 @@ final class EveryModelTests: XCTestCase {
     static let classes = ["dog barking", "rain on a roof", "church bells"]
 
     /// The token-level entry (what CoOp and CoCoOp train through) gives the plain text path's
-    /// features, with each tower's own specials and pooling.
+    /// features, with each tower's own specials and pooling. The 40 prompts of 1 to ~20 words
+    /// make the causal towers' plain path run them in several length buckets.
     func testTokenLevelEntryEqualsPlainText() throws {
-        let prompts = Self.classes.map { "This is a recording of \($0)." } + ["a"]
+        let templates = ["This is a recording of {}.", "{}", "a sound of {} heard from far away in a large empty hall at night", "{} {} {}"]
+        let names = Self.classes + ["a", "wind", "a very long and winding description of a kettle", "ice", "footsteps on gravel", "x", "bells"]
+        let prompts = templates.flatMap { t in names.map { t.replacingOccurrences(of: "{}", with: $0) } }
         for model in try Self.models() {
             let plain = try model.embedText(prompts)
             let tokens = try model.tokenize(prompts)

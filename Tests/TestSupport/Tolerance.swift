@@ -45,3 +45,19 @@ public func assertClose(_ got: Tensor, _ want: Tensor, _ label: String, minCosin
     XCTAssertGreaterThanOrEqual(cosine, minCosine, "\(label): cosine", file: file, line: line)
     XCTAssertLessThanOrEqual(diff, maxAbs, "\(label): max abs difference", file: file, line: line)
 }
+
+/// Asserts that embeddings `got` `[n, d]`, L2-normalised row by row, match the reference's
+/// normalised rows `want` within `tolerance` (the CLAP families' golden criterion); prints and
+/// returns the max abs difference.
+@discardableResult
+public func assertNormalizedRowsMatch(_ got: Tensor, _ want: [[Float]], _ label: String, tolerance: Float = 1e-5,
+                                      file: StaticString = #filePath, line: UInt = #line) throws -> Float {
+    let w = try Tensor(want.flatMap { $0 }, shape: [want.count, want.first?.count ?? 0])
+    let g = try got.l2Normalized(axis: -1)
+    XCTAssertEqual(g.shape, w.shape, label, file: file, line: line)
+    guard g.shape == w.shape else { return .nan }
+    let diff = maxAbsDifference(g, w)
+    print("[golden] \(label): max |diff| after L2 norm = \(diff)")
+    XCTAssertLessThanOrEqual(diff, tolerance, label, file: file, line: line)
+    return diff
+}

@@ -53,12 +53,11 @@ public struct CLIPTextTransformer: Sendable {
         }
         let b = shape[0], t = shape[1]
         let eos = (0..<b).map { r in CLIPTextTransformer.firstArgmax(ids[(r * t)..<((r + 1) * t)]) }
-        let cut = (eos.max() ?? 0) + 1
-        var kept: [Int] = []
-        kept.reserveCapacity(b * cut)
-        for r in 0..<b { kept.append(contentsOf: ids[(r * t)..<(r * t + cut)]) }
         return try GradMode.withoutGrad {
-            try pooled(tokenEmbeddings: tokenEmbedding(kept, shape: [b, cut]), eosPositions: eos)
+            // Rows of similar length run together, each group cut at its own longest EOS.
+            try stack.pooledInBuckets(positions: eos) { rows, cut in
+                try tokenEmbedding(rows.flatMap { r in ids[(r * t)..<(r * t + cut)] }, shape: [rows.count, cut])
+            }
         }
     }
 

@@ -48,13 +48,16 @@ public struct GPT2TextTransformer: Sendable {
         return try tokenEmbedding(ids.flatMap { $0 }, shape: [ids.count, t])
     }
 
-    /// Hidden states `[B, width]` after `ln_f` at `positions` for id rows `ids` (equal length).
-    /// Only the ids up to the largest position are embedded.
+    /// Hidden states `[B, width]` after `ln_f` at `positions` for id rows `ids` (equal length),
+    /// without the tape. Rows of similar length run together, each group embedded and cut up
+    /// to its own largest position (`CausalTransformer.pooledInBuckets`).
     public func pooled(ids: [[Int]], positions: [Int]) throws -> Tensor {
         guard ids.count == positions.count, let cut = positions.max().map({ $0 + 1 }), ids.allSatisfy({ $0.count >= cut }) else {
             throw TensorError.invalidArgument(op: "GPT2", message: "one pooled position per id row, inside the row")
         }
-        return try pooled(tokenEmbeddings: tokenEmbeddings(ids: ids.map { Array($0.prefix(cut)) }), positions: positions)
+        return try GradMode.withoutGrad {
+            try stack.pooledInBuckets(positions: positions) { rows, cut in try tokenEmbeddings(ids: rows.map { Array(ids[$0].prefix(cut)) }) }
+        }
     }
 
     /// Hidden states `[B, width]` after `ln_f` at `positions`, from token embeddings `[B, T, width]`

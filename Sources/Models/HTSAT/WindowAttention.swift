@@ -47,7 +47,7 @@ struct WindowAttention: Sendable {
     /// windows: `WindowAttentionKernel.residual`).
     func residualFrozen(_ x: Tensor, norm: LayerNorm, geometry: WindowGeometry) throws -> Tensor {
         let b = x.shape[0], l = x.shape[1], n = geometry.tokensPerWindow, windows = b * l / n
-        guard qkv.weight.count <= Self.fusedWeightLimit, windows >= 2 * ParallelFor.workers else {
+        guard qkv.weight.count <= Self.fusedWeightLimit, windows >= 2 * ParallelFor.partitionWorkers else {
             // Few or wide windows (the last stages): each block of windows would re-pack more
             // weights than it multiplies, or leave cores idle; the large GEMMs split across cores.
             let windowed = try StageProfiler.measure("norm1 + window gather") { RowGather.gather(try norm(x), order: geometry.order, clips: b) }

@@ -78,8 +78,9 @@ enum WindowAttentionKernel {
         let perClip = l / n, windows = b * perClip
         let out = Tensor.uninitialized(x.shape)
         // Windows per block: ~512 rows, whose qkv rows (512 x 3C) stay in L2, and at least two
-        // blocks per core.
-        let per = Swift.max(1, Swift.min(512 / n, windows / (2 * ParallelFor.workers))), blocks = (windows + per - 1) / per, rowsMax = per * n
+        // blocks per core of `partitionWorkers` (not this machine's cores: a block is a GEMM of
+        // its own, and its edges change the last bits).
+        let per = Swift.max(1, Swift.min(512 / n, windows / (2 * ParallelFor.partitionWorkers))), blocks = (windows + per - 1) / per, rowsMax = per * n
         let wq = qkv.weight.contiguous(), wp = proj.weight.contiguous()
         let bq = qkv.bias?.contiguous(), bp = proj.bias?.contiguous(), nw = norm.weight.contiguous(), nb = norm.bias.contiguous()
         let (px, po, pwq, pwp) = (UncheckedBox(x.pointer), UncheckedBox(out.pointer), UncheckedBox(wq.pointer), UncheckedBox(wp.pointer))

@@ -9,11 +9,9 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     public let tokenizer: RoBERTaTokenizer
     public let name = "laion-clap"
     public let fingerprint: String
-    public let preprocessing: PreprocessingConfig
-    /// Clips per HTSAT batch (Swin layers run batched; memory grows with it).
-    public var audioBatchSize = 8
-    /// Threads for decoding and log-mel (the encoder itself uses OpenBLAS's threads).
-    public var preprocessingThreads = 2
+    /// Files -> log-mels (or fusion inputs) -> audio tower batches.
+    public var frontEnd: AudioFrontEnd
+    public var preprocessing: PreprocessingConfig { frontEnd.preprocessing }
 
     /// Loads a `.pt`/`.pth` or `.safetensors` checkpoint strictly (see `LAIONCLAPEncoders.init`).
     /// `preprocessing` defaults to the reference's: `.laionCLAPFusion` for a fusion config,
@@ -28,7 +26,7 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
         let preprocessing = preprocessing ?? (config.fusion ? .laionCLAPFusion : .laionCLAP)
         encoders = try LAIONCLAPEncoders(source: source, config: config, mel: preprocessing.mel, nFFT: preprocessing.stft.nFFT)
         self.tokenizer = tokenizer
-        self.preprocessing = preprocessing
+        frontEnd = AudioFrontEnd(preprocessing: preprocessing)
         fingerprint = try WeightFingerprint.of(source, prefix: "laionclap")
     }
 
@@ -36,9 +34,7 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
         encoders = other.encoders
         tokenizer = other.tokenizer
         fingerprint = other.fingerprint
-        self.preprocessing = preprocessing
-        audioBatchSize = other.audioBatchSize
-        preprocessingThreads = other.preprocessingThreads
+        frontEnd = other.frontEnd.with(preprocessing)
     }
 
     public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
@@ -52,10 +48,10 @@ public final class LAIONCLAPModel: AudioLanguageModel, @unchecked Sendable {
     /// `longer` (its global view only, as the reference does for clips up to 10 s).
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
         if preprocessing.clip?.crop == .fusion {
-            return try LogMelBatches.embedFusion(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize,
-                                                 threads: preprocessingThreads) { try encoders.embedAudio(fusion: $0) }
+            return try LogMelBatches.embedFusion(paths: paths, preprocessing: preprocessing, batchSize: frontEnd.batchSize,
+                                                 threads: frontEnd.threads) { try encoders.embedAudio(fusion: $0) }
         }
-        return try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        return try frontEnd.embed(paths: paths) {
             try encoders.embedAudio(logMel: $0)
         }
     }

@@ -39,13 +39,11 @@ public final class MSCLAP2022Model: AudioLanguageModel, @unchecked Sendable {
     public let tokenizer: WordPieceTokenizer
     public let name = "msclap-2022"
     public let fingerprint: String
-    public let preprocessing: PreprocessingConfig
+    /// Files -> log-mels -> CNN14 batches.
+    public var frontEnd: AudioFrontEnd
+    public var preprocessing: PreprocessingConfig { frontEnd.preprocessing }
     /// Checkpoint keys deliberately not read, as found in the source.
     public let ignoredKeys: [String]
-    /// Clips per CNN14 batch.
-    public var audioBatchSize = 8
-    /// Threads for decoding and log-mel (CNN14 itself uses OpenBLAS's threads).
-    public var preprocessingThreads = 2
 
     /// Loads a `.pth` (the released `{'model': state_dict}` or a bare state dict) or
     /// `.safetensors` checkpoint strictly.
@@ -86,7 +84,7 @@ public final class MSCLAP2022Model: AudioLanguageModel, @unchecked Sendable {
         ignoredKeys = try root.finish(ignorablePrefixes: [prefix + "logit_scale"]
             + CNN14.ignoredPrefixes.map { base.prefix + $0 } + BERTModel.ignoredPrefixes.map { text.scoped("base").prefix + $0 })
         self.tokenizer = tokenizer
-        self.preprocessing = preprocessing
+        frontEnd = AudioFrontEnd(preprocessing: preprocessing)
         fingerprint = try WeightFingerprint.of(source, prefix: "msclap2022")
     }
 
@@ -98,9 +96,7 @@ public final class MSCLAP2022Model: AudioLanguageModel, @unchecked Sendable {
         tokenizer = other.tokenizer
         fingerprint = other.fingerprint
         ignoredKeys = other.ignoredKeys
-        self.preprocessing = preprocessing
-        audioBatchSize = other.audioBatchSize
-        preprocessingThreads = other.preprocessingThreads
+        frontEnd = other.frontEnd.with(preprocessing)
     }
 
     public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
@@ -117,10 +113,9 @@ public final class MSCLAP2022Model: AudioLanguageModel, @unchecked Sendable {
         try GradMode.withoutGrad { try audioProjection(cnn14(logMel: logMel)) }
     }
 
-    /// Decode + log-mel on `preprocessingThreads` threads, then CNN14 + projection in batches of
-    /// `audioBatchSize` clips.
+    /// Decode + log-mel, then CNN14 + projection in batches (`frontEnd`).
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        try frontEnd.embed(paths: paths) {
             try embedAudio(logMel: $0)
         }
     }

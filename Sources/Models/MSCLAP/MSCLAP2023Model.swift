@@ -25,18 +25,16 @@ public final class MSCLAP2023Model: AudioLanguageModel, @unchecked Sendable {
     public let tokenizer: MSCLAP2023Tokenizer
     public let name = "msclap-2023"
     public let fingerprint: String
-    public let preprocessing: PreprocessingConfig
+    /// Files -> log-mels -> HTSAT batches.
+    public var frontEnd: AudioFrontEnd
+    public var preprocessing: PreprocessingConfig { frontEnd.preprocessing }
     /// Keys deliberately not loaded (HTSAT's STFT/log-mel kernels, tscam and head; GPT-2's
     /// saved causal-mask buffers; `logit_scale`), as found in the source.
     public let ignoredKeys: [String]
     /// Buffers palm recomputes (Swin `attn_mask`, `relative_position_index`), each checked.
     public let recomputedKeys: [String]
-    /// Clips per batch through decoding and HTSAT.
-    public var audioBatchSize = 8
     /// Clips per pass through HTSAT (see `HTSAT.embed`).
     public var clipsPerPass = 8
-    /// Threads for decoding and log-mel (the encoder itself uses OpenBLAS's threads).
-    public var preprocessingThreads = 2
 
     /// Loads a `.pth` (`{'model': state_dict}` or a bare state dict) or `.safetensors` checkpoint.
     public convenience init(path: String, tokenizer: MSCLAP2023Tokenizer, config: MSCLAP2023Config = .base,
@@ -67,7 +65,7 @@ public final class MSCLAP2023Model: AudioLanguageModel, @unchecked Sendable {
             + GPT2TextTransformer.ignoredKeys(config.text).map { base.prefix + $0 })
         recomputedKeys = recomputed
         self.tokenizer = tokenizer
-        self.preprocessing = preprocessing
+        frontEnd = AudioFrontEnd(preprocessing: preprocessing)
         fingerprint = try WeightFingerprint.of(source, prefix: "msclap-2023")
     }
 
@@ -76,8 +74,8 @@ public final class MSCLAP2023Model: AudioLanguageModel, @unchecked Sendable {
         config = o.config; htsat = o.htsat; audioProjection = o.audioProjection; textTower = o.textTower
         textProjection = o.textProjection; tokenizer = o.tokenizer; fingerprint = o.fingerprint
         ignoredKeys = o.ignoredKeys; recomputedKeys = o.recomputedKeys
-        audioBatchSize = o.audioBatchSize; clipsPerPass = o.clipsPerPass; preprocessingThreads = o.preprocessingThreads
-        self.preprocessing = preprocessing
+        clipsPerPass = o.clipsPerPass
+        frontEnd = o.frontEnd.with(preprocessing)
     }
 
     public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
@@ -93,10 +91,9 @@ public final class MSCLAP2023Model: AudioLanguageModel, @unchecked Sendable {
         try htsat.embed(logMel: logMel, clipsPerPass: clipsPerPass) { try audioProjection($0) }
     }
 
-    /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches
-    /// of `audioBatchSize` clips, without the tape.
+    /// Decode + log-mel, then HTSAT + projection in batches (`frontEnd`), without the tape.
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
-        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        try frontEnd.embed(paths: paths) {
             try embedAudio(logMel: $0)
         }
     }

@@ -14,7 +14,7 @@ extension PENGIModel: ReferenceTrainable {
     }
 
     public func embedAudioTraining(paths: [String], state: TrainModeState) throws -> Tensor {
-        let mels = try Preprocessor(config: preprocessing).featuresAll(paths, threads: preprocessingThreads).enumerated().map { i, r in
+        let mels = try Preprocessor(config: preprocessing).featuresAll(paths, threads: frontEnd.threads).enumerated().map { i, r in
             try r.mapError { TrainingInputError(path: paths[i], reason: "\($0)") }.get()
         }
         return try encoders.embedAudioTraining(logMel: Tensor.stack(mels).unsqueeze(1), state: state)

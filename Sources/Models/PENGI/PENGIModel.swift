@@ -9,11 +9,9 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
     public let tokenizer: CLIPTokenizer
     public let name = "pengi"
     public let fingerprint: String
-    public let preprocessing: PreprocessingConfig
-    /// Clips per HTSAT batch (Swin layers run batched; memory grows with it).
-    public var audioBatchSize = 8
-    /// Threads for decoding and log-mel (the encoder itself uses OpenBLAS's threads).
-    public var preprocessingThreads = 2
+    /// Files -> log-mels -> HTSAT batches.
+    public var frontEnd: AudioFrontEnd
+    public var preprocessing: PreprocessingConfig { frontEnd.preprocessing }
 
     /// Loads a `.pth` or `.safetensors` checkpoint strictly (see `PENGIEncoders.init`).
     public convenience init(path: String, config: PENGIConfig = .pengiBase, preprocessing: PreprocessingConfig = .pengi) throws {
@@ -26,7 +24,7 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
                 tokenizer: CLIPTokenizer? = nil) throws {
         encoders = try PENGIEncoders(source: source, config: config)
         self.tokenizer = try tokenizer ?? CLIPTokenizer.bundled()
-        self.preprocessing = preprocessing
+        frontEnd = AudioFrontEnd(preprocessing: preprocessing)
         fingerprint = try WeightFingerprint.of(source, prefix: "pengi")
     }
 
@@ -35,24 +33,21 @@ public final class PENGIModel: AudioLanguageModel, @unchecked Sendable {
         encoders = other.encoders
         tokenizer = other.tokenizer
         fingerprint = other.fingerprint
-        self.preprocessing = preprocessing
-        audioBatchSize = other.audioBatchSize
-        preprocessingThreads = other.preprocessingThreads
+        frontEnd = other.frontEnd.with(preprocessing)
     }
 
     public func withPreprocessing(_ preprocessing: PreprocessingConfig) throws -> AudioLanguageModel {
         PENGIModel(sharing: self, preprocessing: preprocessing)
     }
 
-    /// Decode + log-mel on `preprocessingThreads` threads, then HTSAT + projection in batches
-    /// of `audioBatchSize` clips, without the tape.
+    /// Decode + log-mel, then HTSAT + projection in batches (`frontEnd`), without the tape.
     public func embedAudio(paths: [String]) throws -> [Result<[Float], Error>] {
         try embedAudio(paths: paths, statistics: nil)
     }
 
     /// As `embedAudio(paths:)`, with bn0's running statistics replaced when `statistics` is given.
     func embedAudio(paths: [String], statistics: BatchNormStatistics?) throws -> [Result<[Float], Error>] {
-        try LogMelBatches.embed(paths: paths, preprocessing: preprocessing, batchSize: audioBatchSize, threads: preprocessingThreads) {
+        try frontEnd.embed(paths: paths) {
             try encoders.embedAudio(logMel: $0, statistics: statistics)
         }
     }
