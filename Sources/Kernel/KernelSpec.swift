@@ -23,16 +23,18 @@ public enum KernelSpec {
     }
 
     /// The `kernels` folder to install into: `PREFIX/share/jupyter/kernels` with a prefix,
-    /// else the user's Jupyter data folder (`$JUPYTER_DATA_DIR`, else
-    /// `$XDG_DATA_HOME/jupyter` or `~/.local/share/jupyter`; `~/Library/Jupyter` on macOS).
+    /// else the user's Jupyter data folder, found as Jupyter finds it (`$JUPYTER_DATA_DIR`, else
+    /// `$XDG_DATA_HOME/jupyter` or `$HOME/.local/share/jupyter`; `$HOME/Library/Jupyter` on macOS).
     public static func kernelsDirectory(prefix: String?) -> String {
         if let prefix { return ((prefix as NSString).expandingTildeInPath as NSString).appendingPathComponent("share/jupyter/kernels") }
         let env = ProcessInfo.processInfo.environment
         if let d = env["JUPYTER_DATA_DIR"], !d.isEmpty { return (d as NSString).expandingTildeInPath + "/kernels" }
+        // `$HOME` first, as Jupyter reads it (Foundation's home on Linux is the passwd entry's).
+        let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         #if os(macOS)
-        return NSHomeDirectory() + "/Library/Jupyter/kernels"
+        return home + "/Library/Jupyter/kernels"
         #else
-        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        let data = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/share"
         return data + "/jupyter/kernels"
         #endif
     }

@@ -38,10 +38,35 @@ final class KernelSpecTests: XCTestCase {
         }
     }
 
+    func testUserAndPrefixTogetherAreRefused() throws {
+        let both = try PalmProcess.run(["kernel", "install", "--user", "--prefix", "/tmp/palm-never"])
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("not both"), "\(both)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/palm-never"))
+    }
+
     func testKernelsDirectory() {
         XCTAssertEqual(KernelSpec.kernelsDirectory(prefix: "/tmp/p"), "/tmp/p/share/jupyter/kernels")
         setenv("JUPYTER_DATA_DIR", "/tmp/jd", 1)
         defer { unsetenv("JUPYTER_DATA_DIR") }
         XCTAssertEqual(KernelSpec.kernelsDirectory(prefix: nil), "/tmp/jd/kernels")
+    }
+
+    /// `--user` goes where Jupyter looks for the user's kernels: `jupyter kernelspec list`
+    /// (from the client tests' venv, when it has been made) finds it under a fresh `$HOME`.
+    func testUserInstallIsWhereJupyterLooks() throws {
+        let home = try TemporaryDirectory("palm-home")
+        let env = ["HOME": home.path, "XDG_DATA_HOME": "", "JUPYTER_DATA_DIR": "", "JUPYTER_PATH": ""]
+        let install = try PalmProcess.run(["kernel", "install", "--user"], environment: env)
+        XCTAssertEqual(install.status, 0, "\(install)")
+        #if os(Linux)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home.file(".local/share/jupyter/kernels/palm/kernel.json")), "\(install)")
+        #endif
+        let jupyter = JupyterVenv.directory + "/bin/jupyter"
+        guard FileManager.default.fileExists(atPath: JupyterVenv.directory + "/ready") else {
+            throw XCTSkip("the Jupyter venv is not made yet (JupyterClientTests makes it)")
+        }
+        let list = try PalmProcess.run(path: jupyter, ["kernelspec", "list"], environment: env)
+        XCTAssertTrue(list.stdout.contains(home.file(".local/share/jupyter/kernels/palm")), "\(list)")
     }
 }
