@@ -27,9 +27,6 @@ public final class KernelSession: @unchecked Sendable {
     let iopub: IOPubChannel
     let runner: CellRunner
     private let logSink: @Sendable (String) -> Void
-    /// Serialises replies on the control socket (only the control thread sends there, but a
-    /// shutdown from the shell thread may race it).
-    private let controlLock = NSLock()
 
     /// Binds every socket of `connection`; cells run in `interpreter`. `log` receives the
     /// kernel's own messages (start-up, refused messages, socket errors): stderr by default.
@@ -96,9 +93,9 @@ public final class KernelSession: @unchecked Sendable {
     func reply(to request: WireMessage, on socket: ZMQSocket, type: String, content: JSONValue) {
         let message = WireMessage(identities: request.identities, header: WireMessage.header(type: type, session: session),
                                   parentHeader: request.header, content: content)
-        let send = { try socket.send(message.encode(signer: self.signer)) }
+        // Only the thread serving `socket` replies on it.
         do {
-            if socket === control { try controlLock.withLock(send) } else { try send() }
+            try socket.send(message.encode(signer: signer))
         } catch {
             log("cannot send \(type): \(error)")
         }

@@ -31,16 +31,13 @@ public final class ZMQContext: @unchecked Sendable {
 public final class ZMQSocket: @unchecked Sendable {
     /// The socket types the kernel uses.
     public enum Kind {
-        case router, publisher, reply, dealer, subscriber, request
+        case router, publisher, reply
 
         var raw: Int32 {
             switch self {
             case .router: return ZMQ_ROUTER
             case .publisher: return ZMQ_PUB
             case .reply: return ZMQ_REP
-            case .dealer: return ZMQ_DEALER
-            case .subscriber: return ZMQ_SUB
-            case .request: return ZMQ_REQ
             }
         }
     }
@@ -73,11 +70,6 @@ public final class ZMQSocket: @unchecked Sendable {
         guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError.last("bind \(endpoint)") }
     }
 
-    /// Connects to `endpoint` (tests use it to play the client).
-    public func connect(_ endpoint: String) throws {
-        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError.last("connect \(endpoint)") }
-    }
-
     /// Sends `frames` as one multipart message.
     public func send(_ frames: [Data]) throws {
         for (i, frame) in frames.enumerated() {
@@ -103,19 +95,5 @@ public final class ZMQSocket: @unchecked Sendable {
             frames.append(Data(bytes: zmq_msg_data(&message), count: zmq_msg_size(&message)))
             guard zmq_msg_more(&message) != 0 else { return frames }
         }
-    }
-
-    /// True when a message can be received within `milliseconds` (-1: wait for ever).
-    public func poll(milliseconds: Int) throws -> Bool {
-        var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
-        let n = zmq_poll(&item, 1, milliseconds)
-        if n < 0, zmq_errno() == EINTR { return false }
-        guard n >= 0 else { throw ZMQError.last("zmq_poll") }
-        return n > 0
-    }
-
-    /// Sets a string option (`ZMQ_SUBSCRIBE`, `ZMQ_IDENTITY`).
-    public func setOption(_ option: Int32, _ value: String) {
-        _ = value.withCString { zmq_setsockopt(handle, option, $0, strlen($0)) }
     }
 }
