@@ -14,6 +14,7 @@ is "all checks passed". Each check prints one line saying what it saw.
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 import uuid
@@ -234,10 +235,36 @@ def drive_client(config):
     print("shutdown: the kernel exited")
 
 
+def orphan_exits(config):
+    """A kernel whose Jupyter process dies (killed, no shutdown request) exits by itself."""
+    starter = ("import sys, time\nfrom jupyter_client.manager import KernelManager\n"
+               "km = KernelManager(kernel_name='palm'); km.start_kernel(cwd=sys.argv[1])\n"
+               "print(km.provisioner.process.pid, flush=True); time.sleep(600)\n")
+    proc = subprocess.Popen([sys.executable, "-c", starter, config["workdir"]], stdout=subprocess.PIPE, text=True)
+    kernel_pid = int(proc.stdout.readline())
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            state = open(f"/proc/{kernel_pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            state = "gone"
+        # A zombie has exited; only whoever adopted it (here perhaps an init that never
+        # reaps) can remove it.
+        if state in ("gone", "Z", "X"):
+            print(f"orphan: the kernel {kernel_pid} exited after its Jupyter process was killed")
+            return
+        time.sleep(0.5)
+    os.kill(kernel_pid, signal.SIGKILL)
+    raise AssertionError(f"the kernel {kernel_pid} outlived its Jupyter process")
+
+
 def main():
     config = json.load(open(sys.argv[1]))
     run_notebook(config)
     drive_client(config)
+    orphan_exits(config)
     print("all checks passed")
 
 

@@ -58,6 +58,7 @@ public final class KernelSession: @unchecked Sendable {
         log("listening on \(connection.endpoint(connection.shellPort)) (shell), signatures \(signer.isSigning ? "checked" : "off")")
         iopub.status("starting", parent: [:])
         Thread.detachNewThread { [self] in echoHeartbeats() }
+        Thread.detachNewThread { [self] in exitWithParent() }
         Thread.detachNewThread { [self] in serve(control, name: "control") }
         serve(shell, name: "shell")
         exit(0)
@@ -68,6 +69,19 @@ public final class KernelSession: @unchecked Sendable {
         while true {
             do { try heartbeat.send(try heartbeat.receive()) } catch { log("heartbeat: \(error)"); return }
         }
+    }
+
+    /// Ends the kernel when the Jupyter process that started it is gone, so a crashed or
+    /// killed server leaves no kernel behind. Jupyter sets `JPY_PARENT_PID` for its kernels;
+    /// without it (a kernel started by hand) this returns at once. The parent is the process
+    /// that started palm (Jupyter, or a wrapper it ran): the kernel leaves when it is adopted
+    /// by another, or was already adopted by init before this thread ran.
+    private func exitWithParent() {
+        guard ProcessInfo.processInfo.environment["JPY_PARENT_PID"] != nil else { return }
+        let parent = getppid()
+        while parent != 1, getppid() == parent { sleep(1) }
+        log("the Jupyter process \(parent == 1 ? "" : "\(parent) ")that started this kernel is gone; exiting")
+        exit(0)
     }
 
     /// Reads `socket` and answers each request on it, busy/idle around each.
