@@ -80,4 +80,23 @@ final class ProgressBarTests: XCTestCase {
         bar.finish()
         XCTAssertTrue(sink.text.hasSuffix("\n"))
     }
+
+    /// With `inPlace` (a notebook kernel) every line is handed over whole, without control
+    /// characters, the summary last and marked final; nothing goes to `output`.
+    func testInPlaceLinesForANotebook() {
+        let sink = Sink()
+        var lines: [(String, Bool)] = []
+        let bar = ProgressBar(title: "fit palm", total: 3, unit: "epochs", isTerminal: false, output: { sink.text += $0 },
+                              inPlace: { lines.append(($0, $1)) })
+        bar.advance()
+        bar.report("loss 0.5")
+        bar.advance(by: 2)
+        bar.finish(note: ", loss 0.1")
+        XCTAssertEqual(sink.text, "")
+        XCTAssertGreaterThanOrEqual(lines.count, 3)
+        XCTAssertTrue(lines.dropLast().allSatisfy { $0.0.hasPrefix("fit palm [") && !$0.1 }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.0.contains("3/3") && $0.0.hasSuffix("loss 0.5") }, "\(lines)")
+        XCTAssertTrue(lines.last!.1 && lines.last!.0.hasPrefix("fit palm: 3 epochs in ") && lines.last!.0.hasSuffix(", loss 0.1"), "\(lines)")
+        XCTAssertFalse(lines.contains { $0.0.contains("\r") || $0.0.contains("\u{1B}") })
+    }
 }
