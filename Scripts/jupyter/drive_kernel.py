@@ -94,6 +94,15 @@ def run_notebook(config):
     print("nbclient: show(table) -> display_data text/html, then the printed line; :vars ->", variables[0][2]["text"].splitlines()[-1])
 
 
+def wait_for_progress(client, msg_id, seconds=120):
+    """Waits until the cell `msg_id` shows its first training progress (fit is running)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        msg = client.get_iopub_msg(timeout=seconds)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] in ("display_data", "update_display_data"):
+            return
+
+
 def collect(client, msg_id, timeout=600):
     """The iopub messages of request msg_id up to its idle status."""
     messages = []
@@ -169,11 +178,7 @@ def drive_client(config):
         # Interrupt a long fit mid-training: it stops at a batch boundary; the session keeps
         # every variable and what the learner learned.
         long_id = client.execute("l2 = palm(m, ds.classes)\nr2 = fit(l2, s.train, epochs: 1000000, batch: 1)")
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            msg = client.get_iopub_msg(timeout=120)
-            if msg["parent_header"].get("msg_id") == long_id and msg["msg_type"] in ("display_data", "update_display_data"):
-                break
+        wait_for_progress(client, long_id)
         time.sleep(1.0)
         km.interrupt_kernel()
         messages = collect(client, long_id, 120)
@@ -189,11 +194,7 @@ def drive_client(config):
 
         # SIGINT (what a terminal's Ctrl-C and interrupt_mode "signal" send) does the same.
         sig_id = client.execute("r3 = fit(l2, s.train, epochs: 1000000, batch: 1)")
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            msg = client.get_iopub_msg(timeout=120)
-            if msg["parent_header"].get("msg_id") == sig_id and msg["msg_type"] in ("display_data", "update_display_data"):
-                break
+        wait_for_progress(client, sig_id)
         km.signal_kernel(signal.SIGINT)
         collect(client, sig_id, 120)
         reply = client.get_shell_msg(timeout=60)["content"]

@@ -101,17 +101,8 @@ public enum PENGIBenchmark {
 
     /// GEMM + attention FLOPs of one clip through HTSAT and the audio projection.
     public static func audioFlops(_ c: PENGIConfig) -> Double {
-        let a = c.audio
-        let r0 = a.resolution(stage: 0)
-        var f = 2.0 * Double(r0 * r0 * a.embedDim * a.patchSize * a.patchSize)
-        for i in 0..<a.depths.count {
-            let r = a.resolution(stage: i), l = Double(r * r), dim = Double(a.embedDim << i)
-            let n = Double(min(a.window, r) * min(a.window, r))
-            f += Double(a.depths[i]) * (2 * l * dim * dim * Double(4 + 2 * a.mlpRatio) + 4 * l * n * dim)
-            if i < a.depths.count - 1 { f += 2 * (l / 4) * (4 * dim) * (2 * dim) }
-        }
-        let d = Double(c.embeddingDim), nf = Double(a.numFeatures)
-        return f + 2 * nf * d + 2 * d * d
+        let d = Double(c.embeddingDim), nf = Double(c.audio.numFeatures)
+        return HTSATGEMMFloor.products(c.audio, batch: 1).reduce(0) { $0 + $1.flops } + 2 * nf * d + 2 * d * d
     }
 
     /// GEMM + attention FLOPs of one `tokens`-token prompt through the text tower and projections.

@@ -32,9 +32,9 @@ extension CausalTransformer {
         }
         // What a layer keeps for backward: ~18 tensors of the rows' size, plus the joined keys
         // and values (every prompt's copy of its prefix).
-        let rowsBytes = (hp.count + hs.count) * 4 * 18 + 2 * g * c * (p + s) * width * 4
+        let joinedKeysValues = 2 * g * c * (p + s) * width * 4
         let kept = (hp.requiresGrad || hs.requiresGrad) && GradMode.isEnabled
-            ? CausalTransformer.activationBudgetBytes / max(1, rowsBytes) : .max
+            ? CausalTransformer.layersKept(bytesPerLayer: (hp.count + hs.count) * 4 * 18 + joinedKeysValues) : .max
         for (i, layer) in layers.dropLast().enumerated() {
             if i < kept {
                 (hp, hs) = try layer(prefix: hp, suffix: hs, suffixMask: mask)

@@ -24,7 +24,12 @@ public struct CausalTransformer: Sendable {
     /// backward within `activationBudgetBytes` (about 18 tensors of the input's size each);
     /// the layers after them are checkpointed.
     public static func layersKept(activationCount: Int) -> Int {
-        activationBudgetBytes / max(1, activationCount * 4 * 18)
+        layersKept(bytesPerLayer: activationCount * 4 * 18)
+    }
+
+    /// How many layers that each keep `bytesPerLayer` for backward fit `activationBudgetBytes`.
+    public static func layersKept(bytesPerLayer: Int) -> Int {
+        activationBudgetBytes / max(1, bytesPerLayer)
     }
 
     /// `[maxPositions, width]` learned position embeddings.
