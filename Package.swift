@@ -61,9 +61,9 @@ let package = Package(
             "Support", "ScriptCore", "Reports", "REPL", "CZMQ",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimize),
-        // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
-        // so it sits beside the layers rather than in them.
-        .target(name: "DemoData", swiftSettings: optimize),
+        // The demo's corpus builder (real labelled sounds from Debian packages); Foundation and
+        // Support's atomic writes only, so it sits beside the layers rather than in them.
+        .target(name: "DemoData", dependencies: ["Support"], swiftSettings: optimize),
 
         // Experiment grids on a Slurm cluster: the plan, job scripts, submissions and status.
         .target(name: "Cluster", dependencies: ["Support", "Tensor", "Prompting"], swiftSettings: optimize),
