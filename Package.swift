@@ -37,7 +37,10 @@ let package = Package(
         // Layers.
         // Process plumbing every layer shares: atomic writes, Ctrl-C, cache paths, CPU clocks.
         .target(name: "Support", dependencies: ["CZlib"], swiftSettings: optimize),
-        .target(name: "Tensor", dependencies: ["Support", "CBLAS"], swiftSettings: optimize),
+        // Elementwise kernels in C, built for AVX-512, AVX2 and baseline x86-64 and picked by the
+        // CPU at load time (Swift compiles for baseline x86-64 only); the same bits on each.
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "Tensor", dependencies: ["Support", "CBLAS", "CKernels"], swiftSettings: optimize),
         .target(name: "Audio", dependencies: ["Support", "Tensor", "CSndFile", "CFFTW"], swiftSettings: optimize),
         // Resources/ holds data files shipped with their licences (the CLIP BPE vocabulary).
         .target(name: "Models", dependencies: ["Support", "Tensor", "Audio", "CBLAS", "CZlib"], resources: [.copy("Resources")],
@@ -58,15 +61,15 @@ let package = Package(
             "Support", "ScriptCore", "Reports", "REPL", "CZMQ",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimize),
-        // The demo's corpus builder (real labelled sounds from Debian packages); Foundation only,
-        // so it sits beside the layers rather than in them.
-        .target(name: "DemoData", swiftSettings: optimize),
+        // The demo's corpus builder (real labelled sounds from Debian packages); Foundation and
+        // Support's atomic writes only, so it sits beside the layers rather than in them.
+        .target(name: "DemoData", dependencies: ["Support"], swiftSettings: optimize),
 
         // Experiment grids on a Slurm cluster: the plan, job scripts, submissions and status.
         .target(name: "Cluster", dependencies: ["Support", "Tensor", "Prompting"], swiftSettings: optimize),
 
         // `palm bench`: throughput and memory of every layer, beside same-run baselines.
-        .target(name: "Benchmarks", dependencies: ["Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CBLAS"],
+        .target(name: "Benchmarks", dependencies: ["CKernels", "Support", "Tensor", "Audio", "Models", "Datasets", "Prompting", "CBLAS"],
                 swiftSettings: optimize),
 
         // The command line as library code (argument parsing is tested), and its executable.
@@ -79,7 +82,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["Tensor", "Audio", "Models"], path: "Tests/TestSupport"),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Support", "Models", "Audio", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Models", "TestSupport"]),

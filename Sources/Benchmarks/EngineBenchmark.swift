@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import Tensor
 
@@ -27,6 +28,8 @@ enum EngineBenchmark {
                          n, flops / raw / 1e9, flops / engine / 1e9, raw / engine, flops / engineT / 1e9, raw / engineT))
         }
 
+        elementwise()
+
         let (batch, tokens, width) = (50, 40, 512)
         let block = TransformerBlock(width: width, heads: 8, seed: 1)
         var g = SeededGenerator(seed: 2)
@@ -46,6 +49,40 @@ enum EngineBenchmark {
             print(String(format: "  PyTorch: forward %.1f ms, forward+backward %.1f ms (torch %@, %d threads)", tf, ts,
                          (torch["version"] as? String) ?? "?", (torch["threads"] as? Int) ?? 0))
             print(String(format: "  ratio (PyTorch time / palm time): forward %.2f, forward+backward %.2f", tf / (forward * 1e3), ts / (step * 1e3)))
+        }
+    }
+}
+
+extension EngineBenchmark {
+    /// The frozen kernels' elementwise loops (`CKernels`) on one core, in each version this CPU
+    /// runs: baseline x86-64 (what Swift compiles to) against the wider ones. 4 M floats, the
+    /// size of a stage-0 HTSAT MLP activation of two clips.
+    static func elementwise() {
+        let n = 4 << 20
+        var g = SeededGenerator(seed: 3)
+        let source = (0..<n).map { _ in 6 * g.uniform() - 3 }
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        defer { work.deallocate() }
+        let kernels: [(String, (Int32, UnsafeMutablePointer<Float>, Int) -> Void)] = [
+            ("GELU (erf)", { palm_gelu_f32_isa($0, $1, $2) }), ("QuickGELU", { palm_quick_gelu_f32_isa($0, $1, $2) }),
+            ("softmax exponent", { palm_exp_shifted_f32_isa($0, $1, $2, 3) }),
+        ]
+        let names = ["baseline x86-64", "AVX2", "AVX-512"]
+        // Each run restores the input first (a kernel's output is not its own input's regime);
+        // the copy's time is measured alone and taken off.
+        let copy = Stopwatch.median(repeats: 9) { source.withUnsafeBufferPointer { work.update(from: $0.baseAddress!, count: n) } }
+        print("elementwise kernels, one core, \(n >> 20) M floats (ms; the same bits in every version):")
+        for (name, kernel) in kernels {
+            var cells: [String] = [], baseline = 0.0
+            for isa in 0...palm_kernels_isa() {
+                let t = Stopwatch.median(repeats: 9) {
+                    source.withUnsafeBufferPointer { work.update(from: $0.baseAddress!, count: n) }
+                    kernel(isa, work, n)
+                } - copy
+                if isa == 0 { baseline = t }
+                cells.append(String(format: "%@ %.2f", names[Int(isa)], t * 1e3) + (isa == 0 ? "" : String(format: " (%.2fx)", baseline / t)))
+            }
+            print("  \(name): " + cells.joined(separator: ", "))
         }
     }
 }

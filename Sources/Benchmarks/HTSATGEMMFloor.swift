@@ -13,14 +13,19 @@ public enum HTSATGEMMFloor {
     /// `count` products `[m, k] x [k, n]`.
     struct Product {
         let m: Int, n: Int, k: Int, count: Int
+        /// The profile group the product belongs to (`patch embed conv`, `stage 0`, ...), as
+        /// `palm bench pengi`'s profile table names them.
+        var stage = ""
         var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(count) }
     }
 
     /// Every product of `batch` clips through HTSAT `c`.
     static func products(_ c: HTSATConfig, batch: Int) -> [Product] {
         let r0 = c.resolution(stage: 0)
-        var list = [Product(m: batch * r0 * r0, n: c.embedDim, k: c.patchSize * c.patchSize, count: 1)]
+        var list = [Product(m: batch * r0 * r0, n: c.embedDim, k: c.patchSize * c.patchSize, count: 1, stage: "patch embed conv")]
         for i in 0..<c.depths.count {
+            let first = list.count
+            defer { for j in first..<list.count { list[j].stage = "stage \(i)" } }
             let r = c.resolution(stage: i), tokens = batch * r * r, dim = c.embedDim << i
             let w = min(c.window, r), windows = batch * (r / w) * (r / w), headDim = dim / c.heads[i]
             for _ in 0..<c.depths[i] {
@@ -39,16 +44,18 @@ public enum HTSATGEMMFloor {
     /// Seconds and FLOPs of all of `products(c, batch:)`, each shape timed as the faster of
     /// OpenBLAS on every core and independent single-threaded products (or blocks of rows) one
     /// per core, median of `repeats`.
-    public static func measure(_ c: HTSATConfig, batch: Int, repeats: Int = 3) -> (seconds: Double, flops: Double) {
+    /// `byStage` splits the seconds by profile group (see `Product.stage`).
+    public static func measure(_ c: HTSATConfig, batch: Int, repeats: Int = 3) -> (seconds: Double, flops: Double, byStage: [String: Double]) {
         var total = 0.0, flops = 0.0
-        var cache: [String: Double] = [:]
+        var cache: [String: Double] = [:], byStage: [String: Double] = [:]
         for p in products(c, batch: batch) {
             let key = "\(p.m)x\(p.n)x\(p.k)x\(p.count)"
             if cache[key] == nil { cache[key] = time(p, repeats: repeats) }
             total += cache[key]!
+            byStage[p.stage, default: 0] += cache[key]!
             flops += p.flops
         }
-        return (total, flops)
+        return (total, flops, byStage)
     }
 
     private static func time(_ p: Product, repeats: Int) -> Double {

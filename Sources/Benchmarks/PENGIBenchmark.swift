@@ -65,13 +65,19 @@ public enum PENGIBenchmark {
     }
 
     /// A Markdown table of `entries`: per stage ms per clip, share of the total and GFLOP/s,
-    /// grouped by the first name component (e.g. `stage 2`) with group subtotals.
-    public static func profileTable(_ entries: [StageProfiler.Entry], clips: Int) -> [String] {
+    /// grouped by the first name component (e.g. `stage 2`) with group subtotals. With
+    /// `floor` (seconds per clip of each group's products alone, `HTSATGEMMFloor`), a last
+    /// column reads each group against it.
+    public static func profileTable(_ entries: [StageProfiler.Entry], clips: Int, floor: [String: Double] = [:]) -> [String] {
         let total = entries.reduce(0) { $0 + $1.seconds }
-        func row(_ name: String, _ s: Double, _ f: Double) -> String {
-            String(format: "| %@ | %.2f | %.1f%% | %@ |", name, s / Double(clips) * 1e3, 100 * s / total, f > 0 ? String(format: "%.0f", f / s / 1e9) : "")
+        let floorTotal = floor.values.reduce(0, +)
+        func row(_ name: String, _ s: Double, _ f: Double, floor perClip: Double? = nil) -> String {
+            let versus = perClip.map { String(format: " %.2fx |", s / Double(clips) / $0) } ?? (floor.isEmpty ? "" : " |")
+            return String(format: "| %@ | %.2f | %.1f%% | %@ |", name, s / Double(clips) * 1e3, 100 * s / total, f > 0 ? String(format: "%.0f", f / s / 1e9) : "")
+                + versus
         }
-        var lines = ["| stage | ms / clip | share | GFLOP/s |", "|---|---:|---:|---:|"]
+        var lines = floor.isEmpty ? ["| stage | ms / clip | share | GFLOP/s |", "|---|---:|---:|---:|"]
+            : ["| stage | ms / clip | share | GFLOP/s | x its products alone |", "|---|---:|---:|---:|---:|"]
         var groups: [String] = []
         for e in entries {
             let g = e.name.components(separatedBy: " / ").first!
@@ -79,11 +85,11 @@ public enum PENGIBenchmark {
         }
         for g in groups {
             let members = entries.filter { $0.name.components(separatedBy: " / ").first! == g }
-            if members.count == 1 && members[0].name == g { lines.append(row(g, members[0].seconds, members[0].flops)); continue }
-            lines.append(row("**\(g)**", members.reduce(0) { $0 + $1.seconds }, members.reduce(0) { $0 + $1.flops }))
+            if members.count == 1 && members[0].name == g { lines.append(row(g, members[0].seconds, members[0].flops, floor: floor[g])); continue }
+            lines.append(row("**\(g)**", members.reduce(0) { $0 + $1.seconds }, members.reduce(0) { $0 + $1.flops }, floor: floor[g]))
             for m in members { lines.append(row("&nbsp;&nbsp;" + m.name.dropFirst(g.count + 3), m.seconds, m.flops)) }
         }
-        lines.append(row("**total**", total, entries.reduce(0) { $0 + $1.flops }))
+        lines.append(row("**total**", total, entries.reduce(0) { $0 + $1.flops }, floor: floor.isEmpty ? nil : floorTotal))
         return lines
     }
 

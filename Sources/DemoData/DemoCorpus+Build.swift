@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Why a demo corpus could not be written.
 public enum DemoCorpusError: Error, CustomStringConvertible {
@@ -132,8 +133,9 @@ extension DemoCorpus {
     static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
 
     static func write(_ data: Data, to path: String) throws {
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw DemoCorpusError.io(path: path, reason: error.localizedDescription)
+        // Through Support's writer, as every file palm keeps (fsync before the rename).
+        do { try AtomicFile.write(data, to: path) } catch {
+            throw DemoCorpusError.io(path: path, reason: "\(error)")
         }
     }
 

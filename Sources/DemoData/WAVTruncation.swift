@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Cuts a PCM WAV file to at most a given duration, in place of re-encoding: timidity keeps
 /// rendering a note's release until the voice dies away (up to 7 s for some FreePats patches),
@@ -30,7 +31,7 @@ public enum WAVTruncation {
                 func put32(_ o: Int, _ v: Int) { for k in 0..<4 { out[o + k] = UInt8((v >> (8 * k)) & 0xFF) } }
                 put32(offset + 4, keep)
                 put32(4, out.count - 8)
-                try Data(out).write(to: url, options: .atomic)
+                try AtomicFile.write(out, to: path)
                 return
             }
             offset += 8 + size + (size & 1)

@@ -15,6 +15,25 @@ final class PENGIBenchmarkTests: XCTestCase {
         XCTAssertGreaterThan(t.flopsPerItem, 0)
     }
 
+    /// The profile reads each stage against HTSAT's products alone: the floor's product list
+    /// names every stage the profiler times, and a table row carries its ratio.
+    func testProfileReadsEachStageAgainstItsProducts() throws {
+        let pengi = try PENGIEncoders(source: PENGIEncoders.randomSource(config: .tiny), config: .tiny)
+        let floor = HTSATGEMMFloor.measure(pengi.config.audio, batch: 2, repeats: 1)
+        let stages = (0..<pengi.config.audio.depths.count).map { "stage \($0)" } + ["patch embed conv"]
+        XCTAssertEqual(Set(floor.byStage.keys), Set(stages))
+        XCTAssertEqual(floor.byStage.values.reduce(0, +), floor.seconds, accuracy: 1e-12)
+        let entries = try PENGIBenchmark.audioProfile(pengi, batch: 2, repeats: 1)
+        let table = PENGIBenchmark.profileTable(entries, clips: 2, floor: floor.byStage.mapValues { $0 / 2 })
+        print(table.joined(separator: "\n"))
+        XCTAssertTrue(table[0].hasSuffix("x its products alone |"))
+        for stage in stages {
+            let row = try XCTUnwrap(table.first { $0.hasPrefix("| **\(stage)**") || $0.hasPrefix("| \(stage) |") }, stage)
+            XCTAssertTrue(row.hasSuffix("x |"), row)
+        }
+        XCTAssertTrue(table.last!.hasPrefix("| **total**") && table.last!.hasSuffix("x |"))
+    }
+
     /// Opt-in (`PALM_PENGI_BENCH=1`, or `audio` / `text` for one tower): full-size random-weight
     /// throughput, printed (never asserted). `palm bench pengi` adds PyTorch's figures.
     func testBaseThroughput() throws {

@@ -117,19 +117,32 @@ final class DemoPipelineTests: XCTestCase {
     /// Builds a small corpus of the demo's real sounds (`alignment` classes of 5 clips, and
     /// `evaluation` families of 10 notes, so each keeps test clips after the 80/20 split), runs
     /// a Stdlib study on it through the built `palm` with `arguments` (corpus folders relative
-    /// to the corpus), and returns its HTML report.
-    func runStudy(_ script: String, alignment: [String], evaluation: [String], arguments: [String]) throws -> String {
+    /// to the corpus, after `model` when one is given) and `options`, and returns its HTML report.
+    func runStudy(_ script: String, alignment: [String], evaluation: [String], model: String? = nil, arguments: [String],
+                  options: [String] = ["seeds=2", "shots=2"]) throws -> String {
         try requireDemoInstall()
         let dir = try TemporaryDirectory("demo-\(script)")
         let full = DemoCorpus(maxPerClass: 10)
         let small = DemoCorpus(alignment: alignment.flatMap { c in full.alignment.filter { $0.label == c }.prefix(5) },
                                evaluation: evaluation.flatMap { c in full.evaluation.filter { $0.label == c }.prefix(10) })
         try small.build(into: dir.file("corpus"))
-        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/\(script).palm"] + arguments.map { dir.file("corpus/" + $0) }
-                                      + ["seeds=2", "shots=2", "--report", dir.file("report.html")],
+        let run = try PalmProcess.run(["run", DemoPipelineTests.stdlib + "/\(script).palm"] + (model.map { [$0] } ?? [])
+                                      + arguments.map { dir.file("corpus/" + $0) } + options + ["--report", dir.file("report.html")],
                                       environment: ["PALM_CACHE": dir.file("cache")], timeout: 900)
         XCTAssertEqual(run.status, 0, "\(run)")
         return try String(contentsOfFile: dir.file("report.html"), encoding: .utf8)
+    }
+
+    /// The paper's studies take any model spec the CLI takes: each runs in quick mode on the
+    /// demo model (`MODEL DATA quick`) and writes its tables, with every method it names
+    /// trained on the demo's real encoders.
+    func testPaperStudiesRunOnTheDemoModel() throws {
+        for script in ["table2", "ablations", "shots", "prompts", "efficiency"] {
+            let report = try runStudy(script, alignment: [], evaluation: ["flute", "bass", "brass"], model: "demo",
+                                      arguments: ["evaluation"], options: ["quick"])
+            XCTAssertFalse(report.contains("class=\"error\""), "\(script): \(report.components(separatedBy: "class=\"error\"").last!.prefix(400))")
+            XCTAssertTrue(report.contains("<table>"), "\(script) has no table")
+        }
     }
 
     /// `Stdlib/generalization.palm`: both studies on the demo model, their plots, the fallbacks named.
