@@ -175,10 +175,14 @@ extension Interpreter {
 
     /// CoOp-style context vectors (`n_ctx`) live inside a prompt, so there can be fewer of them
     /// than a prompt has tokens; checked here, before the learner allocates `n_ctx` vectors
-    /// (`coop(m, classes, n_ctx: 1e9)` would otherwise ask for hundreds of gigabytes).
+    /// (`coop(m, classes, n_ctx: 1e9)` would otherwise ask for hundreds of gigabytes). The
+    /// longest prompt is what the tokenizer makes of a text longer than any it keeps: padded
+    /// tokenizers (CLIP's 77, PENGI's 40) give their fixed length for any text, so an empty
+    /// one would do, but BERT's and RoBERTa's pad nothing and cut at their position limit.
     func requireContextFits(_ settings: Settings, in model: ModelObject, _ name: String) throws {
         guard let n = settings.int("n_ctx") else { return }
-        let tokens = try model.model.tokenize([""]).length
+        let cap = 4096
+        let tokens = min(cap, try model.model.tokenize([String(repeating: "x ", count: cap)]).length)
         guard n < tokens - 1 else {
             throw ScriptError.runtime("\(name): n_ctx \(n) does not fit in the model's prompts of \(tokens) tokens (at most \(tokens - 2))")
         }

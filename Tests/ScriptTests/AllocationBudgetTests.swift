@@ -112,6 +112,13 @@ final class AllocationBudgetTests: XCTestCase {
         assertRefused("long = list(range(300000))\nrows = [long]\nfor i in 0..<10 { rows = rows + rows }\np = line(long, rows)", "list of 307 200 000 elements")
         // CoOp's context vectors are checked against the prompt before the learner makes them.
         assertRefused("m = pengi_random()\nl = coop(m, [\"a\", \"b\"], n_ctx: 1000000000)", "n_ctx 1000000000 does not fit in the model's prompts")
+        // A tokenizer that pads nothing (BERT's, RoBERTa's) is bounded by its position limit,
+        // not by the length of an empty prompt: the paper's 16 vectors fit, a billion do not.
+        for m in ["model(\"msclap-2022-random:tiny\")", "model(\"laion-clap-random:tiny\")"] {
+            let interp = Interpreter()
+            XCTAssertNoThrow(try interp.run("m = \(m)\nl = coop(m, [\"a\", \"b\"])\nl2 = cocoop(m, [\"a\", \"b\"], n_ctx: 16, seed: 2)"), m)
+            assertRefused("m = \(m)\nl = coop(m, [\"a\", \"b\"], n_ctx: 1000000000)", "n_ctx 1000000000 does not fit in the model's prompts")
+        }
     }
 
     func testMatmulCountsOnlyTheCopiesItMakes() throws {
