@@ -4,6 +4,12 @@ import Reports
 import ScriptCore
 import Support
 
+/// Where a cell's iopub messages go: the kernel's iopub socket, or a notebook's outputs when
+/// `palm run notebook.ipynb --output` runs it without Jupyter (`NotebookOutputs`).
+public protocol CellOutputSink: AnyObject, Sendable {
+    func publish(_ type: String, _ content: JSONValue, parent: JSONValue)
+}
+
 /// Runs notebook cells in a REPL session (the REPL's interpreter, with whatever bindings the
 /// executable registered) and turns what they give into iopub messages: printed text into
 /// `stream`, `show(x)` into `display_data`, the cell's value into `execute_result` (MIME
@@ -12,13 +18,13 @@ import Support
 /// `:help fit`) runs as in the terminal.
 final class CellRunner: @unchecked Sendable {
     let repl: REPL
-    private let iopub: IOPubChannel
+    private let iopub: CellOutputSink
     /// Cells run so far with `store_history` (the `In [n]` number).
     private(set) var executionCount = 0
     /// The inputs of this session with their execution counts, for `history_request`.
     private(set) var inputs: [(count: Int, code: String)] = []
 
-    init(interpreter: Interpreter, iopub: IOPubChannel) {
+    init(interpreter: Interpreter, iopub: CellOutputSink) {
         repl = REPL(interpreter: interpreter, historyPath: nil)
         self.iopub = iopub
     }
@@ -101,12 +107,12 @@ final class CellRunner: @unchecked Sendable {
 /// after its final line the next bar starts a new display. Lines come from the cell's thread
 /// and from a bar's timer, hence the lock.
 final class ProgressDisplay: @unchecked Sendable {
-    private let iopub: IOPubChannel
+    private let iopub: CellOutputSink
     private let parent: JSONValue
     private let lock = NSLock()
     private var current: String?
 
-    init(iopub: IOPubChannel, parent: JSONValue) {
+    init(iopub: CellOutputSink, parent: JSONValue) {
         self.iopub = iopub
         self.parent = parent
     }

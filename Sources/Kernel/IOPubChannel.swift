@@ -4,7 +4,7 @@ import Support
 /// The iopub socket: what the kernel broadcasts (status, cell input, output, errors). Cells
 /// publish from the shell thread (and progress bars from their timer), control requests from
 /// the control thread, so every send holds a lock.
-final class IOPubChannel: @unchecked Sendable {
+final class IOPubChannel: CellOutputSink, @unchecked Sendable {
     private let socket: ZMQSocket
     private let signer: MessageSigner
     private let session: String

@@ -2,9 +2,10 @@ import Foundation
 import Support
 
 /// A Jupyter notebook (`.ipynb`, nbformat 4) of palm cells: code cells and Markdown cells,
-/// read and written as JSON. Outputs are not kept: palm notebooks are sources (`palm run
-/// notebook.ipynb` runs them; the kernel fills outputs in Jupyter). Conversion to and from
-/// palm scripts is in `JupyterNotebook+Script.swift`.
+/// read and written as JSON. Outputs read from a file are dropped: palm notebooks are sources
+/// (the kernel fills outputs in Jupyter); `palm run notebook.ipynb --output run.ipynb` sets
+/// them on the cells it ran. Conversion to and from palm scripts is in
+/// `JupyterNotebook+Script.swift`.
 public struct JupyterNotebook: Equatable {
     /// One cell.
     public struct Cell: Equatable {
@@ -16,6 +17,9 @@ public struct JupyterNotebook: Equatable {
         /// starts a `#%%` cell of the script (true) or continues one (false), it says so
         /// (saved as the cell metadata `palm.starts_cell`); nil otherwise.
         public var startsScriptCell: Bool?
+        /// A code cell's outputs as nbformat output objects, and its `In [n]` number, once run.
+        public var outputs: [JSONValue] = []
+        public var executionCount: Int?
 
         public init(_ kind: Kind, _ source: String, startsScriptCell: Bool? = nil) {
             self.kind = kind
@@ -85,8 +89,8 @@ public struct JupyterNotebook: Equatable {
                 "source": .array(Self.sourceLines(cell.source).map { .string($0) }),
             ]
             if cell.kind == .code {
-                item["execution_count"] = .null
-                item["outputs"] = []
+                item["execution_count"] = cell.executionCount.map { .number(Double($0)) } ?? .null
+                item["outputs"] = .array(cell.outputs)
             }
             return .object(item)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Kernel
 import Reports
 import ScriptCore
 import Support
@@ -125,5 +126,74 @@ final class NotebookConversionTests: XCTestCase {
         XCTAssertEqual(back.stdout, script)
         let broken = try PalmProcess.run(["run", dir.file("r.html").replacingOccurrences(of: "r.html", with: "missing.ipynb")])
         XCTAssertTrue(broken.isCleanFailure && broken.stderr.contains("missing.ipynb"), "\(broken)")
+    }
+
+    /// `palm run notebook.ipynb --output run.ipynb` runs the code cells one at a time and saves
+    /// what each gave as nbformat outputs (as nbclient would): printed text as a stream, the
+    /// cell's value as an execute_result with its MIME types, `show(x)` as display_data, a
+    /// progress line once in its last state, the error that stops the run, and no outputs for
+    /// the cells after it.
+    func testRunWritesTheExecutedNotebook() throws {
+        let dir = try TemporaryDirectory("palm-nb-out")
+        let script = """
+            #%% Values
+            x = 40 + 2
+            print("x is \\(x)")
+            print("and again")
+            x
+
+            #%% Rich
+            show(table([[x]], header: ["x"]))
+            line([1, 2, 3], [1, 4, 9], title: "squares")
+
+            #%% Fails
+            y = nope + 1
+
+            #%% After
+            print("never")
+
+            """
+        try script.write(toFile: dir.file("s.palm"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try PalmProcess.run(["convert", dir.file("s.palm"), "--to", "ipynb"]).status, 0)
+        let run = try PalmProcess.run(["run", dir.file("s.ipynb"), "--output", dir.file("out/run.ipynb")])
+        XCTAssertEqual(run.status, 1, "\(run)")
+        XCTAssertTrue(run.stdout.contains("x is 42") && run.stdout.contains("notebook written to"), "\(run)")
+        XCTAssertTrue(run.stderr.contains("unknown name 'nope'"), "\(run)")
+        let data = try XCTUnwrap(FileManager.default.contents(atPath: dir.file("out/run.ipynb")))
+        let code = try XCTUnwrap(try JSONValue.parse(data, what: "run.ipynb")["cells"]?.arrayValue).filter { $0["cell_type"] == "code" }
+        XCTAssertEqual(code.count, 4)
+        func kinds(_ cell: JSONValue) -> [String] { cell["outputs"]?.arrayValue?.compactMap { $0["output_type"]?.stringValue } ?? [] }
+        func output(_ cell: JSONValue, _ i: Int) -> JSONValue? {
+            guard let all = cell["outputs"]?.arrayValue, i < all.count else { return nil }
+            return all[i]
+        }
+        XCTAssertEqual(code.map { $0["execution_count"]?.intValue }, [1, 2, 3, nil])
+        XCTAssertEqual(kinds(code[0]), ["stream", "execute_result"])
+        XCTAssertEqual(output(code[0], 0)?["text"]?.stringValue, "x is 42\nand again\n")
+        XCTAssertEqual(output(code[0], 1)?["data"]?["text/plain"]?.stringValue, "42")
+        XCTAssertEqual(kinds(code[1]), ["display_data", "execute_result"])
+        XCTAssertNotNil(output(code[1], 0)?["data"]?["text/html"])
+        XCTAssertNotNil(output(code[1], 1)?["data"]?["image/svg+xml"])
+        XCTAssertEqual(kinds(code[2]), ["error"])
+        XCTAssertEqual(kinds(code[3]), [])
+        // Given both, palm says which one it writes.
+        let both = try PalmProcess.run(["run", dir.file("s.ipynb"), "--output", dir.file("o.ipynb"), "--report", dir.file("r.html")])
+        XCTAssertTrue(both.status == 64 && both.stderr.contains("give one of them"), "\(both)")  // a usage error
+    }
+
+    /// A progress bar's line updated in place is one output, in its final state.
+    func testProgressKeepsItsLastLine() {
+        let sink = NotebookOutputs(echo: nil)
+        sink.start()
+        let first: JSONValue = ["data": ["text/plain": "fit 1/3"], "metadata": [:], "transient": ["display_id": "p1"]]
+        sink.publish("display_data", first, parent: [:])
+        sink.publish("stream", ["name": "stdout", "text": "between\n"], parent: [:])
+        for line in ["fit 2/3", "fit 3/3 done"] {
+            sink.publish("update_display_data", ["data": ["text/plain": .string(line)], "metadata": [:], "transient": ["display_id": "p1"]], parent: [:])
+        }
+        let outputs = sink.finish()
+        XCTAssertEqual(outputs.count, 2)
+        XCTAssertEqual(outputs.first?["data"]?["text/plain"]?.stringValue, "fit 3/3 done")
+        XCTAssertEqual(outputs.last?["text"]?.stringValue, "between\n")
     }
 }

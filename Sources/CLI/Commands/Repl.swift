@@ -29,6 +29,8 @@ public struct Run: ParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Run a palm script or notebook (.ipynb), optionally writing a notebook-style report.")
 
     @Option(help: "Write a report of every #%% cell (code, output, tables, plots): .html or .md.") var report: String?
+    @Option(help: "For a notebook (.ipynb): run its code cells one at a time as Jupyter does and write the notebook with their outputs to this .ipynb file.")
+    var output: String?
     @OptionGroup var memory: MemoryBudgetOption
     @OptionGroup var limits: RunLimitOptions
     @Argument(help: "The script (.palm) or Jupyter notebook (.ipynb).") var script: String
@@ -47,6 +49,12 @@ public struct Run: ParsableCommand {
         let interpreter = Interpreter()
         limits.apply(to: interpreter)
         try RunLimitOptions.take(from: &args, into: interpreter)
+        if let executed = try takeValue("--output", from: &args) ?? output {
+            guard out == nil else { throw ValidationError("--output writes the executed notebook; --report a report: give one of them") }
+            let status = runNotebook(path: script, arguments: args, output: executed, interpreter: interpreter)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let status = runScript(path: script, arguments: args, report: out, interpreter: interpreter)
         if status != 0 { throw ExitCode(status) }
     }
