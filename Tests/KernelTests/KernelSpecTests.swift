@@ -56,7 +56,9 @@ final class KernelSpecTests: XCTestCase {
     /// (from the client tests' venv, when it has been made) finds it under a fresh `$HOME`.
     func testUserInstallIsWhereJupyterLooks() throws {
         let home = try TemporaryDirectory("palm-home")
-        let env = ["HOME": home.path, "XDG_DATA_HOME": "", "JUPYTER_DATA_DIR": "", "JUPYTER_PATH": ""]
+        // Jupyter prefers a venv's own kernels by default; the user's install must be listed
+        // whatever the venv holds.
+        let env = ["HOME": home.path, "XDG_DATA_HOME": "", "JUPYTER_DATA_DIR": "", "JUPYTER_PATH": "", "JUPYTER_PREFER_ENV_PATH": "0"]
         let install = try PalmProcess.run(["kernel", "install", "--user"], environment: env)
         XCTAssertEqual(install.status, 0, "\(install)")
         #if os(Linux)
