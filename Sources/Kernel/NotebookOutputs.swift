@@ -11,10 +11,11 @@ import Support
 /// `palm run notebook.ipynb --output run.ipynb` writes the result.
 public enum NotebookExecution {
     /// `notebook` with every code cell it ran carrying its outputs and execution count, and
-    /// the error that stopped it, rendered with its caret excerpt (nil when every cell ran).
-    /// `echo` receives printed text as it happens (the terminal).
-    public static func run(_ notebook: JupyterNotebook, interpreter: Interpreter,
-                           echo: ((String) -> Void)? = nil) -> (notebook: JupyterNotebook, error: String?) {
+    /// the error that stopped it (nil when every cell ran): its kind (`ScriptError.Kind`'s raw
+    /// value, e.g. `interrupted`) and its text with the caret excerpt. `echo` receives printed
+    /// text as it happens (the terminal).
+    public static func run(_ notebook: JupyterNotebook, interpreter: Interpreter, echo: ((String) -> Void)? = nil)
+        -> (notebook: JupyterNotebook, error: (kind: String, rendered: String)?) {
         var out = notebook
         for i in out.cells.indices { out.cells[i].outputs = []; out.cells[i].executionCount = nil }
         let sink = NotebookOutputs(echo: echo)
@@ -26,7 +27,8 @@ public enum NotebookExecution {
             out.cells[i].executionCount = runner.executionCount
             if reply["status"]?.stringValue == "error" {
                 let lines = reply["traceback"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                return (out, lines.isEmpty ? reply["evalue"]?.stringValue ?? "error" : lines.joined(separator: "\n"))
+                let rendered = lines.isEmpty ? reply["evalue"]?.stringValue ?? "error" : lines.joined(separator: "\n")
+                return (out, (reply["ename"]?.stringValue ?? "error", rendered))
             }
         }
         return (out, nil)

@@ -18,11 +18,11 @@ func runNotebook(path: String, arguments: [String], output: String, interpreter:
         let notebook = try JupyterNotebook(path: expanded)
         interpreter.prepareRun(of: expanded, arguments: arguments, options: [])
         let (executed, failure) = NotebookExecution.run(notebook, interpreter: interpreter) { print($0) }
-        if let failure { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+        if let failure { FileHandle.standardError.write(Data((failure.rendered + "\n").utf8)) }
         try AtomicFile.write(executed.json(), to: (output as NSString).expandingTildeInPath, createDirectory: true)
         print("notebook written to \(output)")
         guard let failure else { return 0 }
-        return failure.contains("interrupted") ? 130 : 1
+        return failure.kind == ScriptError.Kind.interrupted.rawValue ? 130 : 1
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         return 1
