@@ -15,7 +15,7 @@ public enum HTSATGEMMFloor {
         let m: Int, n: Int, k: Int, count: Int
         /// The profile group the product belongs to (`patch embed conv`, `stage 0`, ...), as
         /// `palm bench pengi`'s profile table names them.
-        var stage = ""
+        let stage: String
         var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(count) }
     }
 
@@ -24,19 +24,18 @@ public enum HTSATGEMMFloor {
         let r0 = c.resolution(stage: 0)
         var list = [Product(m: batch * r0 * r0, n: c.embedDim, k: c.patchSize * c.patchSize, count: 1, stage: "patch embed conv")]
         for i in 0..<c.depths.count {
-            let first = list.count
-            defer { for j in first..<list.count { list[j].stage = "stage \(i)" } }
             let r = c.resolution(stage: i), tokens = batch * r * r, dim = c.embedDim << i
             let w = min(c.window, r), windows = batch * (r / w) * (r / w), headDim = dim / c.heads[i]
+            func add(_ m: Int, _ n: Int, _ k: Int, count: Int = 1) { list.append(Product(m: m, n: n, k: k, count: count, stage: "stage \(i)")) }
             for _ in 0..<c.depths[i] {
-                list.append(Product(m: tokens, n: 3 * dim, k: dim, count: 1))                      // q, k, v
-                list.append(Product(m: w * w, n: w * w, k: headDim, count: windows * c.heads[i]))  // q k^T
-                list.append(Product(m: w * w, n: headDim, k: w * w, count: windows * c.heads[i]))  // softmax(.) v
-                list.append(Product(m: tokens, n: dim, k: dim, count: 1))                          // output projection
-                list.append(Product(m: tokens, n: c.mlpRatio * dim, k: dim, count: 1))             // fc1
-                list.append(Product(m: tokens, n: dim, k: c.mlpRatio * dim, count: 1))             // fc2
+                add(tokens, 3 * dim, dim)                                  // q, k, v
+                add(w * w, w * w, headDim, count: windows * c.heads[i])    // q k^T
+                add(w * w, headDim, w * w, count: windows * c.heads[i])    // softmax(.) v
+                add(tokens, dim, dim)                                      // output projection
+                add(tokens, c.mlpRatio * dim, dim)                         // fc1
+                add(tokens, dim, c.mlpRatio * dim)                         // fc2
             }
-            if i < c.depths.count - 1 { list.append(Product(m: tokens / 4, n: 2 * dim, k: 4 * dim, count: 1)) }  // merging
+            if i < c.depths.count - 1 { add(tokens / 4, 2 * dim, 4 * dim) }  // merging
         }
         return list
     }

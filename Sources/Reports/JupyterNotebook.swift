@@ -71,8 +71,10 @@ public struct JupyterNotebook: Equatable {
         }
     }
 
-    /// Reads the notebook file at `path`.
+    /// Reads the notebook file at `path`, which must be a regular file (a FIFO or device is
+    /// refused before it is opened, as scripts are).
     public init(path: String) throws {
+        do { _ = try InputFile.requireRegular(path, role: "notebook") } catch { throw FormatError(description: "\(error)") }
         guard let data = FileManager.default.contents(atPath: path) else { throw FormatError(description: "cannot read the notebook \(path)") }
         try self.init(json: data, what: "notebook \(path)")
     }

@@ -4,9 +4,10 @@ import Support
 
 /// A script seen as a notebook: cells started by `#%%` lines (the rest of the line is an
 /// optional title) holding Markdown prose (`#'` lines) and code (`ScriptLayout`). Text before
-/// the first `#%%` is an untitled first cell. The whole file is parsed once, so a syntax error anywhere is
-/// reported before anything runs; each cell then owns the top-level statements that start on
-/// its lines, which is what a report writer needs to show code, output and prose per cell.
+/// the first `#%%` is an untitled first cell. The whole file is parsed once, so a syntax error
+/// anywhere is reported before anything runs; each cell then owns the top-level statements
+/// that start on its lines, which is what a report writer needs to show code, output and
+/// prose per cell.
 public struct Notebook {
     /// One cell.
     public struct Cell {

@@ -1,7 +1,6 @@
 import Foundation
 import ScriptCore
 import Support
-import Support
 
 // Notebook-style reports: a script's cells (title, `#'` prose, code) with what each produced
 // (printed text, tables, plots), written as HTML (ReportWriter+HTML.swift) or Markdown

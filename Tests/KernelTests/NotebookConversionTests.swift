@@ -126,6 +126,13 @@ final class NotebookConversionTests: XCTestCase {
         XCTAssertEqual(back.stdout, script)
         let broken = try PalmProcess.run(["run", dir.file("r.html").replacingOccurrences(of: "r.html", with: "missing.ipynb")])
         XCTAssertTrue(broken.isCleanFailure && broken.stderr.contains("missing.ipynb"), "\(broken)")
+        // A FIFO named like a notebook is refused before it is opened (opening it would block).
+        XCTAssertEqual(mkfifo(dir.file("pipe.ipynb"), 0o600), 0)
+        for args in [["run", dir.file("pipe.ipynb")], ["run", dir.file("pipe.ipynb"), "--output", dir.file("o.ipynb")],
+                     ["convert", dir.file("pipe.ipynb"), "--to", "palm", "-o", "-"]] {
+            let fifo = try PalmProcess.run(args, timeout: 20)
+            XCTAssertTrue(fifo.isCleanFailure && fifo.stderr.contains("pipe.ipynb") && fifo.stderr.contains("notebook"), "\(args): \(fifo)")
+        }
     }
 
     /// `palm run notebook.ipynb --output run.ipynb` runs the code cells one at a time and saves

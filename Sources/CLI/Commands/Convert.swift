@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reports
+import enum ScriptCore.TextFile
 import Support
 
 /// `palm convert script.palm --to ipynb` and `palm convert notebook.ipynb --to palm`: `#%%`
@@ -37,10 +38,7 @@ public struct Convert: ParsableCommand {
     public static func convert(path: String, to format: Format) throws -> Data {
         switch format {
         case .ipynb:
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw ValidationError("cannot read the script \(path) as UTF-8 text")
-            }
-            return JupyterNotebook(script: text).json()
+            return JupyterNotebook(script: try TextFile.read(path, role: "script")).json()
         case .palm:
             return Data(try JupyterNotebook(path: path).script().utf8)
         }
